@@ -1,0 +1,69 @@
+# Homegroup: `make run` to try it, `make test` to check everything. `make help` lists targets.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install run demo test check lint format typecheck migrations-check pytest pytest-pg chromium bench clean
+
+help: ## List the targets with what each does
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Homegroup needs $(PYTHON)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the pinned dependencies
+
+run: $(STAMP) ## Migrate the local SQLite database, load demo data and serve on http://127.0.0.1:8000 (PORT overrides)
+	$(BIN)/homegroup migrate --verbosity 0
+	$(BIN)/homegroup demo
+	@echo
+	@echo "Homegroup is running at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	@echo
+	$(BIN)/homegroup runserver 127.0.0.1:$(PORT)
+
+demo: $(STAMP) ## Load the demo data into the local database (safe to repeat)
+	$(BIN)/homegroup migrate --verbosity 0
+	$(BIN)/homegroup demo
+
+chromium: ## Install Debian's Chromium for the browser tests when it is missing
+	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(STAMP) ## Ruff: lint and format check
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: $(STAMP) ## Ruff: fix what can be fixed and format
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+typecheck: $(STAMP) ## mypy with django-stubs (strict on lib/)
+	$(BIN)/mypy
+
+migrations-check: $(STAMP) ## Fail when a model change has no migration
+	$(BIN)/homegroup makemigrations --check --dry-run
+
+check: $(STAMP) ## Django's system checks
+	$(BIN)/homegroup check --fail-level WARNING
+
+pytest: $(STAMP) chromium ## The whole pytest suite, browser tests included (DATABASE_URL picks the database)
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test: lint typecheck migrations-check check pytest ## Every check and the whole suite; ends with pytest's summary
+
+bench: $(STAMP) ## Measure the performance budgets and write docs/benchmarks.md
+	$(BIN)/python bench/run.py
+
+clean: ## Remove the virtual environment and local data (var/)
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Homegroup: 12-step recovery and medication for opioid use disorder, together."""

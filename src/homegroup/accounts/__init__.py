@@ -1,0 +1,1 @@
+"""Users, roles, sign-in and sign-up, invitations, sessions (and, later, the second factor)."""

@@ -1,0 +1,160 @@
+"""Users and their roles.
+
+Email is the login. A user may hold several roles; an account with none (a sponsor such as Sam)
+can still sign in and see what people have shared with them. Roles are plain booleans so that
+every request knows them without another query.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PERSON_IN_RECOVERY = "person_in_recovery", _("Person in recovery")
+    CLINICIAN = "clinician", _("Clinician")
+    PROGRAM_ADMIN = "program_admin", _("Program admin")
+    DIRECTORY_MAINTAINER = "directory_maintainer", _("Directory maintainer")
+
+
+# Staff roles get the short sessions of H-03 (and, later, the required second factor).
+STAFF_ROLES = frozenset({Role.CLINICIAN, Role.PROGRAM_ADMIN, Role.DIRECTORY_MAINTAINER})
+ROLE_FIELDS = {
+    Role.PERSON_IN_RECOVERY: "is_person_in_recovery",
+    Role.CLINICIAN: "is_clinician",
+    Role.PROGRAM_ADMIN: "is_program_admin",
+    Role.DIRECTORY_MAINTAINER: "is_directory_maintainer",
+}
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        # Only actions.py and Django's own tooling call this; it exists for createsuperuser.
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Emails are stored in lower case; people type them in any case.
+        return self.get(email=(username or "").strip().lower())
+
+    def with_role(self, role: Role) -> models.QuerySet[User]:
+        return self.filter(**{ROLE_FIELDS[role]: True}, is_active=True)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("email address"), unique=True)
+    display_name = models.CharField(
+        _("name to show"),
+        max_length=80,
+        help_text=_("A first name or a nickname; it is shown on your pages, never in emails."),
+    )
+    is_person_in_recovery = models.BooleanField(_("person in recovery"), default=False)
+    is_clinician = models.BooleanField(_("clinician"), default=False)
+    is_program_admin = models.BooleanField(_("program admin"), default=False)
+    is_directory_maintainer = models.BooleanField(_("directory maintainer"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("Django admin access"),
+        default=False,
+        help_text=_("Opens Django's admin pages (directory reference data only). Not a role."),
+    )
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    confirmed_adult_at = models.DateTimeField(
+        _("confirmed 18 or older"),
+        null=True,
+        blank=True,
+        help_text=_("When the person confirmed at sign-up that they are 18 or older."),
+    )
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or f"user {self.pk}"
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(role for role, field in ROLE_FIELDS.items() if getattr(self, field))
+
+    def has_role(self, role: Role) -> bool:
+        return bool(getattr(self, ROLE_FIELDS[role]))
+
+    @property
+    def holds_staff_role(self) -> bool:
+        return bool(self.roles & STAFF_ROLES)
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def usable(self) -> InvitationQuerySet:
+        # An invitation works once, until it expires or is withdrawn.
+        return self.filter(
+            accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+    def sent_by(self, admin: User) -> InvitationQuerySet:
+        """An admin sees the invitations they sent; anyone else's are simply not found."""
+        return self.filter(invited_by=admin)
+
+    def find(self, token: str) -> Invitation | None:
+        return self.usable().filter(token_hash=Invitation.hash_token(token)).first()
+
+
+class Invitation(models.Model):
+    """A program admin's invitation for a staff member: a link that creates the account."""
+
+    email = models.EmailField(_("email address"))
+    display_name = models.CharField(_("name to show"), max_length=80)
+    is_clinician = models.BooleanField(_("clinician"), default=False)
+    is_program_admin = models.BooleanField(_("program admin"), default=False)
+    is_directory_maintainer = models.BooleanField(_("directory maintainer"), default=False)
+    token_hash = models.CharField(
+        max_length=64,
+        unique=True,
+        help_text=_("SHA-256 of the link's token: a copy of the database cannot accept the link."),
+    )
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"invitation {self.pk}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(role for role, field in ROLE_FIELDS.items() if getattr(self, field, False))

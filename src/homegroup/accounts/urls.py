@@ -1,0 +1,41 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from homegroup.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("sign-in/", views.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
+    path("sign-up/", views.sign_up, name="sign-up"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_sent.html"),
+        name="password-reset-sent",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path(
+        "password-reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        ),
+        name="password-reset-complete",
+    ),
+    path("account/", views.account, name="account"),
+    path("account/email/", views.change_email, name="change-email"),
+    path("account/password/", views.PasswordChangeView.as_view(), name="change-password"),
+    path("confirm-password/", views.confirm_password, name="confirm-password"),
+    path("invitations/", views.invitations, name="invitations"),
+    path(
+        "invitations/<int:invitation_id>/withdraw/",
+        views.withdraw_invitation,
+        name="withdraw-invitation",
+    ),
+    path("invitations/accept/<str:token>/", views.accept_invitation, name="accept-invitation"),
+]

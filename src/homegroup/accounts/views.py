@@ -1,0 +1,289 @@
+"""Pages for signing in and out, signing up, passwords, the account and staff invitations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from homegroup.accounts import actions, sessions
+from homegroup.accounts.forms import (
+    AcceptInvitationForm,
+    ConfirmPasswordForm,
+    EmailForm,
+    InvitationForm,
+    ProfileForm,
+    SignInForm,
+    SignUpForm,
+)
+from homegroup.accounts.models import Invitation, Role, User
+from homegroup.accounts.permissions import reauth_required, role_required
+from homegroup.privacy.models import Outcome
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+REAUTH_FAILURE_LIMIT = 5
+
+
+def _attach_errors(form: Form, error: ValidationError) -> None:
+    """Put an action's validation errors on the form fields they name (or the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "accounts/sign_in.html"
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        # A-08: on a shared phone, nothing of the session stays in the browser.
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        messages.info(request, _("You are signed out."))
+        return response
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = actions.sign_up(
+                email=form.cleaned_data["email"],
+                display_name=form.cleaned_data["display_name"],
+                password=form.cleaned_data["password1"],
+                confirmed_adult=form.cleaned_data["confirmed_adult"],
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            login(request, user, backend=MODEL_BACKEND)
+            messages.success(request, _("Welcome to Homegroup. Your account is ready."))
+            return redirect("home")
+    return render(request, "accounts/sign_up.html", {"form": form}, status=_status(request, form))
+
+
+def _status(request: HttpRequest, form: Form) -> int:
+    # A rejected form answers 400, so clients and tests can tell it from a fresh page.
+    return 400 if request.method == "POST" and form.errors else 200
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password-reset-sent")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        users = list(form.get_users(form.cleaned_data["email"]))
+        actions.note_password_reset_requested(user_ids=[user.pk for user in users])
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            actions.set_password(
+                user=form.user, password=form.cleaned_data["new_password1"], reason="reset"
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+            return self.form_invalid(form)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return redirect(self.get_success_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = ProfileForm(
+        request.POST if request.method == "POST" else None,
+        initial={"display_name": user.display_name},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_profile(user=user, display_name=form.cleaned_data["display_name"])
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("accounts:account")
+    return render(
+        request,
+        "accounts/account.html",
+        {"form": form, "roles": sorted(str(role.label) for role in user.roles)},
+        status=_status(request, form),
+    )
+
+
+@reauth_required
+@require_http_methods(["GET", "POST"])
+def change_email(request: HttpRequest) -> HttpResponse:
+    form = EmailForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change_email(user=request.user, email=form.cleaned_data["email"])  # type: ignore[arg-type]
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, _("Your email address is changed."))
+            return redirect("accounts:account")
+    return render(
+        request, "accounts/change_email.html", {"form": form}, status=_status(request, form)
+    )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Asks for the current password, which is the re-authentication A-05 wants."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:account")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            actions.set_password(
+                user=form.user, password=form.cleaned_data["new_password1"], reason="change"
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+            return self.form_invalid(form)
+        update_session_auth_hash(self.request, form.user)
+        sessions.mark_reauthenticated(self.request)
+        messages.success(self.request, _("Your password is changed."))
+        return redirect(self.get_success_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def confirm_password(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = ConfirmPasswordForm(request.POST if request.method == "POST" else None, user=user)
+    next_url = _safe_next(request, reverse("accounts:account"))
+    if request.method == "POST":
+        if form.is_valid():
+            sessions.mark_reauthenticated(request)
+            request.session.pop("hg_reauth_failures", None)
+            actions.note_reauthenticated(user=user, outcome=Outcome.SUCCESS)
+            return redirect(next_url)
+        actions.note_reauthenticated(user=user, outcome=Outcome.FAILURE)
+        failures = request.session.get("hg_reauth_failures", 0) + 1
+        request.session["hg_reauth_failures"] = failures
+        if failures >= REAUTH_FAILURE_LIMIT:
+            # Someone else may be holding the phone: end the session rather than keep guessing.
+            request.homegroup_sign_out_reason = "reauth_failed"  # type: ignore[attr-defined]
+            logout(request)
+            messages.info(request, _("For your safety you were signed out. Please sign in again."))
+            return redirect("accounts:sign-in")
+    return render(
+        request,
+        "accounts/confirm_password.html",
+        {"form": form, "next": next_url},
+        status=_status(request, form),
+    )
+
+
+@role_required(Role.PROGRAM_ADMIN)
+@require_http_methods(["GET", "POST"])
+def invitations(request: HttpRequest) -> HttpResponse:
+    admin: User = request.user  # type: ignore[assignment]
+    form = InvitationForm(request.POST if request.method == "POST" else None)
+    issued_link = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = actions.invite_staff(
+                invited_by=admin,
+                email=form.cleaned_data["email"],
+                display_name=form.cleaned_data["display_name"],
+                roles=form.role_set(),
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            issued_link = request.build_absolute_uri(
+                reverse("accounts:accept-invitation", args=[issued.token])
+            )
+            actions.send_invitation_email(invitation=issued.invitation, link=issued_link)
+            form = InvitationForm()
+    sent = Invitation.objects.sent_by(admin).select_related("accepted_user")
+    return render(
+        request,
+        "accounts/invitations.html",
+        {"form": form, "invitations": sent, "issued_link": issued_link, "now": timezone.now()},
+        status=_status(request, form),
+    )
+
+
+@role_required(Role.PROGRAM_ADMIN)
+@require_POST
+def withdraw_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    admin: User = request.user  # type: ignore[assignment]
+    invitation = get_object_or_404(Invitation.objects.sent_by(admin), pk=invitation_id)
+    try:
+        actions.withdraw_invitation(invitation=invitation, by=admin)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The invitation is withdrawn; its link no longer works."))
+    return redirect("accounts:invitations")
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = Invitation.objects.find(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    form = AcceptInvitationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = actions.accept_invitation(token=token, password=form.cleaned_data["password1"])
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            if request.user.is_authenticated:
+                logout(request)
+            login(request, user, backend=MODEL_BACKEND)
+            messages.success(request, _("Welcome to Homegroup. Your staff account is ready."))
+            return redirect("home")
+    return render(
+        request,
+        "accounts/accept_invitation.html",
+        {"form": form, "invitation": invitation},
+        status=_status(request, form),
+    )
+
+
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
+    """django-axes calls this instead of the sign-in view while an account is locked (A-03)."""
+    return render(request, "accounts/locked_out.html", status=429)

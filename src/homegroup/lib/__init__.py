@@ -1,0 +1,1 @@
+"""Pure helpers with no Django: weekdays and times, time zones, geo distance, text, settings."""

@@ -1,0 +1,267 @@
+"""Homegroup settings: one module, read from the environment, with defaults that run locally.
+
+Every variable is documented in docs/configuration.md. Production is `DEBUG=0` plus real keys
+and a PostgreSQL `DATABASE_URL`; the defaults below are for a laptop and refuse to run in
+production (see `_refuse_unsafe_production`).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+
+from homegroup.lib.env import SettingError, env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(env_str("HOMEGROUP_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("DEBUG", True)
+
+# Local-only defaults. `_refuse_unsafe_production` stops a DEBUG=0 start that still uses them.
+DEV_SECRET_KEY = "dev-only-not-secret-homegroup-local-key-change-me-in-production"
+DEV_AUDIT_KEY = "dev-only-audit-key"
+# A key ring: "key-id:base64(32 bytes)" entries separated by commas; the first encrypts.
+DEV_FIELD_KEYS = "dev1:ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLWxvbmc="
+
+SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
+HOMEGROUP_AUDIT_KEY = env_str("HOMEGROUP_AUDIT_KEY", DEV_AUDIT_KEY)
+HOMEGROUP_FIELD_KEYS = env_str("HOMEGROUP_FIELD_KEYS", DEV_FIELD_KEYS)
+HOMEGROUP_ALLOW_SQLITE = env_bool("HOMEGROUP_ALLOW_SQLITE", False)
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'homegroup.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # WAL lets readers run beside the one writer; the timeout waits instead of failing at once.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",
+    "axes",
+    "csp",
+    "homegroup.accounts",
+    "homegroup.privacy",
+]
+
+MIDDLEWARE = [
+    "homegroup.privacy.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "homegroup.accounts.middleware.SessionPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "homegroup.privacy.middleware.PrivateCacheMiddleware",
+    # Last, so that a locked-out sign-in is answered before any view runs.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "homegroup.urls"
+WSGI_APPLICATION = "homegroup.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "homegroup.accounts.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+# --- Accounts -----------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:sign-in"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",  # Argon2id (H-08)
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_RESET_TIMEOUT = 60 * 60  # an hour: long enough to find the email, short if it leaks
+HOMEGROUP_INVITATION_DAYS = env_int("HOMEGROUP_INVITATION_DAYS", 7, minimum=1)
+
+# Lockout (A-03): 5 failures for one account from one address locks it for 15 minutes.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "homegroup.accounts.signals.lockout_username"
+AXES_LOCKOUT_CALLABLE = "homegroup.accounts.views.locked_out"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+
+# Sessions (H-03). Staff: idle 15 minutes, absolute 12 hours. People in recovery keep a longer
+# session on their own device so that a check-in takes seconds; sensitive actions re-authenticate.
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+HOMEGROUP_STAFF_IDLE = timedelta(minutes=env_int("HOMEGROUP_STAFF_IDLE_MINUTES", 15, minimum=1))
+HOMEGROUP_STAFF_ABSOLUTE = timedelta(hours=env_int("HOMEGROUP_STAFF_ABSOLUTE_HOURS", 12, minimum=1))
+HOMEGROUP_PERSON_IDLE = timedelta(days=env_int("HOMEGROUP_PERSON_IDLE_DAYS", 30, minimum=1))
+HOMEGROUP_PERSON_ABSOLUTE = timedelta(days=env_int("HOMEGROUP_PERSON_ABSOLUTE_DAYS", 90, minimum=1))
+HOMEGROUP_REAUTH_WINDOW = timedelta(minutes=env_int("HOMEGROUP_REAUTH_MINUTES", 10, minimum=1))
+
+# --- Email: the console locally; SMTP when EMAIL_HOST is set. No record content ever goes in.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Homegroup <no-reply@localhost>")
+
+# --- Security headers (A-07, A-08) --------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+if not DEBUG:
+    # Production only: the local server is plain HTTP, where these would lock a newcomer out.
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-homegroup-session"
+    CSRF_COOKIE_NAME = "__Host-homegroup-csrf"
+    SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
+
+# --- Internationalisation and time (R-06) -------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+# --- Static files ------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every start without it
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
+
+# --- Logging: no person data and no secrets (A-11); request ids tie a log line to an audit row.
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "homegroup.privacy.middleware.RequestIdLogFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # The default request logger prints the path, which can carry a person's id: keep warnings
+        # to our own audited events.
+        "django.request": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
+    },
+}
+
+HOMEGROUP_CRISIS_LINES = [
+    # (label, number to dial or text). Configurable per country in a later issue.
+    ("988 Suicide & Crisis Lifeline", "988"),
+    ("SAMHSA National Helpline", "1-800-662-4357"),
+    ("Emergency", "911"),
+]
+
+
+def _refuse_unsafe_production() -> None:
+    if DEBUG:
+        return
+    problems = []
+    if SECRET_KEY == DEV_SECRET_KEY:
+        problems.append("SECRET_KEY is the local development key")
+    if HOMEGROUP_AUDIT_KEY == DEV_AUDIT_KEY:
+        problems.append("HOMEGROUP_AUDIT_KEY is the local development key")
+    if HOMEGROUP_FIELD_KEYS == DEV_FIELD_KEYS:
+        problems.append("HOMEGROUP_FIELD_KEYS is the local development key ring")
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3") and not HOMEGROUP_ALLOW_SQLITE:
+        problems.append(
+            "DATABASE_URL points at SQLite; production runs on PostgreSQL "
+            "(set HOMEGROUP_ALLOW_SQLITE=1 only for a demo)"
+        )
+    if problems:
+        raise SettingError("Refusing to start with DEBUG=0: " + "; ".join(problems) + ".")
+
+
+_refuse_unsafe_production()

@@ -1,0 +1,89 @@
+"""A-12, R-06, R-07, H-08: production settings are safe and refuse what is unsafe."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from homegroup import settings as project_settings
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x" * 40 + "-a-long-random-production-secret-value-0123456789",
+    "HOMEGROUP_AUDIT_KEY": "an-audit-key-that-is-long-enough-and-random-0123456789",
+    "HOMEGROUP_FIELD_KEYS": "p1:UHJvZHVjdGlvbktleVByb2R1Y3Rpb25LZXlQcm9kMTI=",
+    "ALLOWED_HOSTS": "homegroup.example.org",
+    "DATABASE_URL": "postgres://homegroup@db.invalid:5432/homegroup",
+}
+
+
+def homegroup(*args, env):
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k != "DATABASE_URL"}
+    return subprocess.run(
+        [sys.executable, "-m", "homegroup", *args],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = homegroup("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_sqlite_unless_explicitly_allowed():
+    env = {**PRODUCTION, "DATABASE_URL": "sqlite:////tmp/homegroup-demo.sqlite3"}
+    refused = homegroup("check", env=env)
+    assert refused.returncode != 0
+    assert "DATABASE_URL points at SQLite" in refused.stderr
+    allowed = homegroup("check", env={**env, "HOMEGROUP_ALLOW_SQLITE": "1"})
+    assert allowed.returncode == 0, allowed.stderr
+
+
+@pytest.mark.parametrize("variable", ["SECRET_KEY", "HOMEGROUP_AUDIT_KEY", "HOMEGROUP_FIELD_KEYS"])
+def test_production_refuses_the_local_development_keys(variable):
+    env = {k: v for k, v in PRODUCTION.items() if k != variable}
+    result = homegroup("check", env=env)
+    assert result.returncode != 0
+    assert f"{variable} is the local development key" in result.stderr
+
+
+def test_a_bad_boolean_fails_loudly_at_start():
+    result = homegroup("check", env={"DEBUG": "maybe"})
+    assert result.returncode != 0
+    assert "DEBUG must be one of" in result.stderr
+
+
+def test_production_cookies_are_host_prefixed_and_secure():
+    code = (
+        "from django.conf import settings as s; import django; django.setup();"
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE,"
+        " s.SECURE_HSTS_SECONDS)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, **PRODUCTION, "DJANGO_SETTINGS_MODULE": "homegroup.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == [
+        "__Host-homegroup-session",
+        "__Host-homegroup-csrf",
+        "True",
+        "31536000",
+    ]
+
+
+def test_passwords_are_hashed_with_argon2():
+    assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_times_are_stored_in_utc():
+    assert project_settings.USE_TZ is True
+    assert project_settings.TIME_ZONE == "UTC"
