@@ -7,6 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
+LINT_PATHS := src tests $(wildcard bench)
 
 .DEFAULT_GOAL := help
 .PHONY: help install run demo test check lint format typecheck migrations-check pytest pytest-pg chromium bench clean
@@ -41,12 +42,12 @@ chromium: ## Install Debian's Chromium for the browser tests when it is missing
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 lint: $(STAMP) ## Ruff: lint and format check
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 
 format: $(STAMP) ## Ruff: fix what can be fixed and format
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix $(LINT_PATHS)
+	$(BIN)/ruff format $(LINT_PATHS)
 
 typecheck: $(STAMP) ## mypy with django-stubs (strict on lib/)
 	$(BIN)/mypy
