@@ -18,8 +18,12 @@ PRODUCTION = {
 }
 
 
+# The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never has it.
+NOT_INHERITED = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def homegroup(*args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k != "DATABASE_URL"}
+    clean = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     return subprocess.run(
         [sys.executable, "-m", "homegroup", *args],
         env={**clean, **env},
@@ -64,7 +68,7 @@ def test_production_cookies_are_host_prefixed_and_secure():
         "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE,"
         " s.SECURE_HSTS_SECONDS)"
     )
-    clean = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    clean = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     result = subprocess.run(
         [sys.executable, "-c", code],
         env={**clean, **PRODUCTION, "DJANGO_SETTINGS_MODULE": "homegroup.settings"},
