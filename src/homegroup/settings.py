@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "csp",
     "homegroup.accounts",
     "homegroup.privacy",
+    "homegroup.directory",
 ]
 
 MIDDLEWARE = [
