@@ -7,10 +7,10 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
-LINT_PATHS := src tests $(wildcard bench)
+LINT_PATHS := src tests $(wildcard bench) $(wildcard scripts)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo test check lint format typecheck migrations-check pytest pytest-pg chromium bench clean
+.PHONY: help install run demo test check dependency-audit lint format typecheck migrations-check pytest pytest-pg chromium bench clean
 
 help: ## List the targets with what each does
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -55,13 +55,16 @@ typecheck: $(STAMP) ## mypy with django-stubs (strict on lib/)
 migrations-check: $(STAMP) ## Fail when a model change has no migration
 	$(BIN)/homegroup makemigrations --check --dry-run
 
+dependency-audit: $(STAMP) ## pip-audit of requirements.lock; prints SKIP (never a silent pass) when offline (A-13)
+	$(BIN)/python scripts/dependency_audit.py requirements.lock
+
 check: $(STAMP) ## Django's system checks
 	$(BIN)/homegroup check --fail-level WARNING
 
 pytest: $(STAMP) chromium ## The whole pytest suite, browser tests included (DATABASE_URL picks the database)
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
-test: lint typecheck migrations-check check pytest ## Every check and the whole suite; ends with pytest's summary
+test: lint typecheck migrations-check check dependency-audit pytest ## Every check and the whole suite; ends with pytest's summary
 
 bench: $(STAMP) ## Measure the performance budgets and write docs/benchmarks.md
 	$(BIN)/python bench/run.py

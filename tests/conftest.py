@@ -19,14 +19,36 @@ def people(db: None) -> People:
     return make_people()
 
 
+def verify_second_factor(client: Client, user: object) -> None:
+    """Mark the client's session as having passed the second factor, as django_otp.login does.
+
+    Creates the account's authenticator through the test-universe action when it has none.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from homegroup.accounts import actions
+
+    device = actions.confirmed_totp_device(user) or actions.add_totp_device(user=user)  # type: ignore[arg-type]
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 @pytest.fixture
 def client_for(db: None) -> Callable[..., Client]:
-    """A test client signed in as the given person (through the real session machinery)."""
+    """A test client signed in as the given person (through the real session machinery).
 
-    def make(user: object | None) -> Client:
+    Staff (and anyone who switched on two-step sign-in) come with their second factor verified,
+    as after a real sign-in; `client_for(user, verified=False)` is the session before the code.
+    """
+
+    def make(user: object | None, *, verified: bool = True) -> Client:
         client = Client()
         if user is not None:
             client.force_login(user)  # type: ignore[arg-type]
+            needs = user.holds_staff_role or user.second_factor_enabled  # type: ignore[attr-defined]
+            if verified and needs:
+                verify_second_factor(client, user)
         return client
 
     return make

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -62,6 +63,240 @@ def pats_invitation(people: People) -> str:
     return f"/accounts/invitations/{issued.invitation.pk}/withdraw/"
 
 
+# --- The directory maintainer's pages and the MAT report (objects made through actions) --------
+
+
+def _listed_meeting(people: People):
+    from tests.directory.maintain_data import listed_meeting
+
+    return listed_meeting(people.max)
+
+
+def _maintain_url(name: str, *, removed: bool = False) -> Callable[[People], str]:
+    def url(people: People) -> str:
+        from homegroup.directory import actions as directory_actions
+
+        meeting = _listed_meeting(people)
+        if removed:
+            directory_actions.remove_meeting_by_maintainer(meeting=meeting, actor=people.max)
+        return f"/directory/manage/meetings/{meeting.slug}/{name}/"
+
+    return url
+
+
+def _import_run_url(people: People) -> str:
+    from tests.directory.maintain_data import import_records, mg_record
+
+    run = import_records("matrix", [mg_record("a"), mg_record("b", time="25:99")])
+    return f"/directory/manage/runs/{run.pk}/"
+
+
+def _pending_report_url(people: People) -> str:
+    from datetime import date
+
+    from homegroup.directory import actions as directory_actions
+
+    evidence = directory_actions.report_mat_experience(
+        meeting=_listed_meeting(people),
+        reporter=people.ben,
+        stance="welcoming",
+        observed_on=date.today(),
+    )
+    return f"/directory/manage/reports/{evidence.pk}/review/"
+
+
+def _report_form_url(people: People) -> str:
+    return f"/meetings/{_listed_meeting(people).slug}/report/"
+
+
+MAINTAINER_ONLY = only({"max": 200}, 403, SIGN_IN)
+MAINTAINER_POSTS = only({"max": 302}, 403, SIGN_IN)
+
+
+# --- Privacy: sharing, programs and care teams, break-glass (objects made through actions) ------
+
+
+def _anas_consent_url(suffix: str = "") -> Callable[[People], str]:
+    def url(people: People) -> str:
+        from tests.people import share_as_in_the_story
+
+        return f"/privacy/sharing/{share_as_in_the_story(people).sam_consent.pk}/{suffix}"
+
+    return url
+
+
+def _anas_enrolment_url(people: People) -> str:
+    return f"/privacy/sharing/programs/{people.ana.enrolments.get().pk}/leave/"
+
+
+def _anas_restriction_url(people: People) -> str:
+    from homegroup.privacy import actions as privacy_actions
+
+    restriction = privacy_actions.request_restriction(
+        person=people.ana, categories_restricted={"medication"}
+    )
+    return f"/privacy/sharing/restrictions/{restriction.pk}/withdraw/"
+
+
+def _other_program(people: People):
+    from homegroup.privacy import actions as privacy_actions
+
+    pia = actions.create_account(
+        email="pia@people.test",
+        display_name="Pia",
+        password="pia's long password 1",
+        roles={Role.PROGRAM_ADMIN, Role.CLINICIAN},
+    )
+    program = privacy_actions.create_program(name="Westside Clinic", admin=pia)
+    privacy_actions.add_program_member(program=program, user=pia, role="clinician", actor_id=pia.pk)
+    code = privacy_actions.issue_enrolment_code(program=program, by=pia).code
+    privacy_actions.join_program(person=people.ben, code=code)
+    return program, pia
+
+
+def _care_team_url(other: bool) -> Callable[[People], str]:
+    def url(people: People) -> str:
+        from homegroup.privacy import actions as privacy_actions
+
+        if other:
+            program, pia = _other_program(people)
+            member = privacy_actions.assign_clinician(
+                program=program, person_id=people.ben.pk, clinician_id=pia.pk, by=pia
+            )
+        else:
+            member = people.ana.care_team.get()
+        return f"/privacy/program/care-team/{member.pk}/end/"
+
+    return url
+
+
+def _review_url(other: bool) -> Callable[[People], str]:
+    def url(people: People) -> str:
+        from homegroup.privacy import actions as privacy_actions
+
+        reason = "Ana collapsed in the waiting room; I need her medication list."
+        if other:
+            _program, pia = _other_program(people)
+            grant = privacy_actions.open_break_glass(
+                clinician=pia, person_id=people.ben.pk, reason=reason
+            )
+        else:
+            grant = privacy_actions.open_break_glass(
+                clinician=people.dev, person_id=people.ana.pk, reason=reason
+            )
+        return f"/privacy/program/reviews/{grant.pk}/"
+
+    return url
+
+
+PERSON_ONLY = only({"ana": 200, "ben": 200}, 403, SIGN_IN)
+STAFF = ("cora", "dev", "pat", "max")
+
+
+# --- The public meeting search, meeting pages and calendar files (meetings made through actions)
+
+
+def _public_meeting_url(suffix: str) -> Callable[[People], str]:
+    def url(people: People) -> str:
+        from tests.directory.search_data import meeting
+
+        return f"/meetings/{meeting(name='Matrix Hope').slug}{suffix}"
+
+    return url
+
+
+# --- The journal: Ana's own objects, made through journal actions --------------------------------
+
+
+def _journal_url(kind: str, suffix: str = "") -> Callable[[People], str]:
+    """A URL of one of Ana's journal objects: Ana gets it, Ben gets 404, staff get 403."""
+
+    def url(people: People) -> str:
+        from homegroup.journal import actions as journal_actions
+        from homegroup.journal.models import JournalProfile
+
+        ana, today = people.ana, JournalProfile().today()
+        if kind == "medication":
+            plan = journal_actions.save_medication_plan(
+                person=ana, medication="buprenorphine", dose="16", active_from=today
+            )
+            return f"/journal/medication/{plan.pk}/{suffix}"
+        if kind == "service":
+            commitment = journal_actions.save_service_commitment(
+                person=ana, role="greeter", meeting_name="Serenity Group", started_on=today
+            )
+            return f"/journal/twelve-step/service/{commitment.pk}/{suffix}"
+        if kind == "network":
+            member = journal_actions.save_network_member(
+                person=ana, name="Kim", relationship="friend", contact=6, importance=5
+            )
+            return f"/journal/network/{member.pk}/{suffix}"
+        if kind == "measure":
+            response = journal_actions.record_measure(
+                person=ana,
+                instrument_id="aai-core",
+                answers={"meetings": 3, "steps": 1, "member": 1},
+            )
+            return f"/journal/measures/{response.pk}/"
+        if kind == "check-in":
+            day = today - timedelta(days=1)
+            journal_actions.record_check_in(
+                person=ana, day=day, values=journal_actions.CheckInValues(use_status="none")
+            )
+            return f"/api/v1/me/checkins/{day.isoformat()}"
+        raise ValueError(kind)
+
+    return url
+
+
+def _journal_day(days_from_today: int) -> Callable[[People], str]:
+    def url(people: People) -> str:
+        from homegroup.journal.models import JournalProfile
+
+        return f"/journal/{JournalProfile().today() + timedelta(days=days_from_today)}/"
+
+    return url
+
+
+def _matrix_usual_meeting(people: People) -> str:
+    from tests.journal.journal_data import meeting
+
+    meeting("Matrix Usual Group", slug="matrix-usual")
+    return "/journal/twelve-step/meetings/"
+
+
+# --- Shared views (P2-06): Ana's story consents; Cora's counseling note about Ana --------------
+
+
+def _anas_shared_url(suffix: str) -> Callable[[People], str]:
+    """A URL showing Ana's record to someone else, after Ana shared as in the story."""
+
+    def url(people: People) -> str:
+        from tests.people import share_as_in_the_story
+
+        share_as_in_the_story(people)
+        return suffix.format(ana=people.ana.pk)
+
+    return url
+
+
+def _coras_counseling_note_url(people: People) -> str:
+    from tests.care.care_data import coras_note
+
+    return f"/care/counseling-notes/{coras_note(people).pk}/"
+
+
+# Clinicians: Cora (care team + consent) sees it, Dev (same program, not on the team) gets 404.
+CARE_TEAM_ONLY = only({"cora": 200, "dev": 404}, 403, SIGN_IN)
+
+
+JOURNAL_PAGE = only({"ana": 200, "ben": 200}, 403, SIGN_IN)
+JOURNAL_POST = only({"ana": 302, "ben": 302}, 403, SIGN_IN)
+ANAS_PAGE = only({"ana": 200, "ben": 404}, 403, SIGN_IN)
+ANAS_POST = only({"ana": 302, "ben": 404}, 403, SIGN_IN)
+JOURNAL_API = only({"ana": 200, "ben": 200}, 403, 401)
+
+
 MATRIX: dict[str, list[Rule]] = {
     "": [Rule("public", everyone(200))],
     "healthz": [Rule("public", everyone(200))],
@@ -92,6 +327,259 @@ MATRIX: dict[str, list[Rule]] = {
     "api/v1/": [Rule("public", everyone(404))],
     "api/v1/me": [Rule("signed-in", everyone(200, anon=401))],
     "api/v1/openapi.json": [Rule("public", everyone(200))],
+    # Second factor (H-08): staff here are verified already, so the pages send them on.
+    "accounts/two-factor/": [Rule("signed-in", everyone(302, anon=SIGN_IN))],
+    "accounts/two-factor/enrol/": [
+        Rule("signed-in", only({"ana": 200, "ben": 200, "sam": 200}, 302, SIGN_IN))
+    ],
+    "accounts/two-factor/recovery-codes/": [
+        Rule("signed-in", only(dict.fromkeys(STAFF, 200), 302, SIGN_IN), "post")
+    ],
+    "accounts/two-factor/disable/": [
+        Rule("signed-in", only(dict.fromkeys(STAFF, 403), 302, SIGN_IN))
+    ],
+    # A person's own sharing: people in recovery only; another person's consent is not found.
+    "privacy/sharing/": [Rule("role-only", PERSON_ONLY)],
+    "privacy/sharing/program/": [Rule("role-only", PERSON_ONLY)],
+    "privacy/sharing/supporter/": [Rule("role-only", PERSON_ONLY)],
+    "privacy/sharing/<int:consent_id>/": [
+        Rule("owner-only", only({"ana": 200, "ben": 404}, 403, SIGN_IN), url=_anas_consent_url())
+    ],
+    "privacy/sharing/<int:consent_id>/revoke/": [
+        Rule(
+            "owner-only",
+            only({"ana": 200, "ben": 404}, 403, SIGN_IN),
+            url=_anas_consent_url("revoke/"),
+        )
+    ],
+    "privacy/sharing/join/": [
+        Rule("role-only", only({"ana": 400, "ben": 400}, 403, SIGN_IN), "post", data={"code": "NO"})
+    ],
+    "privacy/sharing/programs/<int:enrolment_id>/leave/": [
+        Rule(
+            "owner-only",
+            only({"ana": 302, "ben": 404}, 403, SIGN_IN),
+            "post",
+            url=_anas_enrolment_url,
+        )
+    ],
+    "privacy/sharing/restrictions/": [
+        Rule(
+            "role-only",
+            only({"ana": 302, "ben": 302}, 403, SIGN_IN),
+            "post",
+            data={"categories": ["medication"]},
+        )
+    ],
+    "privacy/sharing/restrictions/<int:restriction_id>/withdraw/": [
+        Rule(
+            "owner-only",
+            only({"ana": 302, "ben": 404}, 403, SIGN_IN),
+            "post",
+            url=_anas_restriction_url,
+        )
+    ],
+    "privacy/accounting/": [Rule("role-only", PERSON_ONLY)],
+    "privacy/shared-with-me/": [Rule("signed-in", everyone(200, anon=SIGN_IN))],
+    # The program admin's pages: Pat's program only; another program's objects are not found.
+    "privacy/program/": [Rule("role-only", only({"pat": 200}, 403, SIGN_IN))],
+    "privacy/program/enrolment-codes/": [
+        Rule("role-only", only({"pat": 200}, 403, SIGN_IN), "post")
+    ],
+    "privacy/program/care-team/": [
+        # An empty form is refused with 400: the role gate comes first.
+        Rule("role-only", only({"pat": 400}, 403, SIGN_IN), "post")
+    ],
+    "privacy/program/care-team/<int:member_id>/end/": [
+        Rule("owner-only", only({"pat": 302}, 403, SIGN_IN), "post", url=_care_team_url(False)),
+        Rule("owner-only", only({"pat": 404}, 403, SIGN_IN), "post", url=_care_team_url(True)),
+    ],
+    "privacy/program/reviews/": [Rule("role-only", only({"pat": 200}, 403, SIGN_IN))],
+    "privacy/program/reviews/<int:grant_id>/": [
+        Rule(
+            "owner-only",
+            only({"pat": 302}, 403, SIGN_IN),
+            "post",
+            url=_review_url(False),
+            data={"outcome": "justified"},
+        ),
+        Rule(
+            "owner-only",
+            only({"pat": 404}, 403, SIGN_IN),
+            "post",
+            url=_review_url(True),
+            data={"outcome": "justified"},
+        ),
+    ],
+    # Break-glass (H-02): clinicians of the person's program; someone not enrolled is not found.
+    "privacy/break-glass/<int:person_id>/": [
+        Rule(
+            "role-only",
+            only({"cora": 200, "dev": 200}, 403, SIGN_IN),
+            url=lambda p: f"/privacy/break-glass/{p.ana.pk}/",
+        ),
+        Rule(
+            "role-only",
+            only({"cora": 404, "dev": 404}, 403, SIGN_IN),
+            url=lambda p: f"/privacy/break-glass/{p.ben.pk}/",
+        ),
+    ],
+    "api/v1/me/consents": [Rule("signed-in", everyone(200, anon=401))],
+    "api/v1/me/disclosures": [Rule("signed-in", everyone(200, anon=401))],
+    # The directory published as a Meeting Guide feed: public listings, no sign-in.
+    "api/v1/feeds/meeting-guide.json": [Rule("public", everyone(200))],
+    # Directory maintainers only: sources and runs, meetings by hand, history, the review queue.
+    "directory/manage/": [Rule("role-only", MAINTAINER_ONLY)],
+    "directory/manage/runs/<int:run_id>/": [
+        Rule("role-only", MAINTAINER_ONLY, url=_import_run_url)
+    ],
+    "directory/manage/meetings/": [Rule("role-only", MAINTAINER_ONLY)],
+    "directory/manage/meetings/new/": [Rule("role-only", MAINTAINER_ONLY)],
+    "directory/manage/meetings/<slug:slug>/edit/": [
+        Rule("role-only", MAINTAINER_ONLY, url=_maintain_url("edit"))
+    ],
+    "directory/manage/meetings/<slug:slug>/remove/": [
+        Rule("role-only", MAINTAINER_POSTS, "post", url=_maintain_url("remove"))
+    ],
+    "directory/manage/meetings/<slug:slug>/restore/": [
+        Rule("role-only", MAINTAINER_POSTS, "post", url=_maintain_url("restore", removed=True))
+    ],
+    "directory/manage/meetings/<slug:slug>/history/": [
+        Rule("role-only", MAINTAINER_ONLY, url=_maintain_url("history"))
+    ],
+    "directory/manage/reports/": [Rule("role-only", MAINTAINER_ONLY)],
+    "directory/manage/reports/<int:evidence_id>/review/": [
+        Rule(
+            "role-only",
+            MAINTAINER_POSTS,
+            "post",
+            url=_pending_report_url,
+            data={"decision": "accept"},
+        )
+    ],
+    # People in recovery and clinicians report how a meeting treats people on medication.
+    "meetings/<slug:slug>/report/": [
+        Rule(
+            "role-only",
+            only({"ana": 200, "ben": 200, "cora": 200, "dev": 200}, 403, SIGN_IN),
+            url=_report_form_url,
+        )
+    ],
+    # The meeting search, meeting pages and calendar files: public, like the listings they show.
+    "meetings/": [Rule("public", everyone(200))],
+    "meetings/<slug:slug>/": [
+        Rule("public", everyone(200), url=_public_meeting_url("/")),
+        Rule("public", everyone(404), url=lambda p: "/meetings/no-such-meeting/"),
+    ],
+    "meetings.ics": [Rule("public", everyone(200))],
+    "meetings/<slug:slug>.ics": [
+        Rule("public", everyone(200), url=_public_meeting_url(".ics")),
+        Rule("public", everyone(404), url=lambda p: "/meetings/no-such-meeting.ics"),
+    ],
+    "api/v1/meetings": [Rule("public", everyone(200))],
+    # The journal: people in recovery only (staff and Sam 403); another person's object is 404.
+    "journal/": [Rule("role-only", JOURNAL_PAGE)],
+    "journal/<isodate:day>/": [
+        Rule("role-only", JOURNAL_PAGE, url=_journal_day(-1)),
+        Rule("role-only", only({"ana": 404, "ben": 404}, 403, SIGN_IN), url=_journal_day(1)),
+    ],
+    "journal/calendar/": [Rule("role-only", JOURNAL_PAGE)],
+    "journal/recovery/": [Rule("role-only", JOURNAL_PAGE)],
+    "journal/medication/": [Rule("role-only", JOURNAL_PAGE)],
+    "journal/medication/new/": [Rule("role-only", JOURNAL_PAGE)],
+    "journal/medication/<int:plan_id>/edit/": [
+        Rule("owner-only", ANAS_PAGE, url=_journal_url("medication", "edit/"))
+    ],
+    "journal/medication/<int:plan_id>/delete/": [
+        Rule("owner-only", ANAS_POST, "post", url=_journal_url("medication", "delete/"))
+    ],
+    "journal/twelve-step/": [Rule("role-only", JOURNAL_PAGE)],
+    "journal/twelve-step/meetings/": [
+        Rule(
+            "role-only",
+            JOURNAL_POST,
+            "post",
+            url=_matrix_usual_meeting,
+            data={"what": "add", "slug": "matrix-usual"},
+        )
+    ],
+    "journal/twelve-step/service/new/": [Rule("role-only", JOURNAL_PAGE)],
+    "journal/twelve-step/service/<int:commitment_id>/edit/": [
+        Rule("owner-only", ANAS_PAGE, url=_journal_url("service", "edit/"))
+    ],
+    "journal/twelve-step/service/<int:commitment_id>/delete/": [
+        Rule("owner-only", ANAS_POST, "post", url=_journal_url("service", "delete/"))
+    ],
+    "journal/network/": [Rule("role-only", JOURNAL_PAGE)],
+    "journal/network/new/": [Rule("role-only", JOURNAL_PAGE)],
+    "journal/network/<int:member_id>/edit/": [
+        Rule("owner-only", ANAS_PAGE, url=_journal_url("network", "edit/"))
+    ],
+    "journal/network/<int:member_id>/delete/": [
+        Rule("owner-only", ANAS_POST, "post", url=_journal_url("network", "delete/"))
+    ],
+    "journal/measures/": [Rule("role-only", JOURNAL_PAGE)],
+    "journal/measures/bam/": [Rule("role-only", JOURNAL_PAGE)],
+    "journal/measures/aai/": [Rule("role-only", JOURNAL_PAGE)],
+    "journal/measures/<int:response_id>/": [
+        Rule("owner-only", ANAS_PAGE, url=_journal_url("measure"))
+    ],
+    "journal/settings/": [Rule("role-only", JOURNAL_PAGE)],
+    "journal/settings/discreet/": [Rule("role-only", JOURNAL_POST, "post")],
+    "journal/progress/": [Rule("role-only", JOURNAL_PAGE)],
+    # Their data is theirs: each person downloads only their own journal (a fresh password, which
+    # the matrix's just-signed-in clients have); an unknown format is not found.
+    "journal/data/": [Rule("role-only", JOURNAL_PAGE)],
+    "journal/data/download/<str:export_format>/": [
+        Rule("owner-only", JOURNAL_PAGE, url=lambda p: "/journal/data/download/json/"),
+        Rule("owner-only", JOURNAL_PAGE, url=lambda p: "/journal/data/download/csv/"),
+        Rule("owner-only", JOURNAL_PAGE, url=lambda p: "/journal/data/download/fhir/"),
+        Rule(
+            "owner-only",
+            only({"ana": 404, "ben": 404}, 403, SIGN_IN),
+            url=lambda p: "/journal/data/download/xml/",
+        ),
+    ],
+    "journal/data/delete/": [Rule("role-only", JOURNAL_PAGE)],
+    # Only a browser that just gave the right password for an account awaiting deletion.
+    "journal/data/keep/": [Rule("token", everyone(SIGN_IN))],
+    "journal/audit/": [Rule("owner-only", JOURNAL_PAGE)],
+    "api/v1/me/checkins": [Rule("role-only", JOURNAL_API)],
+    "api/v1/me/checkins/<day>": [
+        # Ana reads her day; Ben asks for the same date and finds nothing of his (404).
+        Rule("owner-only", only({"ana": 200, "ben": 404}, 403, 401), url=_journal_url("check-in")),
+        Rule("role-only", JOURNAL_API, "put", url=_journal_url("check-in")),
+    ],
+    "api/v1/me/summary": [Rule("role-only", JOURNAL_API)],
+    # The clinician's pages: their people (names only), a person's shared record and its exports
+    # through the gate, and their own counseling notes (author-only, P2-03).
+    "care/people/": [Rule("role-only", only({"cora": 200, "dev": 200}, 403, SIGN_IN))],
+    "care/people/<int:person_id>/": [
+        Rule("owner-only", CARE_TEAM_ONLY, url=_anas_shared_url("/care/people/{ana}/"))
+    ],
+    "care/people/<int:person_id>/print/": [
+        Rule("owner-only", CARE_TEAM_ONLY, url=_anas_shared_url("/care/people/{ana}/print/"))
+    ],
+    "care/people/<int:person_id>/fhir/": [
+        Rule("owner-only", CARE_TEAM_ONLY, url=_anas_shared_url("/care/people/{ana}/fhir/"))
+    ],
+    "care/people/<int:person_id>/counseling-notes/": [
+        # Writing needs a care-team place, not a consent: Cora yes, Dev not found.
+        Rule(
+            "owner-only", CARE_TEAM_ONLY, url=lambda p: f"/care/people/{p.ana.pk}/counseling-notes/"
+        )
+    ],
+    "care/counseling-notes/<int:note_id>/": [
+        Rule("owner-only", CARE_TEAM_ONLY, url=_coras_counseling_note_url)
+    ],
+    # What Ana shares with Sam: Sam sees it, Ana is sent to her own journal, anyone else 404.
+    "shared/<int:person_id>/": [
+        Rule(
+            "owner-only",
+            only({"sam": 200, "ana": 302}, 404, SIGN_IN),
+            url=_anas_shared_url("/shared/{ana}/"),
+        )
+    ],
 }
 
 

@@ -13,6 +13,7 @@ PRODUCTION = {
     "SECRET_KEY": "x" * 40 + "-a-long-random-production-secret-value-0123456789",
     "HOMEGROUP_AUDIT_KEY": "an-audit-key-that-is-long-enough-and-random-0123456789",
     "HOMEGROUP_FIELD_KEYS": "p1:UHJvZHVjdGlvbktleVByb2R1Y3Rpb25LZXlQcm9kMTI=",
+    "HOMEGROUP_BACKUP_KEY": "UHJvZHVjdGlvbkJhY2t1cEtleVByb2R1Y3Rpb25CYWM=",
     "ALLOWED_HOSTS": "homegroup.example.org",
     "DATABASE_URL": "postgres://homegroup@db.invalid:5432/homegroup",
 }
@@ -48,7 +49,10 @@ def test_production_refuses_sqlite_unless_explicitly_allowed():
     assert allowed.returncode == 0, allowed.stderr
 
 
-@pytest.mark.parametrize("variable", ["SECRET_KEY", "HOMEGROUP_AUDIT_KEY", "HOMEGROUP_FIELD_KEYS"])
+@pytest.mark.parametrize(
+    "variable",
+    ["SECRET_KEY", "HOMEGROUP_AUDIT_KEY", "HOMEGROUP_FIELD_KEYS", "HOMEGROUP_BACKUP_KEY"],
+)
 def test_production_refuses_the_local_development_keys(variable):
     env = {k: v for k, v in PRODUCTION.items() if k != variable}
     result = homegroup("check", env=env)

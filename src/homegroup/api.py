@@ -11,21 +11,26 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
-from ninja.security import django_auth
+from ninja.security import SessionAuth as NinjaSessionAuth
 
 from homegroup.accounts.api import router as accounts_router
+from homegroup.api_schemas import Error, ErrorDetail  # noqa: F401  (the one error shape)
+from homegroup.directory.api import router as directory_router
+from homegroup.journal.api import router as journal_router
+from homegroup.privacy.api import router as privacy_router
 
 
-class ErrorDetail(Schema):
-    loc: list[str | int]
-    message: str
+class SessionAuth(NinjaSessionAuth):
+    """django-ninja's session authentication, asking "signed in?" before checking CSRF, so an
+    anonymous write is a 401 like an anonymous read (A-14), not ninja's 403. A signed-in
+    caller's writes are CSRF-checked exactly as before."""
 
-
-class Error(Schema):
-    error: str
-    details: list[ErrorDetail] = []
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None  # authenticate() then refuses: 401
+        return super()._get_key(request)
 
 
 api = NinjaAPI(
@@ -36,7 +41,7 @@ api = NinjaAPI(
         "Errors share one shape: {error, details}."
     ),
     urls_namespace="api",
-    auth=django_auth,
+    auth=SessionAuth(),
     docs_url=None,  # the interactive docs page loads scripts from a CDN, which our CSP forbids
 )
 
@@ -82,3 +87,6 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/", accounts_router)
+api.add_router("/", privacy_router)
+api.add_router("/", directory_router)
+api.add_router("/", journal_router)

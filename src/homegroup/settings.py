@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -26,10 +27,13 @@ DEV_SECRET_KEY = "dev-only-not-secret-homegroup-local-key-change-me-in-productio
 DEV_AUDIT_KEY = "dev-only-audit-key"
 # A key ring: "key-id:base64(32 bytes)" entries separated by commas; the first encrypts.
 DEV_FIELD_KEYS = "dev1:ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLWxvbmc="
+# base64(32 bytes) for `homegroup backup` (R-01): a laptop's backups only.
+DEV_BACKUP_KEY = "ZGV2LW9ubHktYmFja3VwLWtleS0zMi1ieXRlcy1sb24="
 
 SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
 HOMEGROUP_AUDIT_KEY = env_str("HOMEGROUP_AUDIT_KEY", DEV_AUDIT_KEY)
 HOMEGROUP_FIELD_KEYS = env_str("HOMEGROUP_FIELD_KEYS", DEV_FIELD_KEYS)
+HOMEGROUP_BACKUP_KEY = env_str("HOMEGROUP_BACKUP_KEY", DEV_BACKUP_KEY)
 HOMEGROUP_ALLOW_SQLITE = env_bool("HOMEGROUP_ALLOW_SQLITE", False)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
@@ -60,9 +64,15 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "homegroup.accounts",
     "homegroup.privacy",
     "homegroup.directory",
+    "homegroup.journal",
+    "homegroup.interop",
+    "homegroup.care",
 ]
 
 MIDDLEWARE = [
@@ -75,8 +85,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "homegroup.accounts.middleware.SessionPolicyMiddleware",
+    # After the session policy: staff without a verified second factor reach only its pages (H-08).
+    "homegroup.accounts.middleware.SecondFactorMiddleware",
+    # A NUL in the path or query string is a 400 before any view reaches the database.
+    "homegroup.middleware.RejectNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "homegroup.privacy.middleware.PrivateCacheMiddleware",
     # Last, so that a locked-out sign-in is answered before any view runs.
@@ -98,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "homegroup.accounts.context_processors.navigation",
+                "homegroup.journal.context_processors.safety",
             ],
         },
     }
@@ -124,6 +140,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Signs nobody in: sends a right password for an account awaiting deletion to "keep it".
+    "homegroup.journal.backends.PendingDeletionBackend",
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60  # an hour: long enough to find the email, short if it leaks
 HOMEGROUP_INVITATION_DAYS = env_int("HOMEGROUP_INVITATION_DAYS", 7, minimum=1)
@@ -149,6 +167,14 @@ HOMEGROUP_PERSON_IDLE = timedelta(days=env_int("HOMEGROUP_PERSON_IDLE_DAYS", 30,
 HOMEGROUP_PERSON_ABSOLUTE = timedelta(days=env_int("HOMEGROUP_PERSON_ABSOLUTE_DAYS", 90, minimum=1))
 HOMEGROUP_REAUTH_WINDOW = timedelta(minutes=env_int("HOMEGROUP_REAUTH_MINUTES", 10, minimum=1))
 
+# Second factor (H-08): TOTP for staff (and people who opt in), with single-use recovery codes.
+OTP_TOTP_ISSUER = "Homegroup"
+OTP_TOTP_THROTTLE_FACTOR = 1  # django-otp doubles the wait after each wrong code
+
+# Consent and disclosure (P2-*, H-02).
+HOMEGROUP_BREAK_GLASS_MINUTES = env_int("HOMEGROUP_BREAK_GLASS_MINUTES", 60, minimum=5)
+HOMEGROUP_SHARE_CODE_DAYS = env_int("HOMEGROUP_SHARE_CODE_DAYS", 7, minimum=1)
+
 # --- Email: the console locally; SMTP when EMAIL_HOST is set. No record content ever goes in.
 EMAIL_HOST = env_str("EMAIL_HOST", "")
 EMAIL_BACKEND = (
@@ -162,6 +188,20 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Homegroup <no-reply@localhost>")
 
+# --- Meeting map: the tile server the search page's map loads its images from (its origin is
+# added to the CSP's img-src). Without tiles the page still lists every meeting.
+HOMEGROUP_MAP_TILES = env_str(
+    "HOMEGROUP_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+_tiles = urlsplit(HOMEGROUP_MAP_TILES)
+if _tiles.scheme not in ("https", "http") or not _tiles.netloc or "{z}" not in HOMEGROUP_MAP_TILES:
+    raise SettingError(
+        "HOMEGROUP_MAP_TILES must be a tile URL template such as "
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    )
+# Leaflet's "{s}" subdomain placeholder becomes a CSP wildcard.
+HOMEGROUP_MAP_TILES_ORIGIN = f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"
+
 # --- Security headers (A-07, A-08) --------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -172,7 +212,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", HOMEGROUP_MAP_TILES_ORIGIN],
         "connect-src": [SELF],
         "font-src": [SELF],
         "object-src": [NONE],
@@ -238,12 +278,36 @@ LOGGING = {
     },
 }
 
+# The directory's geocoder seam: the dotted path of a class with geocode(address) -> (lat, lng)
+# | None. The default knows no address (maintainers place pins by hand); a geocoder only ever
+# suggests coordinates and never blocks a save (homegroup/directory/geocoding.py).
+HOMEGROUP_GEOCODER = env_str("HOMEGROUP_GEOCODER", "homegroup.directory.geocoding.NullGeocoder")
+
 HOMEGROUP_CRISIS_LINES = [
     # (label, number to dial or text). Configurable per country in a later issue.
     ("988 Suicide & Crisis Lifeline", "988"),
     ("SAMHSA National Helpline", "1-800-662-4357"),
     ("Emergency", "911"),
 ]
+# The journal's safety note after a return to opioid use or missed doses (recovery-care.md,
+# Safety): harm-reduction lines, like the crisis lines per country, and an optional page on
+# where to get naloxone (the note says where in words either way).
+HOMEGROUP_HARM_REDUCTION_LINES = [
+    ("Never Use Alone hotline", "1-800-484-3731"),
+]
+HOMEGROUP_NALOXONE_URL = env_str("HOMEGROUP_NALOXONE_URL", "")
+# Where the quick-exit button on a person's pages goes: a neutral site, opened in place of the
+# page (static/journal/safety.js replaces the history entry).
+HOMEGROUP_QUICK_EXIT_URL = env_str("HOMEGROUP_QUICK_EXIT_URL", "https://www.weather.gov")
+for _name, _url in (
+    ("HOMEGROUP_QUICK_EXIT_URL", HOMEGROUP_QUICK_EXIT_URL),
+    ("HOMEGROUP_NALOXONE_URL", HOMEGROUP_NALOXONE_URL or "https://unset"),
+):
+    if urlsplit(_url).scheme not in ("https", "http") or not urlsplit(_url).netloc:
+        raise SettingError(f"{_name} must be an http(s) URL")
+# Days between a person asking to delete their account and `homegroup purge-deleted-accounts`
+# removing it with their journal; signing in before then offers to keep it.
+HOMEGROUP_DELETION_GRACE_DAYS = env_int("HOMEGROUP_DELETION_GRACE_DAYS", 30, minimum=1)
 
 
 def _refuse_unsafe_production() -> None:
@@ -256,6 +320,8 @@ def _refuse_unsafe_production() -> None:
         problems.append("HOMEGROUP_AUDIT_KEY is the local development key")
     if HOMEGROUP_FIELD_KEYS == DEV_FIELD_KEYS:
         problems.append("HOMEGROUP_FIELD_KEYS is the local development key ring")
+    if HOMEGROUP_BACKUP_KEY == DEV_BACKUP_KEY:
+        problems.append("HOMEGROUP_BACKUP_KEY is the local development key")
     if DATABASES["default"]["ENGINE"].endswith("sqlite3") and not HOMEGROUP_ALLOW_SQLITE:
         problems.append(
             "DATABASE_URL points at SQLite; production runs on PostgreSQL "

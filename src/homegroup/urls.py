@@ -8,6 +8,15 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("accounts/", include("homegroup.accounts.urls")),
+    path("privacy/", include("homegroup.privacy.urls")),
+    path("directory/manage/", include("homegroup.directory.maintain_urls")),
+    path("meetings/", include("homegroup.directory.urls")),
+    path("journal/", include("homegroup.journal.urls")),
+    # /meetings.ics and /meetings/<slug>.ics: calendar files of the directory.
+    path("", include("homegroup.interop.urls")),
+    path("care/", include("homegroup.care.urls")),
+    # /shared/<person_id>/: what a person shares with a sponsor or supporter (journal).
+    path("shared/", include("homegroup.journal.shared_urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -40,7 +40,10 @@ def test_a_program_admin_invites_a_clinician_who_sets_a_password_and_signs_in(cl
     assert done.status_code == 302
     lee = User.objects.get(email="lee@clinic.test")
     assert lee.roles == {Role.CLINICIAN}
-    assert newcomer.get(reverse("home")).context["user"] == lee
+    # H-08: a new staff member's first stop is setting up the second factor.
+    home = newcomer.get(reverse("home"), follow=True)
+    assert home.redirect_chain[-1][0].startswith(reverse("accounts:two-factor-enrol"))
+    assert home.context["user"] == lee
     # The link works once.
     assert newcomer.get(path).status_code == 404
 

@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from homegroup.accounts import actions as account_actions
+from homegroup.accounts import second_factor
 from homegroup.privacy.models import AuditEvent, Outcome
 from tests.people import PASSWORD
 
@@ -14,15 +16,21 @@ def sign_in(client, email, password=PASSWORD):
 @pytest.mark.parametrize("name", ["ana", "ben", "cora", "dev", "pat", "max", "sam"])
 def test_every_named_person_can_sign_in_and_out(client, people, name):
     user = getattr(people, name)
+    staff = user.holds_staff_role
+    device = account_actions.add_totp_device(user=user) if staff else None
     response = sign_in(client, user.email)
     assert response.status_code == 302
+    if staff:  # H-08: staff finish signing in with the code from their app
+        assert client.get(reverse("home"))["Location"].startswith(reverse("accounts:two-factor"))
+        client.post(reverse("accounts:two-factor"), {"code": second_factor.current_code(device)})
     assert client.get(reverse("home")).context["user"] == user
     response = client.post(reverse("accounts:sign-out"))
     assert response.status_code == 302
     assert response["Clear-Site-Data"] == '"cache", "storage"'
     assert not client.get(reverse("home")).context["user"].is_authenticated
     actions = list(AuditEvent.objects.filter(subject_id=user.pk).values_list("action", flat=True))
-    assert actions[-2:] == ["auth.sign_in", "auth.sign_out"]
+    expected = ["auth.sign_in", *(["auth.2fa_verified"] if staff else []), "auth.sign_out"]
+    assert actions[-len(expected) :] == expected
 
 
 def test_the_email_is_matched_without_regard_to_case(client, people):

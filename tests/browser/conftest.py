@@ -64,3 +64,27 @@ def axe_violations(page: Page) -> list[dict]:
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def pass_second_factor(page: Page, device) -> None:
+    """On the two-factor page: type the code the authenticator app would show now (H-08)."""
+    from homegroup.accounts.second_factor import current_code
+
+    page.get_by_label("Code").fill(current_code(device))
+    page.get_by_role("button", name="Continue").click()
+
+
+def sign_in(page: Page, user, password: str) -> None:
+    """Sign in through the page; staff (and anyone who switched it on) then enter a real code
+    computed from their authenticator's secret, which is enrolled here when they have none."""
+    from homegroup.accounts import actions
+
+    device = None
+    if user.holds_staff_role or user.second_factor_enabled:
+        device = actions.confirmed_totp_device(user) or actions.add_totp_device(user=user)
+    page.goto("/accounts/sign-in/")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    if device is not None:
+        pass_second_factor(page, device)

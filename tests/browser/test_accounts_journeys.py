@@ -5,16 +5,15 @@ from playwright.sync_api import Page, expect
 
 from homegroup.accounts.models import User
 from tests.browser.conftest import axe_violations
+from tests.browser.conftest import sign_in as sign_in_with_code
 from tests.people import PASSWORD, make_people
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/accounts/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+def sign_in(page: Page, user: User) -> None:
+    # Staff finish with a real TOTP code (H-08); see tests/browser/conftest.py.
+    sign_in_with_code(page, user, PASSWORD)
 
 
 def sign_out(page: Page) -> None:
@@ -60,7 +59,7 @@ def test_sign_up_mistakes_are_explained_beside_the_field(page: Page):
 )
 def test_each_role_signs_in_sees_its_navigation_and_signs_out(page: Page, name, sees, does_not_see):
     people = make_people()
-    sign_in(page, getattr(people, name).email)
+    sign_in(page, getattr(people, name))
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name=sees)).to_be_visible()
     if does_not_see:
@@ -77,7 +76,32 @@ def test_main_public_pages_have_no_serious_accessibility_violations(page: Page, 
 
 def test_signed_in_pages_have_no_serious_accessibility_violations(page: Page):
     people = make_people()
-    sign_in(page, people.pat.email)
+    sign_in(page, people.pat)
     for path in ("/", "/accounts/account/", "/accounts/invitations/"):
         page.goto(path)
         assert axe_violations(page) == [], path
+
+
+def test_a_new_staff_member_enrols_an_authenticator_on_first_sign_in(page: Page):
+    """H-08: the enrolment page shows the secret; a code computed from it switches it on."""
+    import base64
+
+    from django_otp.oath import totp
+
+    people = make_people()
+    page.goto("/accounts/sign-in/")
+    page.get_by_label("Email address").fill(people.dev.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Set up two-step sign-in")).to_be_visible()
+    assert axe_violations(page) == []
+    secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    page.get_by_label("6-digit code from your app").fill(f"{totp(key):06d}")
+    page.get_by_role("button", name="Turn on two-step sign-in").click()
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+    expect(page.get_by_role("list", name="Recovery codes").get_by_role("listitem")).to_have_count(
+        10
+    )
+    page.get_by_role("link", name="I have saved them").click()
+    expect(page.get_by_role("heading", name="Hello, Dev")).to_be_visible()

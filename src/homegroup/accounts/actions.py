@@ -17,10 +17,15 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from homegroup.accounts import second_factor
 from homegroup.accounts.models import ROLE_FIELDS, STAFF_ROLES, Invitation, Role, User
+from homegroup.privacy import actions as privacy_actions
 from homegroup.privacy import audit
-from homegroup.privacy.models import Outcome
+from homegroup.privacy.models import Outcome, Program, ProgramMembership, ProgramRole
 
 
 def _normalise_email(email: str) -> str:
@@ -81,12 +86,27 @@ class IssuedInvitation:
     token: str  # shown once to the admin and put in the email link; only its hash is stored
 
 
+def _administered_program(admin: User) -> Program | None:
+    membership = (
+        ProgramMembership.objects.admins().filter(user=admin).select_related("program").first()
+    )
+    return membership.program if membership else None
+
+
 @transaction.atomic
 def invite_staff(
-    *, invited_by: User, email: str, display_name: str, roles: set[Role]
+    *,
+    invited_by: User,
+    email: str,
+    display_name: str,
+    roles: set[Role],
+    program: Program | None = None,
 ) -> IssuedInvitation:
+    """Invite a staff member; they join `program` (by default the inviting admin's own)."""
     if not invited_by.has_role(Role.PROGRAM_ADMIN):
         raise PermissionError("only a program admin invites staff")
+    if program is None:
+        program = _administered_program(invited_by)
     roles = set(roles)
     if not roles or not roles <= STAFF_ROLES:
         raise ValidationError({"roles": _("Choose at least one staff role.")})
@@ -102,6 +122,7 @@ def invite_staff(
         token_hash=Invitation.hash_token(token),
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.HOMEGROUP_INVITATION_DAYS),
+        program=program,
     )
     invitation.save(force_insert=True)
     audit.record(
@@ -161,6 +182,18 @@ def accept_invitation(*, token: str, password: str) -> User:
         object_type="invitation",
         object_id=invitation.pk,
     )
+    if invitation.program is not None:
+        for role, program_role in (
+            (Role.CLINICIAN, ProgramRole.CLINICIAN),
+            (Role.PROGRAM_ADMIN, ProgramRole.ADMIN),
+        ):
+            if user.has_role(role):
+                privacy_actions.add_program_member(
+                    program=invitation.program,
+                    user=user,
+                    role=program_role,
+                    actor_id=invitation.invited_by_id,
+                )
     return user
 
 
@@ -223,3 +256,149 @@ def note_sign_out(*, user_id: int | None, reason: str = "sign_out") -> None:
 
 def note_reauthenticated(*, user: User, outcome: Outcome) -> None:
     audit.record(action="auth.reauthenticate", actor_id=user.pk, outcome=outcome)
+
+
+# --- Second factor (H-08) -----------------------------------------------------------------------
+# Failed attempts are audited outside the transaction that checks them, so a refusal is recorded
+# even though nothing else is written.
+
+TOTP_DEVICE_NAME = "Authenticator app"
+RECOVERY_DEVICE_NAME = "Recovery codes"
+
+
+@dataclass(frozen=True)
+class SecondFactorEnrolment:
+    device: TOTPDevice
+    recovery_codes: list[str]  # shown once; only keyed digests are stored
+
+
+def confirmed_totp_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def recovery_codes_left(user: User) -> int:
+    return int(StaticToken.objects.filter(device__user=user, device__confirmed=True).count())
+
+
+@transaction.atomic
+def start_totp_enrolment(*, user: User) -> TOTPDevice:
+    """A fresh, unconfirmed device whose secret the enrolment page shows."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+        device.save()
+        audit.record(action="auth.2fa_enrolment_started", actor_id=user.pk, subject_id=user.pk)
+    return device
+
+
+def _replace_recovery_codes(user: User) -> list[str]:
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = second_factor.new_recovery_codes()
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=second_factor.recovery_code_digest(code)) for code in codes
+    )
+    return [second_factor.display_recovery_code(code) for code in codes]
+
+
+def confirm_totp_enrolment(*, user: User, code: str) -> SecondFactorEnrolment:
+    """The first code from the app proves the secret arrived; then 10 recovery codes, once."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+        if device is not None and device.verify_token(code.replace(" ", "")):
+            TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            codes = _replace_recovery_codes(user)
+            user.second_factor_enabled = True
+            user.save(update_fields=["second_factor_enabled"])
+            audit.record(action="auth.2fa_enrolled", actor_id=user.pk, subject_id=user.pk)
+            return SecondFactorEnrolment(device=device, recovery_codes=codes)
+    audit.record(
+        action="auth.2fa_enrolled", actor_id=user.pk, subject_id=user.pk, outcome=Outcome.FAILURE
+    )
+    raise ValidationError(
+        {
+            "code": _(
+                "That code did not match. Enter the newest 6-digit code your app shows, and "
+                "check that your phone's clock is right."
+            )
+        }
+    )
+
+
+def verify_second_factor(*, user: User, code: str) -> Device | None:
+    """A code from the app, or one of the recovery codes (which then stops working)."""
+    code = code.strip()
+    if second_factor.looks_like_totp(code):
+        kind = "totp"
+        with transaction.atomic():
+            totp = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+            device: Device | None = (
+                totp if totp is not None and totp.verify_token(code.replace(" ", "")) else None
+            )
+    else:
+        kind = "recovery_code"
+        with transaction.atomic():
+            static = (
+                StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+            )
+            digest = second_factor.recovery_code_digest(code)
+            device = static if static is not None and static.verify_token(digest) else None
+    if device is None:
+        audit.record(
+            action="auth.2fa_verified",
+            actor_id=user.pk,
+            subject_id=user.pk,
+            outcome=Outcome.FAILURE,
+            object_type=kind,
+        )
+        return None
+    audit.record(action="auth.2fa_verified", actor_id=user.pk, subject_id=user.pk, object_type=kind)
+    if kind == "recovery_code":
+        audit.record(
+            action="auth.2fa_recovery_code_used",
+            actor_id=user.pk,
+            subject_id=user.pk,
+            object_id=recovery_codes_left(user),
+        )
+    return device
+
+
+@transaction.atomic
+def replace_recovery_codes(*, user: User) -> list[str]:
+    if confirmed_totp_device(user) is None:
+        raise ValidationError(_("Switch on two-step sign-in first."))
+    codes = _replace_recovery_codes(user)
+    audit.record(action="auth.2fa_recovery_codes_replaced", actor_id=user.pk, subject_id=user.pk)
+    return codes
+
+
+@transaction.atomic
+def disable_second_factor(*, user: User) -> None:
+    """People in recovery may switch it off again; staff cannot (H-08)."""
+    if user.holds_staff_role:
+        raise ValidationError(_("Staff accounts always use two-step sign-in."))
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    user.second_factor_enabled = False
+    user.save(update_fields=["second_factor_enabled"])
+    audit.record(action="auth.2fa_disabled", actor_id=user.pk, subject_id=user.pk)
+
+
+@transaction.atomic
+def add_totp_device(*, user: User, key: str | None = None) -> TOTPDevice:
+    """A confirmed authenticator for `homegroup demo` and the test universe only.
+
+    Real accounts enrol on the two-factor page, which proves the secret reached their app.
+    """
+    device = TOTPDevice(user=user, name=TOTP_DEVICE_NAME, confirmed=True)
+    if key is not None:
+        device.key = key
+    device.save()
+    user.second_factor_enabled = True
+    user.save(update_fields=["second_factor_enabled"])
+    audit.record(action="auth.2fa_enrolled", actor_id=user.pk, subject_id=user.pk)
+    return device

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from homegroup.accounts.models import User
+from homegroup.api_schemas import responses
 
 router = Router(tags=["accounts"])
 
@@ -17,7 +18,7 @@ class Me(Schema):
     roles: list[str]
 
 
-@router.get("/me", response=Me, summary="The signed-in account and its roles")
+@router.get("/me", response=responses(Me), summary="The signed-in account and its roles")
 def me(request: HttpRequest) -> Me:
     user: User = request.user  # type: ignore[assignment]
     return Me(

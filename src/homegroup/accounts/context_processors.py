@@ -23,6 +23,16 @@ class NavItem:
 # Later issues append their pages here (meetings, journal, caseload, reports, directory).
 NAVIGATION: list[NavItem] = [
     NavItem(_("Staff invitations"), "accounts:invitations", frozenset({Role.PROGRAM_ADMIN})),
+    NavItem(_("Program"), "privacy:program", frozenset({Role.PROGRAM_ADMIN})),
+    NavItem(_("Sharing"), "privacy:sharing", frozenset({Role.PERSON_IN_RECOVERY})),
+    NavItem(_("Shared with me"), "privacy:shared-with-me", None),
+    NavItem(_("My people"), "care:people", frozenset({Role.CLINICIAN})),
+    NavItem(_("Directory tools"), "maintain:sources", frozenset({Role.DIRECTORY_MAINTAINER})),
+    NavItem(_("Check in"), "journal:check-in", frozenset({Role.PERSON_IN_RECOVERY})),
+    NavItem(_("My recovery"), "journal:recovery", frozenset({Role.PERSON_IN_RECOVERY})),
+    NavItem(_("My network"), "journal:network", frozenset({Role.PERSON_IN_RECOVERY})),
+    NavItem(_("My progress"), "journal:progress", frozenset({Role.PERSON_IN_RECOVERY})),
+    NavItem(_("My data"), "journal:data", frozenset({Role.PERSON_IN_RECOVERY})),
     NavItem(_("Account"), "accounts:account", None),
 ]
 

@@ -71,3 +71,18 @@ def load() -> list[tuple[DemoPerson, bool]]:
             )
         results.append((person, not exists))
     return results
+
+
+def enrol_staff_second_factor() -> list[tuple[DemoPerson, str]]:
+    """Staff demo accounts come with an authenticator enrolled (H-08), so `make run` stays
+    usable: their base32 secrets are printed, to add to an app or to compute codes from."""
+    from homegroup.accounts import second_factor
+
+    enrolled = []
+    for person in DEMO_PEOPLE:
+        user = User.objects.get(email=person.email)
+        if not user.holds_staff_role:
+            continue
+        device = actions.confirmed_totp_device(user) or actions.add_totp_device(user=user)
+        enrolled.append((person, second_factor.base32_secret(device)))
+    return enrolled

@@ -126,5 +126,36 @@ class ConfirmPasswordForm(forms.Form):
         return str(password)
 
 
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_(
+            "The 6-digit code your authenticator app shows now, or one of your recovery codes."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "autocapitalize": "none"}
+        ),
+    )
+
+
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("6-digit code from your app"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class DisableSecondFactorForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Switch off two-step sign-in for my account"),
+        required=True,
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
+
+
 def password_help() -> list[str]:
     return list(password_validation.password_validators_help_texts())

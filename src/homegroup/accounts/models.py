@@ -24,7 +24,7 @@ class Role(models.TextChoices):
     DIRECTORY_MAINTAINER = "directory_maintainer", _("Directory maintainer")
 
 
-# Staff roles get the short sessions of H-03 (and, later, the required second factor).
+# Staff roles get the short sessions of H-03 and the required second factor of H-08.
 STAFF_ROLES = frozenset({Role.CLINICIAN, Role.PROGRAM_ADMIN, Role.DIRECTORY_MAINTAINER})
 ROLE_FIELDS = {
     Role.PERSON_IN_RECOVERY: "is_person_in_recovery",
@@ -79,6 +79,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         null=True,
         blank=True,
         help_text=_("When the person confirmed at sign-up that they are 18 or older."),
+    )
+    second_factor_enabled = models.BooleanField(
+        _("two-step sign-in"),
+        default=False,
+        help_text=_(
+            "Set once the account confirms an authenticator app. Staff need one whatever this "
+            "says; for anyone else it is their choice."
+        ),
     )
 
     objects: ClassVar[UserManager] = UserManager()
@@ -141,6 +149,14 @@ class Invitation(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     accepted_user = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    program = models.ForeignKey(
+        "privacy.Program",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The inviting admin's program, which the new staff member joins."),
     )
 
     objects = InvitationQuerySet.as_manager()

@@ -31,6 +31,14 @@ urlpatterns = [
     path("account/email/", views.change_email, name="change-email"),
     path("account/password/", views.PasswordChangeView.as_view(), name="change-password"),
     path("confirm-password/", views.confirm_password, name="confirm-password"),
+    path("two-factor/", views.two_factor, name="two-factor"),
+    path("two-factor/enrol/", views.two_factor_enrol, name="two-factor-enrol"),
+    path(
+        "two-factor/recovery-codes/",
+        views.two_factor_recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
+    path("two-factor/disable/", views.two_factor_disable, name="two-factor-disable"),
     path("invitations/", views.invitations, name="invitations"),
     path(
         "invitations/<int:invitation_id>/withdraw/",

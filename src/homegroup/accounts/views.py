@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
+import django_otp
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.forms import Form
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -18,31 +19,27 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from homegroup.accounts import actions, sessions
+from homegroup.accounts import actions, second_factor, sessions
 from homegroup.accounts.forms import (
     AcceptInvitationForm,
     ConfirmPasswordForm,
+    DisableSecondFactorForm,
     EmailForm,
+    EnrolmentCodeForm,
     InvitationForm,
     ProfileForm,
+    SecondFactorForm,
     SignInForm,
     SignUpForm,
 )
 from homegroup.accounts.models import Invitation, Role, User
 from homegroup.accounts.permissions import reauth_required, role_required
+from homegroup.forms import attach_errors, form_status
 from homegroup.privacy.models import Outcome
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 REAUTH_FAILURE_LIMIT = 5
-
-
-def _attach_errors(form: Form, error: ValidationError) -> None:
-    """Put an action's validation errors on the form fields they name (or the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
+SECOND_FACTOR_FAILURE_LIMIT = 5
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -56,6 +53,14 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = True
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        # A backend may send a refused sign-in to a page of its own: the journal's "keep my
+        # account" page, for a right password on an account awaiting deletion.
+        elsewhere = getattr(self.request, "homegroup_sign_in_elsewhere", None)
+        if elsewhere:
+            return redirect(elsewhere)
+        return super().form_invalid(form)
 
 
 class SignOutView(auth_views.LogoutView):
@@ -81,17 +86,14 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                 confirmed_adult=form.cleaned_data["confirmed_adult"],
             )
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_errors(form, error)
         else:
             login(request, user, backend=MODEL_BACKEND)
             messages.success(request, _("Welcome to Homegroup. Your account is ready."))
             return redirect("home")
-    return render(request, "accounts/sign_up.html", {"form": form}, status=_status(request, form))
-
-
-def _status(request: HttpRequest, form: Form) -> int:
-    # A rejected form answers 400, so clients and tests can tell it from a fresh page.
-    return 400 if request.method == "POST" and form.errors else 200
+    return render(
+        request, "accounts/sign_up.html", {"form": form}, status=form_status(request, form)
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -116,7 +118,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
                 user=form.user, password=form.cleaned_data["new_password1"], reason="reset"
             )
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_errors(form, error)
             return self.form_invalid(form)
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         return redirect(self.get_success_url())
@@ -134,15 +136,20 @@ def account(request: HttpRequest) -> HttpResponse:
         try:
             actions.update_profile(user=user, display_name=form.cleaned_data["display_name"])
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("accounts:account")
     return render(
         request,
         "accounts/account.html",
-        {"form": form, "roles": sorted(str(role.label) for role in user.roles)},
-        status=_status(request, form),
+        {
+            "form": form,
+            "roles": sorted(str(role.label) for role in user.roles),
+            "second_factor_on": actions.confirmed_totp_device(user) is not None,
+            "recovery_codes_left": actions.recovery_codes_left(user),
+        },
+        status=form_status(request, form),
     )
 
 
@@ -154,12 +161,12 @@ def change_email(request: HttpRequest) -> HttpResponse:
         try:
             actions.change_email(user=request.user, email=form.cleaned_data["email"])  # type: ignore[arg-type]
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Your email address is changed."))
             return redirect("accounts:account")
     return render(
-        request, "accounts/change_email.html", {"form": form}, status=_status(request, form)
+        request, "accounts/change_email.html", {"form": form}, status=form_status(request, form)
     )
 
 
@@ -175,7 +182,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
                 user=form.user, password=form.cleaned_data["new_password1"], reason="change"
             )
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_errors(form, error)
             return self.form_invalid(form)
         update_session_auth_hash(self.request, form.user)
         sessions.mark_reauthenticated(self.request)
@@ -208,7 +215,7 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/confirm_password.html",
         {"form": form, "next": next_url},
-        status=_status(request, form),
+        status=form_status(request, form),
     )
 
 
@@ -227,7 +234,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
                 roles=form.role_set(),
             )
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_errors(form, error)
         else:
             issued_link = request.build_absolute_uri(
                 reverse("accounts:accept-invitation", args=[issued.token])
@@ -239,7 +246,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/invitations.html",
         {"form": form, "invitations": sent, "issued_link": issued_link, "now": timezone.now()},
-        status=_status(request, form),
+        status=form_status(request, form),
     )
 
 
@@ -267,7 +274,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         try:
             user = actions.accept_invitation(token=token, password=form.cleaned_data["password1"])
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_errors(form, error)
         else:
             if request.user.is_authenticated:
                 logout(request)
@@ -278,7 +285,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "accounts/accept_invitation.html",
         {"form": form, "invitation": invitation},
-        status=_status(request, form),
+        status=form_status(request, form),
     )
 
 
@@ -287,3 +294,137 @@ def locked_out(
 ) -> HttpResponse:
     """django-axes calls this instead of the sign-in view while an account is locked (A-03)."""
     return render(request, "accounts/locked_out.html", status=429)
+
+
+# --- Second factor (H-08) -----------------------------------------------------------------------
+
+
+def _with_next(url_name: str, next_url: str) -> str:
+    return f"{reverse(url_name)}?{urlencode({'next': next_url})}"
+
+
+def _verified(request: HttpRequest, device: Any) -> None:
+    # A new session key once the second factor is in: a key seen before it is worth nothing.
+    request.session.cycle_key()
+    django_otp.login(request, device)
+    request.session.pop("hg_2fa_failures", None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Enter the code from the app (or a recovery code) to finish signing in."""
+    user: User = request.user  # type: ignore[assignment]
+    next_url = _safe_next(request, reverse("home"))
+    if user.is_verified():  # type: ignore[attr-defined]
+        return redirect(next_url)
+    if actions.confirmed_totp_device(user) is None:
+        return redirect(_with_next("accounts:two-factor-enrol", next_url))
+    form = SecondFactorForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        device = actions.verify_second_factor(user=user, code=form.cleaned_data["code"])
+        if device is not None:
+            _verified(request, device)
+            if not second_factor.looks_like_totp(form.cleaned_data["code"]):
+                messages.warning(
+                    request,
+                    _(
+                        "You used a recovery code; %(left)s are left. You can make new ones on "
+                        "your account page."
+                    )
+                    % {"left": actions.recovery_codes_left(user)},
+                )
+            return redirect(next_url)
+        form.add_error("code", _("That code did not work. Try the newest code from your app."))
+        failures = request.session.get("hg_2fa_failures", 0) + 1
+        request.session["hg_2fa_failures"] = failures
+        if failures >= SECOND_FACTOR_FAILURE_LIMIT:
+            request.homegroup_sign_out_reason = "2fa_failed"  # type: ignore[attr-defined]
+            logout(request)
+            messages.info(request, _("For your safety you were signed out. Please sign in again."))
+            return redirect("accounts:sign-in")
+    return render(
+        request,
+        "accounts/two_factor_verify.html",
+        {"form": form, "next": next_url},
+        status=form_status(request, form),
+    )
+
+
+@reauth_required
+@require_http_methods(["GET", "POST"])
+def two_factor_enrol(request: HttpRequest) -> HttpResponse:
+    """Connect an authenticator app: staff on their first sign-in, anyone else by choice."""
+    user: User = request.user  # type: ignore[assignment]
+    next_url = _safe_next(
+        request, reverse("home") if user.holds_staff_role else reverse("accounts:account")
+    )
+    if actions.confirmed_totp_device(user) is not None:
+        if not user.is_verified():  # type: ignore[attr-defined]
+            return redirect(_with_next("accounts:two-factor", next_url))
+        messages.info(request, _("Two-step sign-in is already on."))
+        return redirect("accounts:account")
+    device = actions.start_totp_enrolment(user=user)
+    form = EnrolmentCodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment = actions.confirm_totp_enrolment(user=user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            _verified(request, enrolment.device)
+            return render(
+                request,
+                "accounts/two_factor_codes.html",
+                {"codes": enrolment.recovery_codes, "next": next_url, "first_time": True},
+            )
+    return render(
+        request,
+        "accounts/two_factor_enrol.html",
+        {
+            "form": form,
+            "next": next_url,
+            "secret": second_factor.grouped(second_factor.base32_secret(device)),
+            "qr": second_factor.qr_data_uri(device),
+            "required": user.holds_staff_role,
+        },
+        status=form_status(request, form),
+    )
+
+
+@reauth_required
+@require_POST
+def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
+    """New recovery codes; the old ones stop working."""
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        codes = actions.replace_recovery_codes(user=user)
+    except ValidationError:
+        return redirect("accounts:two-factor-enrol")
+    return render(
+        request,
+        "accounts/two_factor_codes.html",
+        {"codes": codes, "next": reverse("accounts:account"), "first_time": False},
+    )
+
+
+@reauth_required
+@require_http_methods(["GET", "POST"])
+def two_factor_disable(request: HttpRequest) -> HttpResponse:
+    """People in recovery may switch it off (after confirming their password, A-05); staff not."""
+    user: User = request.user  # type: ignore[assignment]
+    if user.holds_staff_role:
+        raise PermissionDenied
+    if actions.confirmed_totp_device(user) is None:
+        return redirect("accounts:account")
+    form = DisableSecondFactorForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        actions.disable_second_factor(user=user)
+        messages.success(request, _("Two-step sign-in is off."))
+        return redirect("accounts:account")
+    return render(
+        request,
+        "accounts/two_factor_disable.html",
+        {"form": form},
+        status=form_status(request, form),
+    )

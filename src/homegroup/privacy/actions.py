@@ -1,16 +1,49 @@
-"""Writes owned by privacy: key rotation (audit rows are written by `audit.record`)."""
+"""Every write owned by privacy: programs, enrolment, care teams, consents, restrictions,
+break-glass, disclosure records and key rotation (audit rows are written by `audit.record`).
+
+Keyword-only, typed, atomic, validated, audited (docs/adr/0001-actions-layer.md). Refused
+attempts that matter for throttling or review (a wrong password at signing, a wrong code) are
+audited outside the transaction that refuses them, so the refusal stays on record.
+"""
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Model, TextField
 from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from homegroup.privacy import audit
+from homegroup.accounts.models import Role, User
+from homegroup.privacy import audit, categories, consent_text, rules
 from homegroup.privacy.fields import EncryptedTextField, current_key_ring
+from homegroup.privacy.middleware import current_request_id
+from homegroup.privacy.models import (
+    BreakGlassGrant,
+    CareTeamMember,
+    Consent,
+    DisclosureRecord,
+    Enrolment,
+    EnrolmentCode,
+    ExpiryKind,
+    Outcome,
+    Program,
+    ProgramMembership,
+    ProgramRole,
+    Purpose,
+    Restriction,
+    ReviewOutcome,
+    hash_code,
+)
 
 
 @dataclass(frozen=True)
@@ -50,3 +83,611 @@ def rotate_field_keys(*, actor_id: int | None = None, batch: int = 500) -> list[
         counts.append(RotationCount(column=f"{model._meta.label}.{name}", rewritten=rewritten))
     audit.record(action="privacy.rotate_field_keys", actor_id=actor_id, object_type="key_ring")
     return counts
+
+
+# --- Programs ------------------------------------------------------------------------------------
+
+
+def administers(user: Any, program: Program) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.has_role(Role.PROGRAM_ADMIN)
+        and ProgramMembership.objects.admins().filter(user=user, program=program).exists()
+    )
+
+
+@transaction.atomic
+def create_program(*, name: str, admin: User, actor_id: int | None = None) -> Program:
+    """A new program with its first admin (`homegroup create-program`, `homegroup demo`)."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the program a name.")})
+    if Program.objects.filter(name=name).exists():
+        raise ValidationError({"name": _("A program with this name already exists.")})
+    program = Program(name=name)
+    program.save(force_insert=True)
+    audit.record(
+        action="privacy.program_created",
+        actor_id=actor_id,
+        object_type="program",
+        object_id=program.pk,
+    )
+    add_program_member(program=program, user=admin, role=ProgramRole.ADMIN, actor_id=actor_id)
+    return program
+
+
+@transaction.atomic
+def add_program_member(
+    *, program: Program, user: User, role: ProgramRole, actor_id: int | None
+) -> ProgramMembership:
+    """Idempotent: a current membership in that role is returned as it is."""
+    needed = Role.CLINICIAN if role == ProgramRole.CLINICIAN else Role.PROGRAM_ADMIN
+    if not user.has_role(needed):
+        raise ValidationError({"role": _("This account does not hold that role.")})
+    existing = ProgramMembership.objects.current().filter(user=user, program=program, role=role)
+    if (membership := existing.first()) is not None:
+        return membership
+    membership = ProgramMembership(user=user, program=program, role=role)
+    membership.save(force_insert=True)
+    audit.record(
+        action="privacy.program_member_added",
+        actor_id=actor_id,
+        subject_id=user.pk,
+        object_type="program",
+        object_id=program.pk,
+    )
+    return membership
+
+
+# --- Enrolment: a person joins a program with a code the program gave them -----------------------
+
+ENROLMENT_CODE_DAYS = 14
+_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def _new_code(length: int = 12) -> str:
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(length))
+    return "-".join(raw[i : i + 4] for i in range(0, length, 4))
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    code: str  # shown once to the admin, who hands it to the person; only its hash is stored
+    enrolment_code: EnrolmentCode
+
+
+@transaction.atomic
+def issue_enrolment_code(*, program: Program, by: User) -> IssuedCode:
+    if not administers(by, program):
+        raise PermissionError("only the program's admin issues enrolment codes")
+    code = _new_code()
+    row = EnrolmentCode(
+        program=program,
+        code_hash=hash_code(code),
+        issued_by_id=by.pk,
+        expires_at=timezone.now() + timedelta(days=ENROLMENT_CODE_DAYS),
+    )
+    row.save(force_insert=True)
+    audit.record(
+        action="privacy.enrolment_code_issued",
+        actor_id=by.pk,
+        object_type="program",
+        object_id=program.pk,
+    )
+    return IssuedCode(code=code, enrolment_code=row)
+
+
+def join_program(*, person: User, code: str) -> Enrolment:
+    with transaction.atomic():
+        row = (
+            EnrolmentCode.objects.select_for_update()
+            .usable()
+            .filter(code_hash=hash_code(code))
+            .select_related("program")
+            .first()
+        )
+        if row is not None and person.has_role(Role.PERSON_IN_RECOVERY):
+            enrolment = (
+                Enrolment.objects.current().filter(person=person, program=row.program).first()
+            )
+            if enrolment is None:
+                enrolment = Enrolment(person=person, program=row.program)
+                enrolment.save(force_insert=True)
+            row.used_at, row.used_by_id = timezone.now(), person.pk
+            row.save(update_fields=["used_at", "used_by_id"])
+            audit.record(
+                action="privacy.program_joined",
+                actor_id=person.pk,
+                subject_id=person.pk,
+                object_type="program",
+                object_id=row.program_id,
+            )
+            return enrolment
+    audit.record(
+        action="privacy.program_joined",
+        actor_id=person.pk,
+        subject_id=person.pk,
+        outcome=Outcome.FAILURE,
+    )
+    raise ValidationError(
+        {"code": _("That code does not work. Check it, or ask your program for a new one.")}
+    )
+
+
+@transaction.atomic
+def leave_program(*, enrolment: Enrolment, by: User) -> Enrolment:
+    """The end of treatment: consents that last until then end now; care team places end too."""
+    if enrolment.person_id != by.pk:
+        raise PermissionError("only the person leaves their program")
+    if enrolment.ended_at is None:
+        now = timezone.now()
+        enrolment.ended_at = now
+        enrolment.save(update_fields=["ended_at"])
+        CareTeamMember.objects.current().filter(
+            program=enrolment.program_id, person=enrolment.person_id
+        ).update(ended_at=now, ended_by_id=by.pk)
+        audit.record(
+            action="privacy.program_left",
+            actor_id=by.pk,
+            subject_id=by.pk,
+            object_type="program",
+            object_id=enrolment.program_id,
+        )
+    return enrolment
+
+
+# --- Care teams ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assign_clinician(
+    *, program: Program, person_id: int, clinician_id: int, by: User
+) -> CareTeamMember:
+    if not administers(by, program):
+        raise PermissionError("only the program's admin assigns clinicians")
+    if not Enrolment.objects.current().filter(program=program, person_id=person_id).exists():
+        raise ValidationError({"person": _("This person is not enrolled in your program.")})
+    if (
+        not ProgramMembership.objects.clinicians()
+        .filter(program=program, user_id=clinician_id)
+        .exists()
+    ):
+        raise ValidationError({"clinician": _("Choose a clinician of your program.")})
+    current = CareTeamMember.objects.current().filter(
+        program=program, person_id=person_id, clinician_id=clinician_id
+    )
+    if (member := current.first()) is not None:
+        return member
+    member = CareTeamMember(
+        program=program, person_id=person_id, clinician_id=clinician_id, assigned_by_id=by.pk
+    )
+    member.save(force_insert=True)
+    audit.record(
+        action="privacy.care_team_assigned",
+        actor_id=by.pk,
+        subject_id=person_id,
+        object_type="care_team_member",
+        object_id=member.pk,
+    )
+    return member
+
+
+@transaction.atomic
+def end_care_team_place(*, member: CareTeamMember, by: User) -> CareTeamMember:
+    if not administers(by, member.program):
+        raise PermissionError("only the program's admin changes care teams")
+    if member.ended_at is None:
+        member.ended_at, member.ended_by_id = timezone.now(), by.pk
+        member.save(update_fields=["ended_at", "ended_by_id"])
+        audit.record(
+            action="privacy.care_team_ended",
+            actor_id=by.pk,
+            subject_id=member.person_id,
+            object_type="care_team_member",
+            object_id=member.pk,
+        )
+    return member
+
+
+# --- Consents ------------------------------------------------------------------------------------
+
+
+def end_of_day(day: date) -> datetime:
+    """A consent 'until 31 January' runs through that day: it ends at the next midnight, UTC."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
+
+
+def discloser_for(person: User) -> str:
+    return _(
+        "Homegroup, which keeps %(name)s's recovery journal for them, and any program of "
+        "which %(name)s is a patient"
+    ) % {"name": person.display_name}
+
+
+@dataclass(frozen=True)
+class SignedConsent:
+    consent: Consent
+    share_code: str | None  # for a named person: shown once, given by the person to them
+
+
+def _check_signature_password(person: User, password: str) -> None:
+    if not password or not person.check_password(password):
+        audit.record(
+            action="privacy.consent_signed",
+            actor_id=person.pk,
+            subject_id=person.pk,
+            outcome=Outcome.FAILURE,
+        )
+        raise ValidationError({"password": _("That is not your password.")})
+
+
+def sign_consent(
+    *,
+    person: User,
+    kind: str,
+    categories_chosen: Iterable[str],
+    purposes: Iterable[str],
+    expiry_kind: str,
+    expires_on: date | None,
+    password: str,
+    recipient_program: Program | None = None,
+    recipient_label: str = "",
+) -> SignedConsent:
+    """The person signs a consent by entering their password (P2-01's signature).
+
+    A consent to a program is active at once; one to a named person waits until that person
+    redeems the code the person gives them.
+    """
+    _check_signature_password(person, password)
+    return _sign(
+        person=person,
+        kind=kind,
+        categories_chosen=frozenset(categories_chosen),
+        purposes=frozenset(purposes),
+        expiry_kind=expiry_kind,
+        expires_at=end_of_day(expires_on) if expires_on else None,
+        recipient_program=recipient_program,
+        recipient_label=recipient_label.strip(),
+    )
+
+
+@transaction.atomic
+def _sign(
+    *,
+    person: User,
+    kind: str,
+    categories_chosen: frozenset[str],
+    purposes: frozenset[str],
+    expiry_kind: str,
+    expires_at: datetime | None,
+    recipient_program: Program | None,
+    recipient_label: str,
+) -> SignedConsent:
+    if not person.has_role(Role.PERSON_IN_RECOVERY):
+        raise PermissionError("only a person in recovery shares their record")
+    if recipient_program is not None and not (
+        Enrolment.objects.current().filter(person=person, program=recipient_program).exists()
+    ):
+        raise ValidationError({"program": _("Join the program before sharing with it.")})
+    now = timezone.now()
+    terms = consent_text.ConsentTerms(
+        kind=kind,
+        patient_id=person.pk,
+        patient_name=person.display_name,
+        discloser=discloser_for(person),
+        categories=categories_chosen,
+        recipient_program_id=recipient_program.pk if recipient_program else None,
+        recipient_program_name=recipient_program.name if recipient_program else "",
+        recipient_user_id=None,
+        recipient_label=recipient_label,
+        purposes=purposes,
+        revocation=consent_text.revocation_statement(),
+        expiry_kind=expiry_kind,
+        expires_at=expires_at,
+        signature_method=consent_text.SIGNATURE_METHOD,
+        signed_at=now,
+    )
+    found = consent_text.problems(terms, now=now, recipient_bound=recipient_program is not None)
+    if found:
+        raise ValidationError(found)
+    text = consent_text.render(terms)
+    digest = consent_text.text_hash(text)
+    share_code = None if recipient_program is not None else _new_code(16)
+    consent = Consent(
+        person=person,
+        kind=kind,
+        discloser=terms.discloser,
+        categories=categories.ordered(categories_chosen),
+        purposes=sorted(purposes),
+        recipient_program=recipient_program,
+        recipient_label=recipient_label,
+        expiry_kind=expiry_kind,
+        expires_at=expires_at if expiry_kind == ExpiryKind.DATE else None,
+        text=text,
+        text_version=consent_text.TEXT_VERSION,
+        text_sha256=digest,
+        signature_method=consent_text.SIGNATURE_METHOD,
+        signed_at=now,
+        signature=consent_text.signature(person_id=person.pk, text_sha256=digest, signed_at=now),
+        activated_at=now if recipient_program is not None else None,
+        share_code_hash=hash_code(share_code) if share_code else None,
+        share_code_expires_at=(
+            now + timedelta(days=settings.HOMEGROUP_SHARE_CODE_DAYS) if share_code else None
+        ),
+    )
+    consent.save(force_insert=True)
+    audit.record(
+        action="privacy.consent_signed",
+        actor_id=person.pk,
+        subject_id=person.pk,
+        object_type="consent",
+        object_id=consent.pk,
+    )
+    return SignedConsent(consent=consent, share_code=share_code)
+
+
+def accept_share(*, recipient: User, code: str) -> Consent:
+    """A sponsor or supporter redeems the code the person gave them: the consent activates."""
+    with transaction.atomic():
+        consent = (
+            Consent.objects.select_for_update()
+            .filter(
+                share_code_hash=hash_code(code),
+                activated_at__isnull=True,
+                revoked_at__isnull=True,
+                share_code_expires_at__gt=timezone.now(),
+            )
+            .select_related("person")
+            .first()
+        )
+        if consent is not None and consent.person_id != recipient.pk:
+            consent.recipient_user = recipient
+            consent.activated_at = timezone.now()
+            consent.share_code_hash = None  # single use
+            found = consent_text.problems(
+                _terms_of(consent), now=consent.activated_at, recipient_bound=True
+            )
+            if not found:
+                consent.save(update_fields=["recipient_user", "activated_at", "share_code_hash"])
+                audit.record(
+                    action="privacy.consent_accepted",
+                    actor_id=recipient.pk,
+                    subject_id=consent.person_id,
+                    object_type="consent",
+                    object_id=consent.pk,
+                )
+                return consent
+    audit.record(action="privacy.consent_accepted", actor_id=recipient.pk, outcome=Outcome.FAILURE)
+    raise ValidationError(
+        {"code": _("That code does not work. It may be mistyped, used already, or expired.")}
+    )
+
+
+def _terms_of(consent: Consent) -> consent_text.ConsentTerms:
+    return consent_text.ConsentTerms(
+        kind=consent.kind,
+        patient_id=consent.person_id,
+        patient_name=consent.person.display_name,
+        discloser=consent.discloser,
+        categories=frozenset(consent.categories),
+        recipient_program_id=consent.recipient_program_id,
+        recipient_program_name="",
+        recipient_user_id=consent.recipient_user_id,
+        recipient_label=consent.recipient_label,
+        purposes=frozenset(consent.purposes),
+        revocation=consent_text.revocation_statement() if consent.text else "",
+        expiry_kind=consent.expiry_kind,
+        expires_at=consent.expires_at,
+        signature_method=consent.signature_method,
+        signed_at=consent.signed_at,
+    )
+
+
+@transaction.atomic
+def revoke_consent(*, consent: Consent, by: User, attested: bool) -> Consent:
+    """Revocation in writing (P2-04): signed in, re-authenticated by the view, attested here.
+
+    Effective at once; past disclosures stay in the accounting.
+    """
+    if consent.person_id != by.pk:
+        raise PermissionError("only the person revokes their consent")
+    if not attested:
+        raise ValidationError({"attested": _("Tick the box to confirm you want to stop sharing.")})
+    if consent.revoked_at is not None:
+        raise ValidationError(_("This consent is already revoked."))
+    consent.revoked_at, consent.revoked_by_id = timezone.now(), by.pk
+    consent.share_code_hash = None
+    consent.save(update_fields=["revoked_at", "revoked_by_id", "share_code_hash"])
+    audit.record(
+        action="privacy.consent_revoked",
+        actor_id=by.pk,
+        subject_id=by.pk,
+        object_type="consent",
+        object_id=consent.pk,
+    )
+    return consent
+
+
+# --- Restrictions (P2-09) -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_restriction(
+    *,
+    person: User,
+    categories_restricted: Iterable[str],
+    recipient_user: User | None = None,
+    recipient_program: Program | None = None,
+    purpose: str = "",
+) -> Restriction:
+    chosen = frozenset(categories_restricted)
+    if not chosen or not chosen <= categories.ALL:
+        raise ValidationError({"categories": _("Choose what should not be shared.")})
+    if purpose and purpose not in Purpose.values:
+        raise ValidationError({"purpose": _("Choose a purpose from the list.")})
+    restriction = Restriction(
+        person=person,
+        categories=categories.ordered(chosen),
+        recipient_user=recipient_user,
+        recipient_program=recipient_program,
+        purpose=purpose,
+    )
+    restriction.save(force_insert=True)
+    audit.record(
+        action="privacy.restriction_requested",
+        actor_id=person.pk,
+        subject_id=person.pk,
+        object_type="restriction",
+        object_id=restriction.pk,
+    )
+    return restriction
+
+
+@transaction.atomic
+def withdraw_restriction(*, restriction: Restriction, by: User) -> Restriction:
+    if restriction.person_id != by.pk:
+        raise PermissionError("only the person withdraws their restriction")
+    if restriction.withdrawn_at is None:
+        restriction.withdrawn_at = timezone.now()
+        restriction.save(update_fields=["withdrawn_at"])
+        audit.record(
+            action="privacy.restriction_withdrawn",
+            actor_id=by.pk,
+            subject_id=by.pk,
+            object_type="restriction",
+            object_id=restriction.pk,
+        )
+    return restriction
+
+
+# --- Break-glass (H-02) ---------------------------------------------------------------------------
+
+BREAK_GLASS_MIN_REASON = 20
+
+
+def shared_programs(clinician: User, person_id: int) -> list[Program]:
+    """Programs where the clinician works and the person is enrolled now."""
+    if not clinician.has_role(Role.CLINICIAN):
+        return []
+    return list(
+        Program.objects.filter(
+            memberships__user=clinician,
+            memberships__role=ProgramRole.CLINICIAN,
+            memberships__ended_at__isnull=True,
+            enrolments__person_id=person_id,
+            enrolments__ended_at__isnull=True,
+        ).distinct()
+    )
+
+
+@transaction.atomic
+def open_break_glass(*, clinician: User, person_id: int, reason: str) -> BreakGlassGrant:
+    programs = shared_programs(clinician, person_id)
+    if not programs:
+        raise PermissionError("break-glass is for clinicians of the person's program")
+    reason = reason.strip()
+    if len(reason) < BREAK_GLASS_MIN_REASON:
+        raise ValidationError(
+            {"reason": _("Write the reason in a sentence or two: your program admin reviews it.")}
+        )
+    now = timezone.now()
+    grant = BreakGlassGrant(
+        clinician=clinician,
+        person_id=person_id,
+        program=programs[0],
+        reason=reason,
+        opened_at=now,
+        expires_at=now + timedelta(minutes=settings.HOMEGROUP_BREAK_GLASS_MINUTES),
+    )
+    grant.save(force_insert=True)
+    audit.record(
+        action="privacy.break_glass_opened",
+        actor_id=clinician.pk,
+        subject_id=person_id,
+        object_type="break_glass",
+        object_id=grant.pk,
+    )
+    return grant
+
+
+@transaction.atomic
+def review_break_glass(
+    *, grant: BreakGlassGrant, by: User, outcome: str, note: str = ""
+) -> BreakGlassGrant:
+    if not administers(by, grant.program):
+        raise PermissionError("only the program's admin reviews break-glass access")
+    if outcome not in ReviewOutcome.values:
+        raise ValidationError({"outcome": _("Choose whether the access was justified.")})
+    if grant.reviewed_at is not None:
+        raise ValidationError(_("This access has been reviewed already."))
+    grant.reviewed_at, grant.reviewed_by_id = timezone.now(), by.pk
+    grant.review_outcome, grant.review_note = outcome, note.strip()
+    grant.save(update_fields=["reviewed_at", "reviewed_by_id", "review_outcome", "review_note"])
+    audit.record(
+        action="privacy.break_glass_reviewed",
+        actor_id=by.pk,
+        subject_id=grant.person_id,
+        object_type="break_glass",
+        object_id=grant.pk,
+    )
+    return grant
+
+
+# --- Disclosure records: written only by the gate (privacy/gate.py) ---------------------------
+
+
+def record_disclosures(
+    *,
+    person_id: int,
+    viewer_id: int,
+    decision: rules.Decision,
+    consents: dict[int, Consent],
+    purpose: str,
+    channel: str,
+    request_id: str | None,
+) -> list[DisclosureRecord]:
+    """One append-only row per basis of a decision (P2-08), each with an audit event."""
+    now = timezone.now()
+    request_id = request_id if request_id is not None else current_request_id()
+    rows = [
+        DisclosureRecord(
+            occurred_at=now,
+            person_id=person_id,
+            recipient_user_id=viewer_id,
+            recipient_program_id=consents[consent_id].recipient_program_id,
+            categories=categories.ordered(scope),
+            purpose=purpose,
+            basis=rules.CONSENT,
+            consent_id=consent_id,
+            channel=channel,
+            actor_id=viewer_id,
+            request_id=request_id,
+        )
+        for consent_id, scope in decision.by_consent
+    ]
+    if decision.grant_id is not None:
+        rows.append(
+            DisclosureRecord(
+                occurred_at=now,
+                person_id=person_id,
+                recipient_user_id=viewer_id,
+                categories=categories.ordered(decision.grant_categories),
+                purpose=purpose,
+                basis=rules.BREAK_GLASS,
+                break_glass_id=decision.grant_id,
+                channel=channel,
+                actor_id=viewer_id,
+                request_id=request_id,
+            )
+        )
+    for row in rows:
+        row.save(force_insert=True)
+        audit.record(
+            action="privacy.disclosure",
+            actor_id=viewer_id,
+            subject_id=person_id,
+            object_type="disclosure",
+            object_id=row.pk,
+            request_id=request_id,
+        )
+    return rows

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
 
 from homegroup.privacy.middleware import current_request_id
@@ -162,23 +162,26 @@ class VerifyResult:
         return self.finding is None
 
 
-def _events_in(after: int, last: int | None) -> Iterator[AuditEvent]:
-    rows = AuditEvent.objects.filter(id__gt=after)
+def _events_in(after: int, last: int | None, using: str) -> Iterator[AuditEvent]:
+    rows = AuditEvent.objects.using(using).filter(id__gt=after)
     if last is not None:
         rows = rows.filter(id__lte=last)
     return rows.order_by("id").iterator(chunk_size=2000)
 
 
-def verify() -> VerifyResult:
-    """Check every row's MAC and every seal; stop at the first problem."""
+def verify(*, using: str = DEFAULT_DB_ALIAS) -> VerifyResult:
+    """Check every row's MAC and every seal; stop at the first problem.
+
+    `using` names another database, for the restore drill's check of a restored copy (R-02).
+    """
     events = seals = 0
     previous_mac, after = GENESIS, 0
-    for seal in AuditSeal.objects.order_by("last_event_id"):
+    for seal in AuditSeal.objects.using(using).order_by("last_event_id"):
         where = f"seal {seal.pk} (events {seal.after_event_id + 1}-{seal.last_event_id})"
         if seal.previous_mac != previous_mac or seal.after_event_id != after:
             return VerifyResult(events, seals, 0, Finding(where, "the chain of seals is broken"))
         pairs: list[tuple[int, str]] = []
-        for event in _events_in(after, seal.last_event_id):
+        for event in _events_in(after, seal.last_event_id, using):
             if not hmac.compare_digest(event.mac, row_mac(event)):
                 return VerifyResult(
                     events, seals, 0, Finding(f"audit row {event.pk}", "its content was altered")
@@ -199,7 +202,7 @@ def verify() -> VerifyResult:
             )
         previous_mac, after, seals = seal.mac, seal.last_event_id, seals + 1
     unsealed = 0
-    for event in _events_in(after, None):
+    for event in _events_in(after, None, using):
         if not hmac.compare_digest(event.mac, row_mac(event)):
             return VerifyResult(
                 events, seals, unsealed, Finding(f"audit row {event.pk}", "its content was altered")

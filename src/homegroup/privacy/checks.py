@@ -19,6 +19,17 @@ def field_keys_parse(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     return []
 
 
+@register()
+def backup_key_parses(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    from homegroup.privacy.backup import BackupError, backup_key
+
+    try:
+        backup_key()
+    except BackupError as error:
+        return [Error(str(error), id="homegroup.E002")]
+    return []
+
+
 @register(Tags.security, deploy=True)
 def audit_key_strength(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     if len(settings.HOMEGROUP_AUDIT_KEY) < 32:

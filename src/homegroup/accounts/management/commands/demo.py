@@ -22,3 +22,22 @@ class Command(BaseCommand):
         for person, _new in results:
             roles = ", ".join(sorted(str(role.label) for role in person.roles)) or "no role"
             self.stdout.write(f"  {person.email:<32} {person.name:<5} {roles} — {person.about}")
+        # Staff sign in with a second factor (H-08): print the demo authenticators' secrets.
+        self.stdout.write(
+            "Two-step sign-in for staff: add these keys to an authenticator app "
+            "(or `oathtool --totp -b KEY` prints the current code)."
+        )
+        for person, secret in demo.enrol_staff_second_factor():
+            self.stdout.write(f"  {person.name:<5} TOTP secret (base32): {secret}")
+        # Privacy: Pat's program, Cora on Ana's care team, Ana's consents of the story.
+        from homegroup.privacy import demo as privacy_demo
+
+        self.stdout.write(privacy_demo.load())
+        # The directory step: the real sample feeds and a few synthetic MAT evidence records.
+        from homegroup.directory import demo as directory_demo
+
+        self.stdout.write(directory_demo.load())
+        # Several months of synthetic journal history for Ana and Ben (needs the meetings above).
+        from homegroup.journal import demo as journal_demo
+
+        self.stdout.write(journal_demo.load())

@@ -1,0 +1,216 @@
+"""Clinicians' pages: their people, a person's record as far as it is shared, its exports, and
+their own counseling notes.
+
+Thin. Every page that shows a person's record asks the one disclosure gate first and is marked
+`@gated` (tests/privacy/test_route_inventory.py): without a consent (or an open break-glass
+grant) the answer is 404, and the gate has audited the attempt. What is shown comes from
+`journal.disclosed`, which reads only what the disclosure allows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from homegroup.accounts.models import Role, User
+from homegroup.accounts.permissions import role_required
+from homegroup.care import actions
+from homegroup.care.forms import CounselingNoteForm
+from homegroup.care.models import CounselingNote
+from homegroup.interop import fhir, fhir_disclosure
+from homegroup.journal import disclosed
+from homegroup.privacy import audit, categories, gate
+from homegroup.privacy.access import MAX_ID
+from homegroup.privacy.categories import Category
+from homegroup.privacy.models import BreakGlassGrant, Channel, Outcome, Purpose
+
+clinician_required = role_required(Role.CLINICIAN)
+# A database id is a signed 64-bit integer; a longer number in a URL is simply not found.
+
+
+def _clinician(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _disclose(request: HttpRequest, person_id: int, channel: str) -> gate.Disclosure:
+    """Ask the gate for everything a clinician may need for treatment; 404 unless something is
+    allowed (the gate has audited the attempt either way)."""
+    if person_id > MAX_ID:
+        raise Http404
+    disclosure = gate.disclose(
+        viewer=_clinician(request),
+        person=person_id,
+        categories_requested=categories.ALL,
+        channel=channel,
+        purpose=Purpose.TREATMENT,
+    )
+    if not disclosure.allowed:
+        raise Http404
+    return disclosure
+
+
+def _person(person_id: int) -> User:
+    # Only reached once the gate allowed something, so the person exists.
+    return User.objects.get(pk=person_id)
+
+
+def _counseling_notes(disclosure: gate.Disclosure) -> list[CounselingNote]:
+    """Counseling notes of every author, only when a counseling-notes consent released them."""
+    if not disclosure.allows(Category.COUNSELING_NOTES.value):
+        return []
+    return list(
+        CounselingNote.objects.disclosed(disclosure)
+        .select_related("author")
+        .order_by("-session_date", "-id")
+    )
+
+
+@clinician_required
+@require_GET
+def people(request: HttpRequest) -> HttpResponse:
+    """The people whose records the clinician may open now: names only, never record content
+    (listing is not disclosing; opening a record asks the gate)."""
+    clinician = _clinician(request)
+    now = timezone.now()
+    ids = gate.visible_person_ids(clinician, now=now)
+    grants = {
+        grant.person_id: grant
+        for grant in BreakGlassGrant.objects.open_at(now).filter(clinician=clinician)
+    }
+    rows = [
+        {"person": person, "emergency": grants.get(person.pk)}
+        for person in User.objects.filter(pk__in=ids, is_active=True).order_by("display_name", "pk")
+    ]
+    audit.record(action="care.people_viewed", actor_id=clinician.pk)
+    return render(request, "care/people.html", {"rows": rows})
+
+
+def _record_context(request: HttpRequest, person_id: int, channel: str) -> dict[str, Any]:
+    disclosure = _disclose(request, person_id, channel)
+    person = _person(person_id)
+    return {
+        "person": person,
+        "disclosure": disclosure,
+        "record": disclosed.shared_record(disclosure, person),
+        "counseling_notes": _counseling_notes(disclosure),
+        "withheld": [
+            categories.label(c)
+            for c in categories.ordered(categories.GENERAL - disclosure.allowed_categories)
+        ],
+    }
+
+
+@clinician_required
+@require_GET
+@gate.gated
+def person(request: HttpRequest, person_id: int) -> HttpResponse:
+    """A person's record, read-only, limited to the consented categories (P2-06, P2-07)."""
+    context = _record_context(request, person_id, Channel.PAGE)
+    context["own_notes"] = (
+        CounselingNote.objects.visible_to(_clinician(request)).about(person_id).count()
+    )
+    context["may_write_notes"] = gate.may_write_counseling_note(_clinician(request), person_id)
+    return render(request, "care/person.html", context)
+
+
+@clinician_required
+@require_GET
+@gate.gated
+def person_print(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The same record as a printable page (no PDF): the notice and the scope on top."""
+    context = _record_context(request, person_id, Channel.PRINT)
+    return render(request, "care/person_print.html", context)
+
+
+@clinician_required
+@require_GET
+@gate.gated
+def person_fhir(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The disclosed categories as a FHIR R4B bundle, labelled (P2-15) with its notice."""
+    disclosure = _disclose(request, person_id, Channel.FHIR)
+    person = _person(person_id)
+    body = fhir_disclosure.disclosure_json(
+        disclosed.gather(disclosure, person),
+        disclosure,
+        counseling_notes=_counseling_notes(disclosure),
+    )
+    response = HttpResponse(body, content_type=fhir.CONTENT_TYPE)
+    stamp = timezone.now().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="record-{person_id}-{stamp}.json"'
+    return response
+
+
+# --- Counseling notes: the author's own (P2-03) -------------------------------------------------
+
+
+def _may_write_or_404(request: HttpRequest, person_id: int) -> User:
+    clinician = _clinician(request)
+    if person_id > MAX_ID:
+        raise Http404
+    if not gate.may_write_counseling_note(clinician, person_id):
+        audit.record(
+            action="care.counseling_notes_read",
+            actor_id=clinician.pk,
+            subject_id=person_id,
+            outcome=Outcome.DENIED,
+        )
+        raise Http404
+    return get_object_or_404(User, pk=person_id, is_active=True)
+
+
+@clinician_required
+@require_http_methods(["GET", "POST"])
+def counseling_notes(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Write a counseling note about a person on the clinician's care team, and list the ones
+    this clinician wrote (nobody else's)."""
+    clinician = _clinician(request)
+    person = _may_write_or_404(request, person_id)
+    data = request.POST if request.method == "POST" else None
+    form = CounselingNoteForm(data, initial={"session_date": timezone.now().date()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.write_counseling_note(
+                author=clinician,
+                person=person,
+                session_date=form.cleaned_data["session_date"],
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as error:
+            for name, errors in error.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, _("Note saved. Only you can read it."))
+            return redirect("care:counseling-notes", person_id=person.pk)
+    notes = list(
+        CounselingNote.objects.visible_to(clinician).about(person).order_by("-session_date", "-id")
+    )
+    actions.note_counseling_notes_read(author=clinician, person_id=person.pk)
+    return render(
+        request,
+        "care/counseling_notes.html",
+        {"person": person, "form": form, "notes": notes},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@clinician_required
+@require_GET
+def counseling_note(request: HttpRequest, note_id: int) -> HttpResponse:
+    """One note, for its author only: anyone else (the care team too) gets 404."""
+    clinician = _clinician(request)
+    if note_id > MAX_ID:
+        raise Http404
+    note = get_object_or_404(
+        CounselingNote.objects.visible_to(clinician).select_related("person"), pk=note_id
+    )
+    actions.note_counseling_notes_read(
+        author=clinician, person_id=note.person_id, object_id=note.pk
+    )
+    return render(request, "care/counseling_note.html", {"note": note})

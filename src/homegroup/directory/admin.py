@@ -1,0 +1,43 @@
+"""Django's admin for the directory's reference data only: fellowships, regions, sources.
+
+Meetings, evidence and runs are changed through actions (history, audit, MAT levels); nothing
+about a person is registered here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib import admin
+
+from homegroup.directory.models import Fellowship, Region, Source
+
+if TYPE_CHECKING:
+    FellowshipBase = admin.ModelAdmin[Fellowship]
+    RegionBase = admin.ModelAdmin[Region]
+    SourceBase = admin.ModelAdmin[Source]
+else:  # ModelAdmin is generic for the type checker only
+    FellowshipBase = RegionBase = SourceBase = admin.ModelAdmin
+
+
+@admin.register(Fellowship)
+class FellowshipAdmin(FellowshipBase):
+    list_display = ("code", "name", "medication_inclusive_charter")
+    list_filter = ("medication_inclusive_charter",)
+    search_fields = ("code", "name")
+
+
+@admin.register(Region)
+class RegionAdmin(RegionBase):
+    list_display = ("name", "parent")
+    search_fields = ("name",)
+    list_select_related = ("parent",)
+    raw_id_fields = ("parent",)
+
+
+@admin.register(Source)
+class SourceAdmin(SourceBase):
+    list_display = ("slug", "name", "feed_format", "default_fellowship", "default_timezone")
+    search_fields = ("slug", "name")
+    list_select_related = ("default_fellowship",)
+    readonly_fields = ("created_at",)

@@ -1,0 +1,35 @@
+"""What every page needs for a person in recovery's safety (recovery-care.md, Safety): the
+sticky "help now" and quick-exit bar, and discreet mode's neutral title and icon.
+
+No query: discreet mode is read from the session, where `remember_discreet_mode` puts it at
+sign-in and the settings page keeps it current (another device learns of a change at its next
+sign-in).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+DISCREET_SESSION_KEY = "hg_discreet"
+
+
+def remember_discreet_mode(request: Any, on: bool) -> None:
+    request.session[DISCREET_SESSION_KEY] = bool(on)
+
+
+def safety(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    person_side = bool(
+        user is not None and user.is_authenticated and getattr(user, "is_person_in_recovery", False)
+    )
+    discreet = person_side and bool(
+        getattr(request, "session", {}).get(DISCREET_SESSION_KEY, False)
+    )
+    return {
+        "person_side": person_side,
+        "discreet": discreet,
+        "quick_exit_url": settings.HOMEGROUP_QUICK_EXIT_URL,
+    }

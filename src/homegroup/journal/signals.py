@@ -1,0 +1,22 @@
+"""Sign-in signals, forwarded (no logic lives here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from homegroup.journal import context_processors
+from homegroup.journal.models import JournalProfile
+
+
+@receiver(user_logged_in)
+def _remember_discreet_mode(
+    sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
+) -> None:
+    if request is None or not getattr(user, "is_person_in_recovery", False):
+        return
+    on = JournalProfile.objects.filter(person=user, discreet_mode=True).exists()
+    context_processors.remember_discreet_mode(request, on)

@@ -1,0 +1,51 @@
+"""The vocabulary of data categories: what a consent describes and what the gate filters by.
+
+Apps that hold a person's data tag each model's QuerySet with one of these (`category = ...`),
+and a disclosure lets through only the categories a consent names (P2-01's "specific description
+of the information"). The values are stored in consents and disclosure records: never rename one.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    CHECK_INS = "check_ins", _("Daily check-ins (mood, cravings)")
+    MEETINGS_AND_ACTIVITIES = "meetings_and_activities", _("Meetings and 12-step activities")
+    RECOVERY_TIME = "recovery_time", _("Recovery time and milestones")
+    MEDICATION = "medication", _("Medication and how it was taken")
+    SUBSTANCE_USE = "substance_use", _("Substance use")
+    NETWORK = "network", _("Support network")
+    MEASURES = "measures", _("Questionnaires and measures")
+    PRIVATE_NOTES = "private_notes", _("Private notes")
+    COUNSELING_NOTES = "counseling_notes", _("SUD counseling notes")
+
+
+ALL = frozenset(Category.values)
+
+# Private notes are shared only when the person ticks them; counseling notes only through a
+# counseling-notes consent (P2-03), so neither is ever pre-selected or part of a general share.
+OFF_UNLESS_CHOSEN = frozenset({Category.PRIVATE_NOTES.value, Category.COUNSELING_NOTES.value})
+GENERAL = ALL - {Category.COUNSELING_NOTES.value}
+DEFAULT_FOR_PROGRAM = GENERAL - {Category.PRIVATE_NOTES.value}
+DEFAULT_FOR_SUPPORTER = frozenset(
+    {Category.MEETINGS_AND_ACTIVITIES.value, Category.RECOVERY_TIME.value}
+)
+# What break-glass (H-02) opens: what an emergency may need, never the person's private notes
+# or the counselor's analysis of their sessions.
+BREAK_GLASS = ALL - OFF_UNLESS_CHOSEN
+
+
+def label(value: str) -> str:
+    try:
+        return str(Category(value).label)
+    except ValueError:
+        return value
+
+
+def ordered(values: frozenset[str] | set[str] | list[str]) -> list[str]:
+    """Values in the vocabulary's order, so texts and hashes never depend on set order."""
+    chosen = set(values)
+    return [value for value in Category.values if value in chosen]

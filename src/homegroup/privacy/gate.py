@@ -1,0 +1,389 @@
+"""The one disclosure gate (P2-06): every path by which one person's record reaches another.
+
+    disclosure = gate.disclose(viewer=request.user, person=ana, categories_requested={...},
+                               channel=Channel.PAGE, purpose=Purpose.TREATMENT)
+    if not disclosure.allowed:
+        raise Http404            # the attempt is already audited
+    checkins = CheckIn.objects.disclosed(disclosure)   # only the consented categories
+
+It finds the active consents (or an open break-glass grant, H-02) that cover this viewer and
+purpose, filters the request to their categories minus the person's restrictions (P2-09),
+writes a disclosure record (P2-08) and an audit event for each basis, attaches the Part 2 notice
+(P2-07), and denies by default. Any exception inside the check denies and is audited (A-10).
+The decision itself is the pure `rules.decide`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from homegroup.accounts.models import Role
+from homegroup.privacy import actions, audit, categories, consent_text, rules
+from homegroup.privacy.models import (
+    BreakGlassGrant,
+    CareTeamMember,
+    Consent,
+    DisclosureRecord,
+    Outcome,
+    Restriction,
+)
+
+logger = logging.getLogger(__name__)
+
+# 42 CFR 2.32(a)(1), the full statement as amended in 2024; (a)(2) is the short form. Verify
+# against the current eCFR before relying on it in a deployment.
+PART2_NOTICE = gettext_lazy(
+    "This record which has been disclosed to you is protected by Federal confidentiality rules "
+    "(42 CFR part 2). These rules prohibit you from using or disclosing this record, or "
+    "testimony that describes the information contained in this record, in any civil, "
+    "criminal, administrative, or legislative proceedings by any Federal, State, or local "
+    "authority, against the patient, unless authorized by the consent of the patient, except "
+    "as provided at 42 CFR 2.12(c)(5) or as authorized by a court in accordance with 42 CFR "
+    "2.64 or 2.65. In addition, the Federal rules prohibit you from making any other use or "
+    "disclosure of this record unless at least one of the following applies: (i) Further use "
+    "or disclosure is expressly permitted by the written consent of the individual whose "
+    "information is being disclosed in this record or as otherwise permitted by 42 CFR part 2. "
+    "(ii) You are a covered entity or business associate and have received the record for "
+    "treatment, payment, or health care operations, or (iii) You have received the record "
+    "from a covered entity or business associate as permitted by 45 CFR part 164, subparts A "
+    "and E. A general authorization for the release of medical or other information is NOT "
+    "sufficient to meet the required elements of written consent to further use or "
+    "redisclose the record (see 42 CFR 2.31)."
+)
+PART2_NOTICE_SHORT = gettext_lazy(
+    "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
+)
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What the gate let through, why, and the notice that must travel with it."""
+
+    person_id: int
+    viewer_id: int | None
+    purpose: str
+    channel: str
+    basis: str
+    allowed_categories: frozenset[str]
+    consents: tuple[Consent, ...] = ()
+    break_glass: BreakGlassGrant | None = None
+    records: tuple[DisclosureRecord, ...] = ()
+    notice: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return bool(self.allowed_categories)
+
+    @property
+    def consent(self) -> Consent | None:
+        return self.consents[0] if self.consents else None
+
+    def allows(self, category: str) -> bool:
+        return category in self.allowed_categories
+
+    @property
+    def scope_summary(self) -> str:
+        """A clear summary of the consent's scope, to print beside the notice (P2-07)."""
+        shown = "; ".join(categories.label(c) for c in categories.ordered(self.allowed_categories))
+        parts = []
+        for consent in self.consents:
+            if consent.expires_at is not None:
+                until = consent_text.last_day(consent.expires_at).strftime("%Y-%m-%d")
+                parts.append(
+                    _("consent %(id)s, until %(date)s") % {"id": consent.pk, "date": until}
+                )
+            else:
+                parts.append(_("consent %(id)s, until revoked") % {"id": consent.pk})
+        if self.break_glass is not None:
+            parts.append(
+                _("emergency access until %(time)s UTC")
+                % {"time": self.break_glass.expires_at.strftime("%H:%M")}
+            )
+        return _("Shown: %(what)s. Basis: %(basis)s.") % {
+            "what": shown,
+            "basis": ", ".join(parts) or _("none"),
+        }
+
+
+def _viewer_program_ids(viewer: Any, person_id: int) -> frozenset[int]:
+    """Programs in which the viewer is a current clinician on this person's care team, while the
+    person is enrolled: a consent to the program covers the viewer only through these.
+
+    One query."""
+    if not viewer.has_role(Role.CLINICIAN):
+        return frozenset()
+    return frozenset(
+        CareTeamMember.objects.current()
+        .filter(
+            person_id=person_id,
+            clinician=viewer,
+            program__memberships__user=viewer,
+            program__memberships__role="clinician",
+            program__memberships__ended_at__isnull=True,
+            program__enrolments__person_id=person_id,
+            program__enrolments__ended_at__isnull=True,
+        )
+        .values_list("program_id", flat=True)
+    )
+
+
+def _open_grants(viewer: Any, person_id: int, now: datetime) -> list[BreakGlassGrant]:
+    if not viewer.has_role(Role.CLINICIAN):
+        return []
+    # The clinician must still work in the program, and the person still be enrolled in it.
+    return list(
+        BreakGlassGrant.objects.open_at(now)
+        .filter(
+            clinician=viewer,
+            person_id=person_id,
+            program__memberships__user=viewer,
+            program__memberships__role="clinician",
+            program__memberships__ended_at__isnull=True,
+            program__enrolments__person_id=person_id,
+            program__enrolments__ended_at__isnull=True,
+        )
+        .distinct()
+    )
+
+
+def _denied(viewer_id: int | None, person_id: int, purpose: str, channel: str) -> Disclosure:
+    return Disclosure(person_id, viewer_id, purpose, channel, rules.DENIED, frozenset())
+
+
+def disclose(
+    *,
+    viewer: Any,
+    person: Any,
+    categories_requested: Iterable[str],
+    channel: str,
+    purpose: str,
+    request_id: str | None = None,
+) -> Disclosure:
+    """Decide, record and audit one disclosure of `person`'s record to `viewer`.
+
+    Denies by default."""
+    asked = _gate_calls.get()
+    if asked is not None:
+        _gate_calls.set(asked + 1)
+    person_id = int(getattr(person, "pk", person))
+    viewer_id = getattr(viewer, "pk", None) if viewer is not None else None
+    try:
+        with transaction.atomic():
+            return _disclose(
+                viewer=viewer,
+                viewer_id=viewer_id,
+                person_id=person_id,
+                requested=frozenset(categories_requested) & categories.ALL,
+                channel=channel,
+                purpose=purpose,
+                request_id=request_id,
+            )
+    except Exception as error:
+        # The exception's type only: its message could quote a value from the record (A-11).
+        logger.error("disclosure gate failed closed (%s)", type(error).__name__)
+        try:
+            audit.record(
+                action="privacy.disclosure",
+                actor_id=viewer_id,
+                subject_id=person_id,
+                outcome=Outcome.DENIED,
+                object_type="gate_error",
+                request_id=request_id,
+            )
+        except Exception as audit_error:
+            logger.error("could not audit a failed disclosure (%s)", type(audit_error).__name__)
+        return _denied(viewer_id, person_id, purpose, channel)
+
+
+def _disclose(
+    *,
+    viewer: Any,
+    viewer_id: int | None,
+    person_id: int,
+    requested: frozenset[str],
+    channel: str,
+    purpose: str,
+    request_id: str | None,
+) -> Disclosure:
+    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
+        audit.record(
+            action="privacy.disclosure",
+            actor_id=None,
+            subject_id=person_id,
+            outcome=Outcome.DENIED,
+            request_id=request_id,
+        )
+        return _denied(None, person_id, purpose, channel)
+    viewer_id = int(viewer.pk)
+    now = timezone.now()
+    if viewer_id == person_id:
+        # A person's own record is not a disclosure; the journal audits its own reads.
+        return Disclosure(person_id, viewer_id, purpose, channel, rules.SELF, requested)
+    program_ids = _viewer_program_ids(viewer, person_id)
+    consents = {
+        consent.pk: consent
+        for consent in Consent.objects.possibly_active(now).filter(
+            Q(recipient_user_id=viewer_id) | Q(recipient_program_id__in=program_ids),
+            person_id=person_id,
+        )
+    }
+    restrictions = [r.facts() for r in Restriction.objects.current().filter(person_id=person_id)]
+    grants = {grant.pk: grant for grant in _open_grants(viewer, person_id, now)}
+    decision = rules.decide(
+        person_id=person_id,
+        viewer=rules.ViewerFacts(
+            user_id=viewer_id, is_active=True, care_team_program_ids=program_ids
+        ),
+        consents=[consent.facts() for consent in consents.values()],
+        restrictions=restrictions,
+        grants=[
+            rules.GrantFacts(
+                id=g.pk,
+                clinician_id=g.clinician_id,
+                opened_at=g.opened_at,
+                expires_at=g.expires_at,
+                categories=categories.BREAK_GLASS,
+            )
+            for g in grants.values()
+        ],
+        requested=requested,
+        purpose=purpose,
+        now=now,
+    )
+    if decision.basis == rules.DENIED:
+        audit.record(
+            action="privacy.disclosure",
+            actor_id=viewer_id,
+            subject_id=person_id,
+            outcome=Outcome.DENIED,
+            request_id=request_id,
+        )
+        return _denied(viewer_id, person_id, purpose, channel)
+    records = actions.record_disclosures(
+        person_id=person_id,
+        viewer_id=viewer_id,
+        decision=decision,
+        consents=consents,
+        purpose=purpose,
+        channel=channel,
+        request_id=request_id,
+    )
+    return Disclosure(
+        person_id=person_id,
+        viewer_id=viewer_id,
+        purpose=purpose,
+        channel=channel,
+        basis=decision.basis,
+        allowed_categories=decision.allowed,
+        consents=tuple(consents[consent_id] for consent_id, _scope in decision.by_consent),
+        break_glass=grants.get(decision.grant_id) if decision.grant_id else None,
+        records=tuple(records),
+        notice=str(PART2_NOTICE),
+    )
+
+
+def visible_person_ids(viewer: Any, *, now: datetime | None = None) -> set[int]:
+    """Whose records the viewer could open now (any category): for lists such as a caseload.
+
+    Listing is not disclosing: each record view still calls `disclose`, which decides the
+    categories and writes the accounting.
+    """
+    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
+        return set()
+    now = now or timezone.now()
+    ids = {
+        consent.person_id
+        for consent in Consent.objects.received_by(viewer).possibly_active(now)
+        if rules.consent_is_active(consent.facts(), now)
+    }
+    if viewer.has_role(Role.CLINICIAN):
+        places = CareTeamMember.objects.for_clinician(viewer).filter(
+            program__memberships__user=viewer,
+            program__memberships__role="clinician",
+            program__memberships__ended_at__isnull=True,
+            program__enrolments__person_id=F("person_id"),
+            program__enrolments__ended_at__isnull=True,
+        )
+        pairs = set(places.values_list("program_id", "person_id"))
+        if pairs:
+            program_consents = Consent.objects.possibly_active(now).filter(
+                recipient_program_id__in={program for program, _person in pairs},
+                person_id__in={person for _program, person in pairs},
+            )
+            ids |= {
+                consent.person_id
+                for consent in program_consents
+                if (consent.recipient_program_id, consent.person_id) in pairs
+                and rules.consent_is_active(consent.facts(), now)
+                and rules.TREATMENT in consent.purposes
+            }
+        ids |= set(
+            BreakGlassGrant.objects.open_at(now)
+            .filter(clinician=viewer)
+            .values_list("person_id", flat=True)
+        )
+    return ids
+
+
+# --- Views that return another person's record (the route inventory, P2-06) ---------------------
+
+# How many times the current `@gated` view asked the gate; None outside such a view.
+_gate_calls: ContextVar[int | None] = ContextVar("homegroup_gate_calls", default=None)
+_View = TypeVar("_View", bound=Callable[..., Any])
+
+
+def gated(view: _View) -> _View:
+    """Marks a view (page or API operation) that returns another person's record.
+
+    The route inventory (tests/privacy/test_route_inventory.py) requires this marker on every
+    route it lists as returning someone else's data, and the wrapper holds the view to it on
+    every request: an answer that never asked `disclose` is replaced by a 404 (fail closed,
+    A-10), so a later edit that drops the gate call cannot leak. The marker survives the
+    `functools.wraps` of the decorators stacked above it.
+    """
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        token = _gate_calls.set(0)
+        try:
+            answer = view(*args, **kwargs)
+            asked = _gate_calls.get()
+        finally:
+            _gate_calls.reset(token)
+        if not asked and getattr(answer, "status_code", 200) < 300:
+            logger.error("a gated view answered without asking the gate (%s)", view.__qualname__)
+            raise Http404
+        return answer
+
+    wrapped.gated = True  # type: ignore[attr-defined]
+    return wrapped  # type: ignore[return-value]
+
+
+def may_write_counseling_note(author: Any, person: Any) -> bool:
+    """P2-03: only a clinician on the person's care team (now, in a program the person is
+    enrolled in) writes SUD counseling notes about them. Reading them stays author-only.
+
+    Fails closed (A-10): any error inside the check says no."""
+    try:
+        if author is None or not author.is_authenticated or not author.is_active:
+            return False
+        person_id = int(getattr(person, "pk", person))
+        if int(author.pk) == person_id:
+            return False
+        return bool(_viewer_program_ids(author, person_id))
+    except Exception as error:
+        logger.error("counseling-note check failed closed (%s)", type(error).__name__)
+        return False

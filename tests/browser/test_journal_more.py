@@ -1,0 +1,137 @@
+"""A person in recovery on a phone (390×844): progress charts, the kind overdose note after
+logging opioid use following a stretch without, discreet mode, quick exit, and accessibility of
+the progress, data and audit pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from homegroup.journal import actions
+from homegroup.journal.models import JournalProfile
+from homegroup.measures import bam
+from tests.browser.conftest import axe_violations, sign_in
+from tests.journal.journal_data import meeting
+from tests.people import PASSWORD, make_people
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NEUTRAL_SITE = "https://www.weather.gov/"
+
+
+def ana_with_history():
+    people = make_people()
+    today = JournalProfile().today()
+    actions.update_profile(
+        person=people.ana,
+        timezone_name="America/New_York",
+        recovery_date=today - timedelta(days=120),
+        count_scope="all",
+    )
+    plan = actions.save_medication_plan(
+        person=people.ana,
+        medication="buprenorphine",
+        dose="16",
+        active_from=today - timedelta(days=200),
+    )
+    home = meeting("Serenity Group")
+    actions.set_home_group(person=people.ana, meeting=home)
+    for back in range(1, 40):
+        actions.record_check_in(
+            person=people.ana,
+            day=today - timedelta(days=back),
+            values=actions.CheckInValues(
+                use_status="none",
+                meetings=[actions.MeetingAttended(meeting_id=home.pk)] if back % 2 else [],
+                doses=[actions.DoseReport(plan_id=plan.pk, status="taken")],
+                literature=back % 3 == 0,
+            ),
+        )
+    answers = {key: 0 for key in bam.INSTRUMENT.keys} | {"14": 4, "10": 12, "16": 20}
+    actions.record_measure(person=people.ana, instrument_id="bam", answers=answers)
+    actions.save_network_member(
+        person=people.ana, name="Kim", relationship="friend", contact=6, importance=5
+    )
+    return people
+
+
+def test_the_progress_page_shows_charts(page: Page):
+    people = ana_with_history()
+    sign_in(page, people.ana, PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My progress").click()
+    expect(page.get_by_role("heading", name="My progress", level=1)).to_be_visible()
+    for chart in ("meetings", "activities", "doses", "days", "bam", "network"):
+        canvas = page.locator(f"#chart-{chart}")
+        expect(canvas).to_be_visible()
+        assert page.evaluate(f"() => Chart.getChart('chart-{chart}') !== undefined"), chart
+        assert canvas.bounding_box()["width"] > 300
+    expect(page.get_by_text("In the last 4 weeks:").first).to_be_visible()
+    page.get_by_text("Meetings as a table").click()
+    expect(page.get_by_role("table", name="Meetings each week")).to_be_visible()
+
+
+def test_logging_opioid_use_after_a_clean_stretch_shows_the_kind_overdose_note(page: Page):
+    people = ana_with_history()
+    sign_in(page, people.ana, PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Check in").click()
+    page.get_by_label("I used").check()
+    page.get_by_text("If you used: what").click()
+    page.get_by_label("Opioids (heroin, fentanyl, pain pills)").check()
+    page.get_by_role("button", name="Save my day").click()
+    note = page.get_by_role("region", name="Please take extra care of yourself today")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("no opioid use in the 120 days before this")
+    expect(note).to_contain_text("naloxone")
+    expect(note.get_by_role("link", name="Never Use Alone hotline: 1-800-484-3731")).to_be_visible()
+    expect(note).to_contain_text("This is not a judgment")
+    assert axe_violations(page) == []
+
+
+def test_discreet_mode_changes_the_title_and_icon(page: Page):
+    people = make_people()
+    sign_in(page, people.ana, PASSWORD)
+    page.goto("/journal/settings/")
+    expect(page).to_have_title("Journal settings · Homegroup")
+    page.get_by_label("Discreet mode").check()
+    page.get_by_role("button", name="Update discreet mode").click()
+    expect(page.get_by_text("Discreet mode is on.")).to_be_visible()
+    expect(page).to_have_title("Notes")
+    assert page.locator("link[rel=icon]").get_attribute("href").endswith("journal/notes.svg")
+    page.goto("/journal/recovery/")
+    expect(page).to_have_title("Notes")
+
+
+def test_quick_exit_leaves_and_takes_the_page_out_of_the_history(page: Page):
+    people = make_people()
+    page.route("https://www.weather.gov/**", lambda route: route.fulfill(body="Weather"))
+    sign_in(page, people.ana, PASSWORD)
+    page.goto("/journal/")
+    page.goto("/journal/progress/")
+    page.get_by_role("navigation", name="Safety").get_by_role("link", name="Quick exit").click()
+    page.wait_for_url(NEUTRAL_SITE)
+    page.go_back()
+    # The page left is gone from the history: back lands on the one before it.
+    assert page.url.endswith("/journal/")
+
+
+def test_help_now_is_one_tap_away_on_a_phone(page: Page):
+    people = make_people()
+    sign_in(page, people.ana, PASSWORD)
+    page.goto("/meetings/")
+    page.mouse.wheel(0, 2000)
+    help_now = page.get_by_role("navigation", name="Safety").get_by_role("link", name="Help now")
+    expect(help_now).to_be_in_viewport()
+    help_now.click()
+    expect(page.get_by_role("link", name="988 Suicide & Crisis Lifeline: 988")).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("path", ["/journal/progress/", "/journal/data/", "/journal/audit/"])
+def test_progress_data_and_audit_pages_have_no_serious_accessibility_violations(page: Page, path):
+    people = ana_with_history()
+    sign_in(page, people.ana, PASSWORD)
+    page.goto(path)
+    if path == "/journal/progress/":
+        page.wait_for_function("() => document.documentElement.classList.contains('charts-on')")
+    assert axe_violations(page) == []

@@ -1,0 +1,72 @@
+"""P2-06: /care/people/ — a clinician's people: those on their care teams whose consent covers
+them (names only; opening a record asks the gate)."""
+
+import pytest
+
+from homegroup.accounts import actions as account_actions
+from homegroup.accounts.models import Role
+from homegroup.privacy import actions as privacy_actions
+from homegroup.privacy import categories
+from homegroup.privacy.models import AuditEvent, DisclosureRecord
+from tests.people import PASSWORD, share_as_in_the_story
+
+pytestmark = pytest.mark.django_db
+
+
+def names(client):
+    response = client.get("/care/people/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_P2_06_cora_lists_ana_once_ana_shares_with_her_program(people, client_for):
+    cora = client_for(people.cora)
+    assert f"/care/people/{people.ana.pk}/" not in names(cora)
+    share_as_in_the_story(people)
+    assert f"/care/people/{people.ana.pk}/" in names(cora)
+
+
+def test_P2_06_dev_outside_the_care_team_lists_nobody(people, client_for):
+    share_as_in_the_story(people)
+    assert f"/care/people/{people.ana.pk}/" not in names(client_for(people.dev))
+
+
+def test_P2_06_listing_is_audited_but_is_not_a_disclosure(people, client_for):
+    share_as_in_the_story(people)
+    names(client_for(people.cora))
+    assert AuditEvent.objects.filter(action="care.people_viewed", actor_id=people.cora.pk).exists()
+    assert not DisclosureRecord.objects.exists()
+
+
+def test_the_people_list_reads_with_a_constant_number_of_queries(
+    people, client_for, django_assert_max_num_queries
+):
+    share_as_in_the_story(people)
+    cora = client_for(people.cora)
+    names(cora)
+    code_of = people.program
+    for number in range(8):
+        person = account_actions.create_account(
+            email=f"p{number}@people.test",
+            display_name=f"P{number}",
+            password=PASSWORD,
+            roles={Role.PERSON_IN_RECOVERY},
+        )
+        issued = privacy_actions.issue_enrolment_code(program=code_of, by=people.pat)
+        privacy_actions.join_program(person=person, code=issued.code)
+        privacy_actions.assign_clinician(
+            program=code_of, person_id=person.pk, clinician_id=people.cora.pk, by=people.pat
+        )
+        privacy_actions.sign_consent(
+            person=person,
+            kind="tpo",
+            categories_chosen=categories.DEFAULT_FOR_PROGRAM,
+            purposes={"treatment"},
+            expiry_kind="end_of_treatment",
+            expires_on=None,
+            password=PASSWORD,
+            recipient_program=code_of,
+        )
+    with django_assert_max_num_queries(16):
+        page = names(cora)
+    assert page.count("/care/people/") >= 10  # the nav link and nine people
