@@ -62,6 +62,8 @@ def test_the_progress_page_shows_charts(page: Page):
     sign_in(page, people.ana, PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My progress").click()
     expect(page.get_by_role("heading", name="My progress", level=1)).to_be_visible()
+    # The heading can show before the deferred chart scripts have run: wait for them.
+    page.wait_for_function("() => window.Chart !== undefined && Chart.getChart('chart-days')")
     for chart in ("meetings", "activities", "doses", "days", "bam", "network"):
         canvas = page.locator(f"#chart-{chart}")
         expect(canvas).to_be_visible()
