@@ -156,6 +156,7 @@ def render(results: dict[str, Any]) -> str:
     lines += _pages(results)
     lines += _visitor(results)
     lines += _peer(results)
+    lines += _journal(results)
     lines += _caveats(results)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -630,4 +631,33 @@ def summary(results: dict[str, Any]) -> list[str]:
         lines.append(f"{'OK  ' if ok else 'MISS'} {what}: {measured} (budget {budget})")
     for skip in results["skips"]:
         lines.append(f"SKIP {skip}")
+    return lines
+
+
+def _journal(results: dict[str, Any]) -> list[str]:
+    """Issue 4's legs: check-in save and the progress page, 3 years of data (bench/journal.py)."""
+    journal = results.get("journal") or {}
+    if not journal:
+        return []
+    lines = [
+        "## The journal: 3 years of daily check-ins",
+        "",
+        "One person with a buprenorphine plan and 1,095 daily check-ins written through the "
+        "journal's actions. A check-in save changes the day each time (so it writes and audits); "
+        "the progress page is `/journal/progress/?weeks=156` through the whole middleware stack. "
+        "Budget (DESIGN.md): check-in save p95 ≤ 50 ms on PostgreSQL *under load* — measured here "
+        "in one process without concurrent writers, so it is the floor, not the loaded figure.",
+        "",
+        "| Database | Build (s) | Check-in save p50 | p95 | Progress page p50 | p95 | Queries |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for engine, leg in journal.items():
+        save, progress = leg["check_in_save"], leg["progress"]
+        lines.append(
+            f"| {ENGINES.get(engine, engine)} | {leg['build_seconds']:.1f} | "
+            f"{save['p50_ms']:.1f} ms | {save['p95_ms']:.1f} ms ({save['runs']} saves) | "
+            f"{progress['p50_ms']:.0f} ms | {progress['p95_ms']:.0f} ms "
+            f"({progress['runs']} runs) | {progress['queries']} |"
+        )
+    lines.append("")
     return lines

@@ -158,6 +158,31 @@ def run_leg(
     return result
 
 
+def run_journal_leg(*, engine: str, url: str, quick: bool) -> dict[str, Any]:
+    """bench/journal.py on a fresh database: check-in save and progress with 3 years of data."""
+    if engine == "postgresql":
+        recreate_database(url)
+    else:
+        _remove_sqlite(url)
+    out = VAR / f"journal-{engine}.json"
+    out.unlink(missing_ok=True)
+    command = [sys.executable, str(BENCH / "journal.py"), "--out", str(out)]
+    if quick:
+        command.append("--quick")
+    log(f"{engine}: journal, 3 years of check-ins")
+    try:
+        subprocess.run(
+            command, env=bench_environment(url), cwd=ROOT, timeout=LEG_TIMEOUT, check=True
+        )
+        result: dict[str, Any] = json.loads(out.read_text())
+    finally:
+        if engine == "postgresql":
+            recreate_database(url, drop_only=True)
+        else:
+            _remove_sqlite(url)
+    return result
+
+
 def run_engine(
     engine: str, url: str, *, sizes: list[tuple[int, str]], seed: int, quick: bool
 ) -> dict[str, Any]:
@@ -330,6 +355,10 @@ def main() -> None:
         results["engines"][engine] = run_engine(
             engine, url, sizes=sizes, seed=options.seed, quick=options.quick
         )
+    results["journal"] = {
+        engine: run_journal_leg(engine=engine, url=url, quick=options.quick)
+        for engine, url in engines.items()
+    }
     results["peer"] = {}
     if options.no_peer:
         results["skips"].append("wagtail-meeting-guide: not asked for (--no-peer).")
