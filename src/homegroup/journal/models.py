@@ -281,7 +281,9 @@ class CheckIn(models.Model):
         choices=UseStatus.choices,
         blank=True,
         default="",
-        help_text=_("Empty when not answered: the day then counts as unknown, never as clean."),
+        help_text=_(
+            "Empty when not answered: the day then counts as unknown, never as a day without use."
+        ),
     )
     substances = models.JSONField(
         _("what I used"),
@@ -296,7 +298,10 @@ class CheckIn(models.Model):
         choices=Medication.choices,
         blank=True,
         default="",
-        help_text=_("Counts as use. Medication taken as prescribed never does."),
+        help_text=_(
+            "Counts as use, except naltrexone (it cannot be misused). Medication taken as "
+            "prescribed never does."
+        ),
     )
     craving = models.PositiveSmallIntegerField(
         _("craving"),

@@ -24,7 +24,7 @@ from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import role_required
 from homegroup.directory.models import Meeting
 from homegroup.forms import attach_errors, form_status
-from homegroup.journal import actions, progress, safety, summaries
+from homegroup.journal import actions, progress, safety, safety_wording, summaries
 from homegroup.journal import recovery as rules
 from homegroup.journal.context_processors import remember_discreet_mode
 from homegroup.journal.forms import (
@@ -187,6 +187,7 @@ def check_in(request: HttpRequest, day: date | None = None) -> HttpResponse:
 
 
 SAFETY_NOTE_KEY = "hg_safety_note"
+SAFETY_MEDICATIONS = (*rules.OPIOID_MEDICATIONS, safety.NALTREXONE)
 
 
 def _remember_safety_note(
@@ -197,34 +198,41 @@ def _remember_safety_note(
     values: actions.CheckInValues,
     plans: list[MedicationPlan],
 ) -> None:
-    """After a save: when the day calls for the overdose-risk note (journal.safety), keep its
-    reasons in the session for the page the save redirects to. Reads only when the day reports
-    opioid use or a missed methadone or buprenorphine dose."""
+    """After a save: when the day calls for the overdose-risk note (journal.safety), keep it in
+    the session for the page the save redirects to. Reads only when the day reports opioid use
+    or a missed methadone, buprenorphine or naltrexone dose."""
     used = frozenset[Substance]()
     if values.use_status == "used":
         used = rules.substances_used(
             substances=values.substances, misused_medication=values.misused_medication or None
         )
     missed = {dose.plan_id for dose in values.doses if dose.status == "missed"}
-    agonists = [p for p in plans if p.medication in rules.OPIOID_MEDICATIONS and p.pk in missed]
-    if Substance.OPIOIDS not in used and not agonists:
+    if Substance.OPIOIDS not in used and not any(
+        p.pk in missed and p.medication in SAFETY_MEDICATIONS for p in plans
+    ):
         return
-    days = summaries.days_of(person)
-    reports = summaries.dose_reports(
-        person, agonists, day - safety.RUN_HORIZON, day + safety.RUN_HORIZON
+    # Every methadone, buprenorphine or naltrexone plan that may shape the note: active that day
+    # or ended shortly before (the rule ignores the others).
+    candidates = list(
+        MedicationPlan.objects.visible_to(person)
+        .filter(medication__in=SAFETY_MEDICATIONS, active_from__lte=day)
+        .filter(Q(active_to__isnull=True) | Q(active_to__gte=day - safety.RECENTLY_STOPPED))
     )
-    risk = safety.overdose_risk(
+    reports = summaries.dose_reports(
+        person, candidates, day - safety.RUN_HORIZON, day + safety.RUN_HORIZON
+    )
+    note = safety.overdose_note(
         day=day,
         used=used,
-        known=days.known,
+        known=summaries.days_of(person).known,
+        medications=[
+            safety.MedicationDoses(p.medication, summaries.schedule_of(p), reports[p.pk])
+            for p in candidates
+        ],
         recovery_date=profile.recovery_date,
         scope=rules.Scope(profile.count_scope),
-        doses=[
-            safety.AgonistDoses(p.medication, summaries.schedule_of(p), reports[p.pk])
-            for p in agonists
-        ],
     )
-    if risk is None:
+    if note is None:
         return
     shares = (
         Consent.objects.given_by(person)
@@ -232,22 +240,20 @@ def _remember_safety_note(
         .filter(recipient_program__isnull=False)
         .exists()
     )
-    request.session[SAFETY_NOTE_KEY] = {
-        "opioid_free_days": risk.opioid_free_days,
-        "missed_in_a_row": risk.missed_in_a_row,
-        "medication": risk.medication,
-        "shares_with_program": shares,
-    }
+    request.session[SAFETY_NOTE_KEY] = {"note": note.as_json(), "shares_with_program": shares}
 
 
 def _safety_note(request: HttpRequest) -> dict[str, Any] | None:
-    note = request.session.pop(SAFETY_NOTE_KEY, None)
-    if not isinstance(note, dict):
-        return None
-    medication = Medication(note["medication"]).label if note.get("medication") else ""
+    stored = request.session.pop(SAFETY_NOTE_KEY, None)
+    try:
+        note = safety.OverdoseNote.from_json(stored["note"])  # type: ignore[index]
+    except (KeyError, TypeError, ValueError):
+        return None  # nothing stored, or a note from before this version of the rule
     return {
-        **note,
-        "medication_label": medication,
+        "case": note.case.value,
+        "explanation": safety_wording.explanation(note),
+        "steps": safety_wording.STEPS,
+        "shares_with_program": bool(stored.get("shares_with_program")),
         "harm_reduction_lines": settings.HOMEGROUP_HARM_REDUCTION_LINES,
         "naloxone_url": settings.HOMEGROUP_NALOXONE_URL,
         "sharing_url": _url_or_none("privacy:sharing"),
