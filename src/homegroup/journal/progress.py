@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from homegroup.journal.recovery import (
+    DaysSummary,
     DoseStatus,
     Schedule,
     Scope,
@@ -176,6 +177,11 @@ class Totals:
     @property
     def doses_unknown(self) -> int:
         return self.doses_scheduled - self.doses_taken - self.doses_missed - self.doses_different
+
+    @property
+    def use_days(self) -> DaysSummary:
+        """The days as percent days abstinent sees them: of the days checked in, with coverage."""
+        return DaysSummary(days=self.days, abstinent=self.abstinent, used=self.used)
 
     @property
     def most_frequent_activity(self) -> str | None:
