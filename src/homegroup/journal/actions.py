@@ -708,29 +708,24 @@ def network_person(member: NetworkMember) -> network.NetworkPerson:
     )
 
 
-_CODES = {
-    "contact": network.CONTACT,
-    "importance": network.IMPORTANCE,
-    "drinking_status": network.STATUS,
-    "drinking_frequency": network.FREQUENCY,
-    "drug_status": network.STATUS,
-    "drug_frequency": network.FREQUENCY,
-    "reaction_to_drinking": network.REACTION,
-    "reaction_to_drug_use": network.REACTION,
-    "recovery_support": network.RECOVERY_SUPPORT,
-}
 RELATIONSHIP_KEYS = frozenset(key for key, _label in network.RELATIONSHIPS)
 
 
 def _freeze_network(person: User, now: datetime) -> None:
-    """Today's snapshot of the indices: what 'since last time' compares against tomorrow."""
-    members = NetworkMember.objects.visible_to(person)
-    indices = network.network_indices(network_person(m) for m in members)
+    """Today's snapshot of the indices: what 'since last time' compares against tomorrow. It
+    keeps the answers it was scored from (codes, never names), so a later version of the indices
+    can rescore it exactly (`rescore_measures`)."""
+    people = [network_person(m) for m in NetworkMember.objects.visible_to(person)]
     today = _today(person, now=now)
     NetworkSnapshot.objects.update_or_create(
         person=person,
         taken_on=today,
-        defaults={"indices": indices.as_json(), "version": network.VERSION, "updated_at": now},
+        defaults={
+            "indices": network.network_indices(people).as_json(),
+            "answers": [p.as_json() for p in people],
+            "version": network.VERSION,
+            "updated_at": now,
+        },
     )
 
 
@@ -775,7 +770,7 @@ def save_network_member(
         "recovery_support": recovery_support,
     }
     for key, value in codes.items():
-        allowed = [choice.value for choice in _CODES[key]]
+        allowed = [choice.value for choice in network.CODES[key]]
         if isinstance(value, bool) or value not in allowed:
             raise ValidationError({key: _("Choose one of the answers.")})
     if supports_medication not in YesNoUnknown.values:

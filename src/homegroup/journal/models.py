@@ -639,6 +639,15 @@ class NetworkSnapshot(models.Model):
     )
     taken_on = models.DateField(help_text=_("The person's local date."))
     indices = models.JSONField(help_text=_("measures.network.NetworkIndices.as_json()"))
+    answers = models.JSONField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "The people's coded answers the indices were computed from (NetworkPerson.as_json(),"
+            " never a name), for rescoring; empty on snapshots from before they were kept. "
+            "Never disclosed: only the indices leave the person's journal."
+        ),
+    )
     version = models.CharField(max_length=32, help_text=_("measures.network.VERSION"))
     updated_at = models.DateTimeField()
 

@@ -615,16 +615,27 @@ def service_delete(request: HttpRequest, commitment_id: int) -> HttpResponse:
 # --- Support network ---------------------------------------------------------------------------
 
 INDEX_LABELS = {
-    "size": _("People in your network"),
-    "daily": _("People you are in touch with daily"),
-    "average_importance": _("Average importance (1-5)"),
-    "percent_heavy_users": _("Who drink or use heavily (%)"),
-    "percent_abstinent_or_in_recovery": _("Who don't drink or use, or are in recovery (%)"),
-    "supporters_of_recovery": _("Who support your recovery"),
-    "supporters_of_medication": _("Who support your medication"),
-    "in_fellowship": _("In a fellowship"),
-    "sponsor_present": _("Your sponsor is in your network"),
-    "important_supporting_abstinence": _("Very important people who encourage you not to use"),
+    "size": _lazy("People in your network"),
+    "daily": _lazy("People you are in touch with daily"),
+    "average_importance": _lazy("Average importance (1-5)"),
+    "percent_heavy_drinkers": _lazy("People who drink heavily (%)"),
+    "percent_heavy_drug_users": _lazy("People who use drugs heavily (%)"),
+    "percent_abstinent_from_alcohol": _lazy("People who don't drink, or are in recovery (%)"),
+    "percent_abstinent_from_drugs": _lazy("People who don't use drugs, or are in recovery (%)"),
+    "important_supporting_not_drinking": _lazy(
+        "Very important people who encourage you not to drink"
+    ),
+    "important_supporting_not_using_drugs": _lazy(
+        "Very important people who encourage you not to use drugs"
+    ),
+    "important_encouraging_drinking": _lazy("Very important people who encouraged your drinking"),
+    "important_encouraging_drug_use": _lazy(
+        "Very important people who encouraged your drug use"
+    ),
+    "supporters_of_recovery": _lazy("People who support your recovery and treatment"),
+    "supporters_of_medication": _lazy("People who support your medication"),
+    "in_fellowship": _lazy("People in a fellowship"),
+    "sponsor_listed": _lazy("Your sponsor is listed in your network"),
 }
 
 
@@ -637,7 +648,7 @@ def network_page(request: HttpRequest) -> HttpResponse:
     members = list(NetworkMember.objects.visible_to(person))
     indices = network.network_indices(actions.network_person(m) for m in members)
     earlier = NetworkSnapshot.objects.before(today).visible_to(person).first()
-    before = network.NetworkIndices.from_json(earlier.indices) if earlier else None
+    before = network.NetworkIndices.from_json(earlier.indices, earlier.version) if earlier else None
     changes = [
         {"change": change, "label": INDEX_LABELS[change.name]}
         for change in network.compare(before, indices)
@@ -837,12 +848,15 @@ def discreet_mode(request: HttpRequest) -> HttpResponse:
 PROGRESS_WINDOWS = {"12": 12, "26": 26, "52": 52, "156": 156}
 DEFAULT_WINDOW = "26"
 RECENT_WEEKS = 4
+# The counts of people (one scale for one chart); the percentages are in the changes above it.
 NETWORK_CHART_INDICES = (
     "size",
     "daily",
     "supporters_of_recovery",
     "supporters_of_medication",
     "in_fellowship",
+    "important_supporting_not_drinking",
+    "important_supporting_not_using_drugs",
 )
 
 
