@@ -770,7 +770,10 @@ def measure_result(request: HttpRequest, response_id: int) -> HttpResponse:
     response = get_visible_or_404(MeasureResponse.objects.all(), request.user, pk=response_id)
     context: dict[str, Any] = {"response": response}
     if response.instrument == bam.ID:
-        context["notes"] = bam.item_notes(response.answers)
+        try:
+            context["notes"] = bam.item_notes(response.answers, response.version)
+        except KeyError:
+            raise Http404 from None
         context["template"] = "journal/_bam_result.html"
     else:
         context["template"] = "journal/_aai_result.html"
