@@ -24,8 +24,9 @@ from homegroup.journal.recovery import (
 
 ONE_DAY = timedelta(days=1)
 WEEK = timedelta(days=7)
-# The marks on the meetings chart: 90 meetings in 90 days is 7 a week; "weekly or more" is the
-# attendance level the research ties to better outcomes (recovery-care.md, section 1).
+# The marks on the meetings chart: 90 meetings in 90 days is 7 a week (a fellowship custom);
+# "weekly or more" is the attendance level the research ties to better outcomes (Fiorentine 1999;
+# docs/references.md).
 NINETY_IN_NINETY_PER_WEEK = 7
 WEEKLY_OR_MORE = 1
 
