@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
-
 from django.utils.translation import gettext_noop
 
 from homegroup.lib.env import SettingError, env_bool, env_int, env_list, env_str

@@ -261,7 +261,9 @@ def test_opioid_use_while_on_naltrexone_is_the_naltrexone_case():
 
 
 def test_opioid_use_soon_after_stopping_naltrexone_names_the_stop():
-    stopped = Schedule(weekdays=frozenset(range(7)), active_from=date(2025, 1, 1), active_to=back(10))
+    stopped = Schedule(
+        weekdays=frozenset(range(7)), active_from=date(2025, 1, 1), active_to=back(10)
+    )
     note = overdose_note(
         day=DAY, used=OPIOIDS, known={}, medications=[plan("naltrexone", {}, stopped)]
     )

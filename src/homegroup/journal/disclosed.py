@@ -369,7 +369,9 @@ def shared_record(disclosure: Disclosure, person: User) -> SharedRecord:
         meeting_counts=meeting_counts,
         adherence=adherence,
         use_summary=use_summary,
-        network=network.NetworkIndices.from_json(latest.indices, latest.version) if latest else None,
+        network=network.NetworkIndices.from_json(latest.indices, latest.version)
+        if latest
+        else None,
         network_since=latest.taken_on if latest else None,
         measures=measures,
     )

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from homegroup.journal.models import Medication
 from homegroup.journal.safety import OverdoseNote, Wording
@@ -32,7 +31,11 @@ def explanation(note: OverdoseNote) -> list[str]:
         if note.stopped_on is not None:
             first = _(
                 "Your %(medication)s plan ended on %(date)s: %(days)s days without a dose."
-            ) % {**values, "date": formats.date_format(note.stopped_on), "days": note.days_without_dose}
+            ) % {
+                **values,
+                "date": formats.date_format(note.stopped_on),
+                "days": note.days_without_dose,
+            }
         else:
             first = ngettext(
                 "Your journal shows %(days)s day in a row without a dose of %(medication)s.",

@@ -44,7 +44,6 @@ from homegroup.journal.models import (
     CheckInMeeting,
     JournalProfile,
     MeasureResponse,
-    Medication,
     MedicationPlan,
     NetworkMember,
     NetworkSnapshot,
@@ -246,7 +245,7 @@ def _remember_safety_note(
 def _safety_note(request: HttpRequest) -> dict[str, Any] | None:
     stored = request.session.pop(SAFETY_NOTE_KEY, None)
     try:
-        note = safety.OverdoseNote.from_json(stored["note"])  # type: ignore[index]
+        note = safety.OverdoseNote.from_json(stored["note"])
     except (KeyError, TypeError, ValueError):
         return None  # nothing stored, or a note from before this version of the rule
     return {
@@ -629,9 +628,7 @@ INDEX_LABELS = {
         "Very important people who encourage you not to use drugs"
     ),
     "important_encouraging_drinking": _lazy("Very important people who encouraged your drinking"),
-    "important_encouraging_drug_use": _lazy(
-        "Very important people who encouraged your drug use"
-    ),
+    "important_encouraging_drug_use": _lazy("Very important people who encouraged your drug use"),
     "supporters_of_recovery": _lazy("People who support your recovery and treatment"),
     "supporters_of_medication": _lazy("People who support your medication"),
     "in_fellowship": _lazy("People in a fellowship"),

@@ -337,10 +337,15 @@ _V2_CHANGES: dict[str, dict[str, str]] = {
 
 
 def _version_2(item: Item) -> Item:
-    changes = dict(_V2_CHANGES.get(item.key, {}))
+    changes = _V2_CHANGES.get(item.key, {})
     if item.skipped_when_zero == "6":
-        changes.update(stem=DRUG_STEM, asked_when=ASKED_AFTER_DRUGS)
-    return replace(item, **changes)
+        changes = {**changes, "stem": DRUG_STEM, "asked_when": ASKED_AFTER_DRUGS}
+    return replace(
+        item,
+        text=changes.get("text", item.text),
+        stem=changes.get("stem", item.stem),
+        asked_when=changes.get("asked_when", item.asked_when),
+    )
 
 
 INSTRUMENT = replace(
@@ -431,9 +436,7 @@ def validate(raw: Mapping[str, object], version: str = VERSION) -> Answers:
     problems = []
     drinking, heavy = answers["4"], answers["5"]
     if drinking is not None and heavy is not None and heavy > drinking:
-        problems.append(
-            AnswerProblem("5", _("cannot be more than the days you drank any alcohol"))
-        )
+        problems.append(AnswerProblem("5", _("cannot be more than the days you drank any alcohol")))
     drug_days = answers["6"]
     if version != VERSION_1 and drug_days is not None:
         problems.extend(

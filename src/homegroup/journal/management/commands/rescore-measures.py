@@ -17,9 +17,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--instrument", required=True, help="bam, aai-core or important-people"
-        )
+        parser.add_argument("--instrument", required=True, help="bam, aai-core or important-people")
         parser.add_argument(
             "--to-version", required=True, help="the version to score under, e.g. 2"
         )
