@@ -286,7 +286,7 @@ def test_other_medication_never_shapes_the_note():
 # --- No medication: the return to opioids after time without -------------------------------------
 
 
-def test_opioid_use_after_six_days_without_shows_the_note_without_the_tolerance_claim():
+def test_opioid_use_seven_days_after_the_last_shows_no_new_note():
     known = {back(7): OPIOIDS, **{back(n): NOTHING for n in range(1, 7)}}
     # Use 7 days before: the same stretch of use continues, the note was shown then.
     assert overdose_note(day=DAY, used=OPIOIDS, known=known) is None
