@@ -299,7 +299,7 @@ class CheckIn(models.Model):
         blank=True,
         default="",
         help_text=_(
-            "Counts as use, except naltrexone (it cannot be misused). Medication taken as "
+            "Counts as use, except naltrexone (no misuse potential). Medication taken as "
             "prescribed never does."
         ),
     )

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='checkin',
             name='misused_medication',
-            field=models.CharField(blank=True, choices=[('methadone', 'Methadone'), ('buprenorphine', 'Buprenorphine'), ('naltrexone', 'Naltrexone'), ('other', 'Other')], default='', help_text='Counts as use, except naltrexone (it cannot be misused). Medication taken as prescribed never does.', max_length=16, verbose_name='a prescribed medication taken other than prescribed'),
+            field=models.CharField(blank=True, choices=[('methadone', 'Methadone'), ('buprenorphine', 'Buprenorphine'), ('naltrexone', 'Naltrexone'), ('other', 'Other')], default='', help_text='Counts as use, except naltrexone (no misuse potential). Medication taken as prescribed never does.', max_length=16, verbose_name='a prescribed medication taken other than prescribed'),
         ),
         migrations.AlterField(
             model_name='checkin',
