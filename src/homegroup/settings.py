@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.utils.translation import gettext_noop
 
 from homegroup.lib.env import SettingError, env_bool, env_int, env_list, env_str
 
@@ -283,18 +284,55 @@ LOGGING = {
 # suggests coordinates and never blocks a save (homegroup/directory/geocoding.py).
 HOMEGROUP_GEOCODER = env_str("HOMEGROUP_GEOCODER", "homegroup.directory.geocoding.NullGeocoder")
 
+# The "Help now" panel on every page (recovery-care.md §5 and §7; sources in docs/references.md):
+# crisis lines, then harm-reduction lines, per country. Each line: "name" and "about" (English,
+# translated on the page), and how to reach it: "call" and "text" (a number), "chat" (a URL).
 HOMEGROUP_CRISIS_LINES = [
-    # (label, number to dial or text). Configurable per country in a later issue.
-    ("988 Suicide & Crisis Lifeline", "988"),
-    ("SAMHSA National Helpline", "1-800-662-4357"),
-    ("Emergency", "911"),
+    {
+        "name": gettext_noop("988 Suicide & Crisis Lifeline"),
+        "about": gettext_noop(
+            "Call, text or chat, any time, free and confidential: for a suicidal, mental health "
+            "or substance use crisis."
+        ),
+        "call": "988",
+        "text": "988",
+        "chat": "https://988lifeline.org/chat/",
+    },
+    {
+        "name": gettext_noop("SAMHSA National Helpline"),
+        "about": gettext_noop(
+            "A treatment referral and information line, free and confidential, any time: it "
+            "finds treatment and support groups near you (it is not counseling)."
+        ),
+        "call": "1-800-662-4357",
+    },
+    {"name": gettext_noop("Emergency"), "about": "", "call": "911"},
 ]
-# The journal's safety note after a return to opioid use or missed doses (recovery-care.md,
-# Safety): harm-reduction lines, like the crisis lines per country, and an optional page on
-# where to get naloxone (the note says where in words either way).
+# Also shown by the overdose-risk note after a return to opioid use or missed doses.
 HOMEGROUP_HARM_REDUCTION_LINES = [
-    ("Never Use Alone hotline", "1-800-484-3731"),
+    {
+        "name": gettext_noop("Never Use Alone hotline"),
+        "about": gettext_noop(
+            "If you use, call: they stay on the line and send help to where you are if you stop "
+            "answering."
+        ),
+        "call": "1-800-484-3731",
+    },
 ]
+_LINE_KEYS = {"name", "about", "call", "text", "chat"}
+for _setting, _lines in (
+    ("HOMEGROUP_CRISIS_LINES", HOMEGROUP_CRISIS_LINES),
+    ("HOMEGROUP_HARM_REDUCTION_LINES", HOMEGROUP_HARM_REDUCTION_LINES),
+):
+    for _line in _lines:
+        if set(_line) - _LINE_KEYS or not _line.get("name"):
+            raise SettingError(f"{_setting}: each line has a name and only {sorted(_LINE_KEYS)}")
+        if not any(_line.get(key) for key in ("call", "text", "chat")):
+            raise SettingError(f"{_setting}: {_line['name']} needs a call, text or chat way in")
+        if _line.get("chat") and urlsplit(_line["chat"]).scheme != "https":
+            raise SettingError(f"{_setting}: {_line['name']}'s chat must be an https URL")
+# An optional page on where to get naloxone, linked from the "Help now" panel and the note (both
+# say where in words either way).
 HOMEGROUP_NALOXONE_URL = env_str("HOMEGROUP_NALOXONE_URL", "")
 # Where the quick-exit button on a person's pages goes: a neutral site, opened in place of the
 # page (static/journal/safety.js replaces the history entry).

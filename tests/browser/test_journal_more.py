@@ -1,6 +1,6 @@
 """A person in recovery on a phone (390×844): progress charts, the kind overdose note after
-logging opioid use following a stretch without, discreet mode, quick exit, and accessibility of
-the progress, data and audit pages."""
+logging opioid use, the BAM's follow-up questions, discreet mode, quick exit, the "Help now" panel
+(and a visitor's crisis line), and accessibility of the progress, data and audit pages."""
 
 from __future__ import annotations
 
@@ -74,8 +74,8 @@ def test_the_progress_page_shows_charts(page: Page):
     expect(page.get_by_role("table", name="Meetings each week")).to_be_visible()
 
 
-def test_logging_opioid_use_after_a_clean_stretch_shows_the_kind_overdose_note(page: Page):
-    people = ana_with_history()
+def test_logging_opioid_use_on_buprenorphine_shows_the_note_about_fentanyl_and_mixing(page: Page):
+    people = ana_with_history()  # buprenorphine taken every day, 120 days of recovery time
     sign_in(page, people.ana, PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Check in").click()
     page.get_by_label("I used").check()
@@ -84,10 +84,30 @@ def test_logging_opioid_use_after_a_clean_stretch_shows_the_kind_overdose_note(p
     page.get_by_role("button", name="Save my day").click()
     note = page.get_by_role("region", name="Please take extra care of yourself today")
     expect(note).to_be_visible()
-    expect(note).to_contain_text("no opioid use in the 120 days before this")
+    expect(note).to_contain_text("While you take Buprenorphine regularly")
+    expect(note).not_to_contain_text("tolerance drops")
     expect(note).to_contain_text("naloxone")
+    expect(note).to_contain_text("give a second dose of naloxone")
     expect(note.get_by_role("link", name="Never Use Alone hotline: 1-800-484-3731")).to_be_visible()
     expect(note).to_contain_text("This is not a judgment")
+    assert axe_violations(page) == []
+
+
+def test_the_bam_asks_follow_up_questions_only_after_a_non_zero_answer(page: Page):
+    people = make_people()
+    sign_in(page, people.ana, PASSWORD)
+    page.goto("/journal/measures/bam/")
+    heavy = page.get_by_label("at least 5 drinks", exact=False)
+    kinds = page.get_by_role("group", name="how many days did you use any of the following drugs")
+    expect(heavy).to_be_hidden()
+    expect(kinds).to_be_hidden()
+    page.get_by_label("how many days did you drink any alcohol", exact=False).fill("3")
+    expect(heavy).to_be_visible()
+    page.get_by_label("how many days did you drink any alcohol", exact=False).fill("0")
+    expect(heavy).to_be_hidden()
+    page.get_by_label("illegal or street drugs", exact=False).fill("2")
+    expect(kinds).to_be_visible()
+    expect(kinds.get_by_label("Marijuana (cannabis, pot, weed)")).to_be_visible()
     assert axe_violations(page) == []
 
 
@@ -126,7 +146,23 @@ def test_help_now_is_one_tap_away_on_a_phone(page: Page):
     help_now = page.get_by_role("navigation", name="Safety").get_by_role("link", name="Help now")
     expect(help_now).to_be_in_viewport()
     help_now.click()
-    expect(page.get_by_role("link", name="988 Suicide & Crisis Lifeline: 988")).to_be_in_viewport()
+    panel = page.get_by_role("region", name="Need help right now?")
+    expect(panel.get_by_role("link", name="Call 988")).to_be_in_viewport()
+    expect(panel.get_by_role("link", name="Text 988")).to_be_visible()
+    expect(panel.get_by_role("link", name="Chat online")).to_be_visible()
+    expect(panel.get_by_role("link", name="Call 1-800-484-3731")).to_be_visible()
+    expect(panel).to_contain_text("A treatment referral and information line")
+
+
+@pytest.mark.parametrize("path", ["/", "/meetings/"])
+def test_a_visitor_sees_the_crisis_line_without_opening_anything(page: Page, path):
+    make_people()
+    page.goto(path)
+    expect(page.get_by_role("link", name="In crisis? Call or text 988")).to_be_in_viewport()
+    panel = page.get_by_role("region", name="Need help right now?")
+    expect(panel.get_by_role("link", name="Call 988")).to_be_visible()
+    expect(panel).to_contain_text("Never Use Alone hotline")
+    assert axe_violations(page) == []
 
 
 @pytest.mark.parametrize("path", ["/journal/progress/", "/journal/data/", "/journal/audit/"])

@@ -243,3 +243,58 @@ def test_an_id_longer_than_any_database_id_is_a_plain_404(people, client_for):
         assert cora.get(f"/care/people/{big}/{path}").status_code == 404
     assert cora.get(f"/care/counseling-notes/{big}/").status_code == 404
     assert client_for(people.sam).get(f"/shared/{big}/").status_code == 404
+
+
+def shared_network_section(page: str) -> str:
+    start = page.index('<section aria-labelledby="shared-network">')
+    return " ".join(page[start : page.index("</section>", start)].split())
+
+
+def test_a_sponsor_not_listed_in_the_network_is_not_no_sponsor(people, client_for):
+    # Ana has a permanent sponsor (her 12-step life) who is not among her important people.
+    anas_journal(people)
+    share_as_in_the_story(people)
+    section = shared_network_section(client_for(people.cora).get(url(people.ana)).content.decode())
+    assert "Has a sponsor" not in section
+    assert "<dt>Sponsor listed in network</dt><dd>no</dd>" in section
+    assert "<dt>Their own answer about a sponsor</dt><dd>A sponsor</dd>" in section
+
+
+def test_the_sponsor_answer_stays_out_when_12_step_activities_are_not_shared(people, client_for):
+    from tests.people import PASSWORD
+
+    anas_journal(people)
+    privacy_actions.sign_consent(
+        person=people.ana,
+        kind="tpo",
+        categories_chosen={"network"},
+        purposes={"treatment"},
+        expiry_kind="end_of_treatment",
+        expires_on=None,
+        password=PASSWORD,
+        recipient_program=people.program,
+    )
+    section = shared_network_section(client_for(people.cora).get(url(people.ana)).content.decode())
+    assert "<dt>Sponsor listed in network</dt><dd>no</dd>" in section
+    assert "<dd>A sponsor</dd>" not in section
+    assert "not shared (it is part of meetings and 12-step activities)" in section
+
+
+def test_the_clinician_sees_the_network_indices_with_drinking_and_drugs_apart(people, client_for):
+    anas_journal(people)
+    share_as_in_the_story(people)
+    section = shared_network_section(client_for(people.cora).get(url(people.ana)).content.decode())
+    assert "Heavy drinkers or users" not in section
+    assert "<dt>People who drink heavily</dt><dd>0.0 %</dd>" in section
+    assert "<dt>People who use drugs heavily</dt><dd>0.0 %</dd>" in section
+    assert "Rita" not in section  # the important people's names never leave the journal
+
+
+def test_percent_days_without_use_is_shown_of_the_days_checked_in(people, client_for):
+    anas_journal(people)
+    share_as_in_the_story(people)
+    page = " ".join(client_for(people.cora).get(url(people.ana)).content.decode().split())
+    # Two days answered the use question in the last 30: one without use, one with.
+    assert "Days without use: 50.0 % of the days checked in (2 of 30 days checked in, 6.7 %)." in (
+        page
+    )

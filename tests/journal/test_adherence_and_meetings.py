@@ -81,6 +81,8 @@ def test_percent_days_abstinent_is_of_the_known_days_only():
     summary = days_summary(known=known, start=MONDAY, end=MONDAY + timedelta(days=9))
     assert (summary.days, summary.abstinent, summary.used, summary.unknown) == (10, 3, 1, 6)
     assert summary.percent_abstinent == 75.0
+    # ...and it says how much of the window that is: 4 of 10 days checked in.
+    assert (summary.checked_in, summary.percent_checked_in) == (4, 40.0)
     opioids_only = days_summary(
         known=known, start=MONDAY, end=MONDAY + timedelta(days=9), scope=Scope.OPIOIDS
     )
@@ -88,7 +90,9 @@ def test_percent_days_abstinent_is_of_the_known_days_only():
 
 
 def test_with_no_known_day_there_is_no_percent_days_abstinent():
-    assert days_summary(known={}, start=MONDAY, end=MONDAY).percent_abstinent is None
+    summary = days_summary(known={}, start=MONDAY, end=MONDAY)
+    assert summary.percent_abstinent is None
+    assert summary.percent_checked_in == 0.0
 
 
 def test_meetings_in_the_last_days_include_today():

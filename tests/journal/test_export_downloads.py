@@ -87,6 +87,33 @@ def test_csv_is_a_zip_of_one_file_per_kind_with_a_readme(people, client_for):
     assert {row["attended"] for row in meetings} == {"in_person", "online"}
 
 
+def test_network_snapshots_of_two_versions_export_every_column(people, client_for):
+    from datetime import UTC, datetime
+
+    from homegroup.journal import actions
+    from homegroup.journal.models import NetworkSnapshot
+
+    with time_machine.travel(datetime(2025, 3, 1, 15, tzinfo=UTC), tick=False):
+        actions.save_network_member(
+            person=people.ana, name="Rita", relationship="friend", contact=6, importance=5
+        )
+    # The first snapshot as the first version of the indices stored it.
+    NetworkSnapshot.objects.update(
+        version="homegroup-1", indices={"size": 1, "percent_heavy_users": 0.0}
+    )
+    actions.save_network_member(
+        person=people.ana, name="Lee", relationship="friend", contact=2, importance=2
+    )
+    archive = zipfile.ZipFile(io.BytesIO(download(client_for(people.ana), "csv").content))
+    rows = list(
+        csv.DictReader(io.StringIO(archive.read("network_snapshots.csv").decode("utf-8-sig")))
+    )
+    assert [row["version"] for row in rows] == ["homegroup-1", "homegroup-2"]
+    assert rows[0]["percent_heavy_users"] == "0.0"
+    assert rows[1]["percent_heavy_drinkers"] == "0.0"
+    assert "answers" not in rows[1]
+
+
 def test_an_empty_journal_exports_empty_tables_with_headers(people, client_for):
     archive = zipfile.ZipFile(io.BytesIO(download(client_for(people.ben), "csv").content))
     header = archive.read("check_ins.csv").decode("utf-8-sig").splitlines()[0]

@@ -252,8 +252,46 @@ def test_the_bam_is_taken_and_its_results_are_explained_kindly(people, ana):
     stored = MeasureResponse.objects.get()
     assert stored.scores["use"] == 2
     assert "some alcohol or drug use in the past 30 days" in result
-    assert "above 12: good supports are in place" in result
+    assert "— above 12<" in result
+    assert "good supports" not in result  # nothing is said beyond the VA's flag lines
     assert "Worth talking about with someone you trust" in result
+    assert "item 17" not in result.lower()
+    assert "in no composite" not in result.lower()
+    assert "7A" not in result
+
+
+def test_the_bam_shows_follow_up_questions_only_after_the_answer_they_follow(ana):
+    page = " ".join(ana.get("/journal/measures/bam/").content.decode().split())
+    assert "skip the heavy-drinking question" not in page
+    assert 'data-follows="item_4"' in page
+    assert 'data-follows="item_6"' in page
+    assert "journal/instrument.js" in page
+    assert "Asked when you drank alcohol on at least one day." in page
+    # The kinds of drugs share the VA's stem, once, as the legend of their group.
+    assert page.count("how many days did you use any of the following drugs?") == 1
+    assert "(i.e., around risky people, places or things)" in page
+
+
+def test_follow_up_answers_are_ignored_after_a_0(people, ana):
+    response = ana.post("/journal/measures/bam/", bam_form(item_6="0", item_7A="5"))
+    assert response.status_code == 302
+    assert MeasureResponse.objects.get().answers["7A"] is None
+
+
+def test_a_kind_of_drug_on_more_days_than_any_drug_is_refused_beside_it(ana):
+    response = ana.post("/journal/measures/bam/", bam_form(item_6="2", item_7E="5"))
+    assert response.status_code == 400
+    assert "cannot be more than the days you used any drug" in response.content.decode()
+    assert not MeasureResponse.objects.exists()
+
+
+def test_a_bam_of_the_first_version_still_shows(people, ana):
+    response = ana.post("/journal/measures/bam/", bam_form())
+    # A BAM stored by an earlier release keeps version 1 (as a migration would leave it).
+    MeasureResponse.objects.update(version="1")
+    result = ana.get(response["Location"])
+    assert result.status_code == 200
+    assert "Risky situations" in result.content.decode()
 
 
 def test_a_bam_with_missing_answers_answers_400_beside_each_question(ana):
@@ -268,7 +306,11 @@ def test_the_aai_core_is_taken(people, ana):
         "/journal/measures/aai/", {"item_meetings": "30", "item_steps": "3", "item_member": "1"}
     )
     assert response.status_code == 302
-    assert "Weekly or more" in ana.get(response["Location"]).content.decode()
+    result = ana.get(response["Location"]).content.decode()
+    assert "Weekly or more" in result
+    assert "reliability α = 0.72" in result
+    assert "any 12-step fellowship, not only AA, over the past 90 days" in result
+    assert "Affiliation" not in result
     assert "12-step involvement" in ana.get("/journal/measures/").content.decode()
 
 

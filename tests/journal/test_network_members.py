@@ -24,8 +24,23 @@ def test_a_member_is_added_and_todays_indices_are_frozen(people):
     snapshot = NetworkSnapshot.objects.get(person=people.ana)
     indices = NetworkIndices.from_json(snapshot.indices)
     assert (indices.size, indices.daily, indices.supporters_of_medication) == (1, 1, 1)
-    assert indices.sponsor_present
+    assert indices.sponsor_listed
+    assert snapshot.version == "homegroup-2"
     assert AuditEvent.objects.filter(action="journal.network_add").count() == 1
+
+
+def test_a_snapshot_keeps_the_coded_answers_it_was_scored_from_and_never_a_name(people):
+    add(people.ana, "Rita", drinking_status=5, reaction_to_drug_use=1)
+    snapshot = NetworkSnapshot.objects.get(person=people.ana)
+    assert snapshot.answers == [
+        {
+            "relationship": "friend", "contact": 6, "importance": 5,
+            "drinking_status": 5, "drinking_frequency": 0, "drug_status": 0, "drug_frequency": 0,
+            "reaction_to_drinking": 0, "reaction_to_drug_use": 1, "recovery_support": 0,
+            "in_fellowship": False, "is_sponsor": False, "supports_medication": "unknown",
+        }
+    ]  # fmt: skip
+    assert "Rita" not in str(snapshot.answers)
 
 
 def test_several_changes_on_one_day_keep_one_snapshot_for_that_day(people):

@@ -76,6 +76,19 @@ def test_days_without_a_check_in_are_unknown_never_clean(people, client_for):
     assert days["unknown"] > 0  # every other day of the window since the journal began
 
 
+def test_percent_days_without_use_is_of_the_days_checked_in_with_the_coverage(people, client_for):
+    start_journal(people.ana, recovery_days=60)
+    # The journal began 5 days ago (6 days with today); 4 checked in: 3 without use, 1 with.
+    for back, status in ((2, "none"), (3, "none"), (4, "none"), (5, "used")):
+        values = {"substances": ["alcohol"]} if status == "used" else {}
+        check_in(people.ana, back, use_status=status, **values)
+    html = client_for(people.ana).get("/journal/progress/").content.decode()
+    assert (
+        "Days without use: 75.0 % of the days you checked in. "
+        "You checked in on 4 of 6 days (66.7 %)."
+    ) in " ".join(html.split())
+
+
 def test_a_lapse_is_described_kindly(people, client_for):
     start_journal(people.ana, recovery_days=30)
     check_in(people.ana, 2, use_status="used", substances=["opioids"])

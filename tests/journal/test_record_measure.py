@@ -26,7 +26,7 @@ def test_a_bam_is_stored_with_raw_days_scores_and_version(people):
         person=people.ana, instrument_id="bam", answers=bam_answers(**{"4": 2, "5": 1})
     )
     stored = MeasureResponse.objects.get(pk=response.pk)
-    assert (stored.instrument, stored.version) == ("bam", "1")
+    assert (stored.instrument, stored.version) == ("bam", "2")
     assert stored.answers["10"] == 12  # the raw day count, not its category
     assert stored.answers["7A"] is None  # not asked: item 6 was 0
     assert stored.scores["use"] == 2

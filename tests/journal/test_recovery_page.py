@@ -58,6 +58,7 @@ def test_use_reported_today_says_the_new_count_starts_tomorrow(people, ana):
 def test_a_newcomer_is_invited_to_enter_their_recovery_date(people, ana):
     page = ana.get("/journal/recovery/").content.decode()
     assert "your recovery date" in page
+    assert "your recovery time from before you joined counts" in page
     assert 'href="/journal/settings/"' in page
 
 

@@ -58,8 +58,19 @@ def test_buprenorphine_taken_other_than_prescribed_counts_as_use():
     assert time.last_use == days_ago(10)
 
 
-def test_naltrexone_misuse_is_use_but_not_opioid_use():
+def test_naltrexone_taken_other_than_prescribed_is_not_use():
+    # Naltrexone has no misuse potential: a question for the prescriber, never a lapse.
     used = substances_used(substances=[], misused_medication="naltrexone")
+    assert used == frozenset()
+    for scope in Scope:
+        assert not counts_as_use(used, scope)
+    time = recovery_time(today=TODAY, recovery_date=days_ago(100), known={days_ago(10): used})
+    assert (time.days, time.last_use) == (100, None)
+
+
+def test_other_medication_taken_other_than_prescribed_is_still_use():
+    used = substances_used(substances=[], misused_medication="other")
+    assert used == {Substance.MEDICATION}
     assert counts_as_use(used, Scope.ALL)
     assert not counts_as_use(used, Scope.OPIOIDS)
 
@@ -157,14 +168,21 @@ def test_a_leap_day_anniversary_is_the_28th_of_february():
     assert add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
 
 
-def test_milestones_are_1_7_30_60_90_days_6_months_1_year_then_yearly():
+def test_milestones_are_1_7_30_60_90_days_6_and_9_months_1_year_18_months_then_yearly():
     start = date(2020, 1, 1)
     reached, upcoming = milestones(start, date(2023, 6, 1))
     assert [(m.amount, m.unit) for m in reached] == [
         (1, "days"), (7, "days"), (30, "days"), (60, "days"), (90, "days"),
-        (6, "months"), (1, "years"), (2, "years"), (3, "years"),
+        (6, "months"), (9, "months"), (1, "years"), (18, "months"), (2, "years"), (3, "years"),
     ]  # fmt: skip
     assert upcoming == Milestone(4, "years", date(2024, 1, 1))
+
+
+def test_the_nine_and_eighteen_month_marks_fall_on_calendar_months():
+    start = date(2024, 5, 31)
+    marks = {(m.amount, m.unit): m.on for m in milestones(start, date(2026, 1, 1))[0]}
+    assert marks[(9, "months")] == date(2025, 2, 28)
+    assert marks[(18, "months")] == date(2025, 11, 30)
 
 
 def test_the_next_milestone_of_a_new_count_is_one_day():

@@ -34,9 +34,49 @@ def test_the_instrument_has_17_numbered_items_and_7a_to_7g():
     )  # fmt: skip
     assert (bam.INSTRUMENT.id, bam.INSTRUMENT.version, bam.INSTRUMENT.period_days) == (
         "bam",
-        "1",
+        "2",
         30,
     )
+    assert bam.INSTRUMENT_V1.keys == bam.INSTRUMENT.keys
+
+
+def test_version_2_records_the_va_forms_wording_where_version_1_departed_from_it():
+    v1, v2 = bam.INSTRUMENT_V1, bam.INSTRUMENT
+    assert "(i.e., around risky people, places or things)" in v2.item("11").text
+    assert "risky people, places" not in v1.item("11").text
+    assert "at least 4 if you are a woman or over 65" in v2.item("5").text
+    for key in CLASS_ITEMS:
+        assert v2.item(key).stem == (
+            "In the past 30 days, how many days did you use any of the following drugs?"
+        )
+        assert v1.item(key).stem == ""
+    assert "nail polish remover" in v2.item("7F").text
+    assert "Benadryl" in v2.item("7G").text
+    # The adaptations that stay: "other than as prescribed" (the VA says "abuse"), "(clean)"
+    # inside the VA's own item 9.
+    assert "other than as prescribed" in v2.item("6").text
+    assert "abstinent (clean)" in v2.item("9").text
+
+
+def test_a_kind_of_drug_cannot_outnumber_the_drug_days_from_version_2():
+    raw = answers(item_6=3, **{"7A": 3, "7E": 5})
+    with pytest.raises(AnswersInvalid) as refused:
+        bam.score(raw)
+    assert [(p.key, p.message) for p in refused.value.problems] == [
+        ("7E", "cannot be more than the days you used any drug")
+    ]
+    # Version 1 accepted it: answers stored then keep their version and their scores.
+    assert bam.score(raw, "1") == bam.score(answers(item_6=3, **{"7A": 3}), "2")
+
+
+def test_the_two_versions_score_the_same_answers_alike():
+    raw = answers(item_4=10, item_5=4, item_6=2, item_2=20, item_9=3, **{"7C": 2})
+    assert bam.score(raw, "1") == bam.score(raw, "2")
+
+
+def test_an_unknown_version_is_refused():
+    with pytest.raises(KeyError):
+        bam.score(answers(), "3")
 
 
 @pytest.mark.parametrize(
@@ -259,7 +299,7 @@ def full_answers(draw):
     raw.update({key: draw(extent) for key in EXTENT_ITEMS})
     raw["1"] = draw(extent)
     raw["14"] = draw(st.sampled_from([0, 4]))
-    raw.update({key: draw(day_counts) for key in CLASS_ITEMS})
+    raw.update({key: draw(st.integers(min_value=0, max_value=raw["6"])) for key in CLASS_ITEMS})
     return raw
 
 
@@ -289,3 +329,11 @@ def test_the_drug_classes_never_change_any_score(raw):
     for key in CLASS_ITEMS:
         without[key] = 0
     assert bam.score(raw) == bam.score(without)
+
+
+def test_item_notes_use_the_words_of_the_answers_version():
+    raw = answers()
+    v1 = {n.key: n for n in bam.item_notes(bam.validate(raw, "1"), "1")}
+    v2 = {n.key: n for n in bam.item_notes(bam.validate(raw))}
+    assert "risky people, places" not in v1["11"].text
+    assert "risky people, places" in v2["11"].text

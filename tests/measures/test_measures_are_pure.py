@@ -1,4 +1,5 @@
-"""measures and journal.recovery are pure: importing them loads no Django and no model."""
+"""measures, journal.recovery and journal.safety are pure: importing them loads no Django and
+no model (the clinician's alerts reuse the safety rule as it is)."""
 
 import os
 import subprocess
@@ -12,6 +13,7 @@ MODULES = [
     "homegroup.measures.network",
     "homegroup.measures.registry",
     "homegroup.journal.recovery",
+    "homegroup.journal.safety",
 ]
 
 
@@ -21,7 +23,8 @@ def test_importing_measures_and_recovery_loads_no_django_and_no_other_app():
         + "".join(f"import {module}\n" for module in MODULES)
         + "loaded = sorted(name for name in sys.modules if name == 'django' "
         + "or name.startswith('django.') or (name.startswith('homegroup.') and not "
-        + "name.startswith(('homegroup.measures', 'homegroup.journal.recovery')) "
+        + "name.startswith(('homegroup.measures', 'homegroup.journal.recovery', "
+        + "'homegroup.journal.safety')) "
         + "and name != 'homegroup.journal'))\n"
         + "print(','.join(loaded))\n"
     )

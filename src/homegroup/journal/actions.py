@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -708,29 +709,24 @@ def network_person(member: NetworkMember) -> network.NetworkPerson:
     )
 
 
-_CODES = {
-    "contact": network.CONTACT,
-    "importance": network.IMPORTANCE,
-    "drinking_status": network.STATUS,
-    "drinking_frequency": network.FREQUENCY,
-    "drug_status": network.STATUS,
-    "drug_frequency": network.FREQUENCY,
-    "reaction_to_drinking": network.REACTION,
-    "reaction_to_drug_use": network.REACTION,
-    "recovery_support": network.RECOVERY_SUPPORT,
-}
 RELATIONSHIP_KEYS = frozenset(key for key, _label in network.RELATIONSHIPS)
 
 
 def _freeze_network(person: User, now: datetime) -> None:
-    """Today's snapshot of the indices: what 'since last time' compares against tomorrow."""
-    members = NetworkMember.objects.visible_to(person)
-    indices = network.network_indices(network_person(m) for m in members)
+    """Today's snapshot of the indices: what 'since last time' compares against tomorrow. It
+    keeps the answers it was scored from (codes, never names), so a later version of the indices
+    can rescore it exactly (`rescore_measures`)."""
+    people = [network_person(m) for m in NetworkMember.objects.visible_to(person)]
     today = _today(person, now=now)
     NetworkSnapshot.objects.update_or_create(
         person=person,
         taken_on=today,
-        defaults={"indices": indices.as_json(), "version": network.VERSION, "updated_at": now},
+        defaults={
+            "indices": network.network_indices(people).as_json(),
+            "answers": [p.as_json() for p in people],
+            "version": network.VERSION,
+            "updated_at": now,
+        },
     )
 
 
@@ -775,7 +771,7 @@ def save_network_member(
         "recovery_support": recovery_support,
     }
     for key, value in codes.items():
-        allowed = [choice.value for choice in _CODES[key]]
+        allowed = [choice.value for choice in network.CODES[key]]
         if isinstance(value, bool) or value not in allowed:
             raise ValidationError({key: _("Choose one of the answers.")})
     if supports_medication not in YesNoUnknown.values:
@@ -858,6 +854,141 @@ def record_measure(
     )
     _audit(person, "measure", "measure_response", response.pk)
     return response
+
+
+# --- Rescoring stored answers under another version ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A stored answer left at its version, and why (a sentence)."""
+
+    object_type: str
+    object_id: int
+    version: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RescoreReport:
+    instrument: str
+    to_version: str
+    rescored: int
+    already: int
+    kept: list[Kept]
+    dry_run: bool
+
+
+def rescore_measures(
+    *, instrument_id: str, to_version: str, dry_run: bool = False
+) -> RescoreReport:
+    """Rescore every stored answer of an instrument under ``to_version`` (every person's).
+
+    Stored answers keep the version they were given under: scores change only here, on purpose,
+    never because the code changed. Questionnaires (BAM, AAI core) are rescored from their stored
+    answers; network snapshots from the coded answers they keep, or — for a snapshot from before
+    answers were kept — from the person's current network when it is their latest snapshot (it
+    was frozen from exactly those people). An answer the new version refuses, or a snapshot
+    without its answers, keeps its version and is reported. Each change is its own transaction
+    and is audited (`journal.measure_rescore`, system actor). ``dry_run`` writes nothing.
+    """
+    if instrument_id == network.ID:
+        if to_version != network.VERSION:
+            raise ValidationError(
+                {
+                    "to_version": _("The network can be scored as %(versions)s only.")
+                    % {"versions": network.VERSION}
+                }
+            )
+        return _rescore_network(to_version, dry_run)
+    versions = registry.versions(instrument_id)
+    if not versions:
+        known = ", ".join(sorted({*registry.CURRENT, network.ID}))
+        raise ValidationError(
+            {"instrument": _("Unknown instrument; known: %(known)s.") % {"known": known}}
+        )
+    if to_version not in versions:
+        raise ValidationError(
+            {
+                "to_version": _("Unknown version; %(instrument)s has %(versions)s.")
+                % {"instrument": instrument_id, "versions": ", ".join(versions)}
+            }
+        )
+    responses = MeasureResponse.objects.filter(instrument=instrument_id)
+    already = responses.filter(version=to_version).count()
+    rescored, kept = 0, []
+    for response in responses.exclude(version=to_version).order_by("pk").iterator():
+        try:
+            scored = registry.score(instrument_id, response.answers, to_version)
+        except AnswersInvalid as invalid:
+            kept.append(Kept("measure_response", response.pk, response.version, str(invalid)))
+            continue
+        rescored += 1
+        if dry_run:
+            continue
+        with transaction.atomic():
+            response.version = to_version
+            response.answers = scored.answers
+            response.scores = scored.scores
+            response.save(update_fields=["version", "answers", "scores"])
+            _audit_rescore(response.person_id, "measure_response", response.pk)
+    return RescoreReport(instrument_id, to_version, rescored, already, kept, dry_run)
+
+
+def _audit_rescore(person_id: int, object_type: str, object_id: int) -> None:
+    audit.record(
+        action="journal.measure_rescore",
+        actor_id=None,
+        subject_id=person_id,
+        object_type=object_type,
+        object_id=str(object_id),
+    )
+
+
+def _rescore_network(to_version: str, dry_run: bool) -> RescoreReport:
+    snapshots = NetworkSnapshot.objects.all()
+    already = snapshots.filter(version=to_version).count()
+    older = list(snapshots.exclude(version=to_version).order_by("pk"))
+    latest = dict(
+        NetworkSnapshot.objects.filter(person_id__in={s.person_id for s in older})
+        .values("person_id")
+        .annotate(latest=Max("taken_on"))
+        .values_list("person_id", "latest")
+    )
+    current: dict[int, list[network.NetworkPerson]] = {}
+    for member in NetworkMember.objects.filter(person_id__in=latest).order_by("pk"):
+        current.setdefault(member.person_id, []).append(network_person(member))
+    rescored, kept = 0, []
+    for snapshot in older:
+        if snapshot.answers is not None:
+            try:
+                people = [network.NetworkPerson.from_json(answer) for answer in snapshot.answers]
+            except ValueError as unusable:
+                kept.append(Kept("network_snapshot", snapshot.pk, snapshot.version, str(unusable)))
+                continue
+        elif snapshot.taken_on == latest[snapshot.person_id]:
+            people = current.get(snapshot.person_id, [])
+        else:
+            kept.append(
+                Kept(
+                    "network_snapshot",
+                    snapshot.pk,
+                    snapshot.version,
+                    "its answers were not kept (an earlier snapshot from before version "
+                    f"{network.VERSION}); it keeps its version",
+                )
+            )
+            continue
+        rescored += 1
+        if dry_run:
+            continue
+        with transaction.atomic():
+            snapshot.indices = network.network_indices(people).as_json()
+            snapshot.answers = [person.as_json() for person in people]
+            snapshot.version = to_version
+            snapshot.save(update_fields=["indices", "answers", "version"])
+            _audit_rescore(snapshot.person_id, "network_snapshot", snapshot.pk)
+    return RescoreReport(network.ID, to_version, rescored, already, kept, dry_run)
 
 
 # --- Deleting the account and journal -----------------------------------------------------------

@@ -1,5 +1,7 @@
-"""What every page needs for a person in recovery's safety (recovery-care.md, Safety): the
-sticky "help now" and quick-exit bar, and discreet mode's neutral title and icon.
+"""What every page needs for safety (recovery-care.md §5 and §7): the "Help now" panel's
+harm-reduction lines beside the crisis lines (`accounts.context_processors` gives those), the first
+crisis line for a visitor's top strip, and for a person in recovery the sticky "help now" and
+quick-exit bar and discreet mode's neutral title and icon.
 
 No query: discreet mode is read from the session, where `remember_discreet_mode` puts it at
 sign-in and the settings page keeps it current (another device learns of a change at its next
@@ -28,8 +30,12 @@ def safety(request: HttpRequest) -> dict[str, Any]:
     discreet = person_side and bool(
         getattr(request, "session", {}).get(DISCREET_SESSION_KEY, False)
     )
+    crisis_lines = settings.HOMEGROUP_CRISIS_LINES
     return {
         "person_side": person_side,
         "discreet": discreet,
         "quick_exit_url": settings.HOMEGROUP_QUICK_EXIT_URL,
+        "harm_reduction_lines": settings.HOMEGROUP_HARM_REDUCTION_LINES,
+        "naloxone_url": settings.HOMEGROUP_NALOXONE_URL,
+        "first_crisis_line": crisis_lines[0] if crisis_lines else None,
     }

@@ -147,7 +147,7 @@ def _ana(person: User, today: date) -> int:
     for back in range(history, 0, -1):
         day = today - timedelta(days=back)
         if rng.random() < 0.05 and day not in (lapse, lapse + timedelta(days=1)):
-            continue  # a few days without a check-in: unknown, never assumed clean
+            continue  # a few days without a check-in: unknown, never assumed a day without use
         weekday = (day.weekday() + 1) % 7
         picks = []
         if weekday == 2:  # the home group meets on Tuesdays in this story

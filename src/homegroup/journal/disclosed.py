@@ -13,7 +13,9 @@ and nowhere else. The journal knows nothing of who is looking: it gets a `Disclo
   answers are read to compute the count, and only the count, its start and its milestones
   leave this module (never the use days themselves).
 - The network is disclosed as its indices (the snapshots), never the names of the person's
-  important people: they are third parties who consented to nothing.
+  important people nor their coded answers: they are third parties who consented to nothing.
+  Beside "Sponsor listed in network", the clinician sees the person's own answer about their
+  sponsor when meetings and 12-step activities are disclosed too.
 
 A constant number of queries, whatever the history (tests/journal/test_disclosed_reads.py).
 """
@@ -137,7 +139,10 @@ def gather(
             .order_by("started_on", "id")
         ),
         members=[],
-        snapshots=list(NetworkSnapshot.objects.disclosed(disclosure).order_by("taken_on")),
+        # Only the indices leave the journal: the coded answers describe third parties.
+        snapshots=list(
+            NetworkSnapshot.objects.disclosed(disclosure).defer("answers").order_by("taken_on")
+        ),
         responses=list(MeasureResponse.objects.disclosed(disclosure).order_by("taken_on", "id")),
         exported_at=now or timezone.now(),
     )
@@ -364,7 +369,9 @@ def shared_record(disclosure: Disclosure, person: User) -> SharedRecord:
         meeting_counts=meeting_counts,
         adherence=adherence,
         use_summary=use_summary,
-        network=network.NetworkIndices.from_json(latest.indices) if latest else None,
+        network=network.NetworkIndices.from_json(latest.indices, latest.version)
+        if latest
+        else None,
         network_since=latest.taken_on if latest else None,
         measures=measures,
     )

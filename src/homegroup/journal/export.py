@@ -356,6 +356,10 @@ def as_csv_zip(data: JournalData) -> bytes:
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", f"{ABOUT}\r\n\r\n{README}\r\n")
         for name, rows in tables(data).items():
-            header = list(rows[0]) if rows else _EMPTY_HEADERS.get(name, [])
+            # Every column any row has: network snapshots of different versions of the indices
+            # have different ones.
+            header = list(dict.fromkeys(key for row in rows for key in row))
+            if not rows:
+                header = _EMPTY_HEADERS.get(name, [])
             archive.writestr(f"{name}.csv", _csv(rows, header))
     return buffer.getvalue()

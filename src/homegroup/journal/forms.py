@@ -509,6 +509,26 @@ class InstrumentForm(forms.Form):
             if self.cleaned_data.get(f"item_{item.key}") is not None
         }
 
+    def groups(self) -> list[dict[str, Any]]:
+        """The fields as the page lays them out: items that share a stem in one fieldset, and
+        follow-up questions marked with the item they follow (`static/journal/instrument.js`
+        shows them only when that answer is more than 0)."""
+        groups: list[dict[str, Any]] = []
+        for item in self.instrument.items:
+            field = self[f"item_{item.key}"]
+            if item.stem and groups and groups[-1]["stem"] == item.stem:
+                groups[-1]["fields"].append(field)
+                continue
+            groups.append(
+                {
+                    "stem": item.stem,
+                    "follows": f"item_{item.skipped_when_zero}" if item.skipped_when_zero else "",
+                    "asked_when": item.asked_when,
+                    "fields": [field],
+                }
+            )
+        return groups
+
 
 def month_of(value: str | None, today: date) -> date | None:
     """The first day of a 'YYYY-MM' month, today's month when empty, None when malformed."""

@@ -281,7 +281,9 @@ class CheckIn(models.Model):
         choices=UseStatus.choices,
         blank=True,
         default="",
-        help_text=_("Empty when not answered: the day then counts as unknown, never as clean."),
+        help_text=_(
+            "Empty when not answered: the day then counts as unknown, never as a day without use."
+        ),
     )
     substances = models.JSONField(
         _("what I used"),
@@ -296,7 +298,10 @@ class CheckIn(models.Model):
         choices=Medication.choices,
         blank=True,
         default="",
-        help_text=_("Counts as use. Medication taken as prescribed never does."),
+        help_text=_(
+            "Counts as use, except naltrexone (no misuse potential). Medication taken as "
+            "prescribed never does."
+        ),
     )
     craving = models.PositiveSmallIntegerField(
         _("craving"),
@@ -634,6 +639,15 @@ class NetworkSnapshot(models.Model):
     )
     taken_on = models.DateField(help_text=_("The person's local date."))
     indices = models.JSONField(help_text=_("measures.network.NetworkIndices.as_json()"))
+    answers = models.JSONField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "The people's coded answers the indices were computed from (NetworkPerson.as_json(),"
+            " never a name), for rescoring; empty on snapshots from before they were kept. "
+            "Never disclosed: only the indices leave the person's journal."
+        ),
+    )
     version = models.CharField(max_length=32, help_text=_("measures.network.VERSION"))
     updated_at = models.DateTimeField()
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from homegroup.journal.recovery import (
+    DaysSummary,
     DoseStatus,
     Schedule,
     Scope,
@@ -23,8 +24,9 @@ from homegroup.journal.recovery import (
 
 ONE_DAY = timedelta(days=1)
 WEEK = timedelta(days=7)
-# The marks on the meetings chart: 90 meetings in 90 days is 7 a week; "weekly or more" is the
-# attendance level the research ties to better outcomes (recovery-care.md, section 1).
+# The marks on the meetings chart: 90 meetings in 90 days is 7 a week (a fellowship custom);
+# "weekly or more" is the attendance level the research ties to better outcomes (Fiorentine 1999;
+# docs/references.md).
 NINETY_IN_NINETY_PER_WEEK = 7
 WEEKLY_OR_MORE = 1
 
@@ -176,6 +178,11 @@ class Totals:
     @property
     def doses_unknown(self) -> int:
         return self.doses_scheduled - self.doses_taken - self.doses_missed - self.doses_different
+
+    @property
+    def use_days(self) -> DaysSummary:
+        """The days as percent days abstinent sees them: of the days checked in, with coverage."""
+        return DaysSummary(days=self.days, abstinent=self.abstinent, used=self.used)
 
     @property
     def most_frequent_activity(self) -> str | None:

@@ -2,15 +2,17 @@
 
 No Django: the journal reads check-ins through its QuerySets and hands these functions dates and
 sets, so pages, the API, the progress charts and (later) clinicians' alerts compute the same
-numbers. See docs/adr/0004-recovery-time.md for why the rules are what they are:
+numbers. See docs/adr/0004-recovery-time.md for why the rules are what they are, and
+docs/references.md for the sources (DSM-5-TR's "on maintenance therapy" specifier, SAMHSA):
 
 - Recovery time is the number of days since the last reported use that counts, starting from the
-  person's own recovery date (their clean time from before they joined).
+  person's own recovery date (their recovery time from before they joined).
 - **Medication taken as prescribed never resets it**: it is not use, so it never appears among a
   day's substances. A prescribed medication taken *other than* prescribed does count as use
-  (and misusing methadone or buprenorphine is opioid use).
-- A day with no check-in is *unknown*: it never resets the count and is never assumed clean;
-  the count reports how many of its days are unknown.
+  (and misusing methadone or buprenorphine is opioid use) — except naltrexone, which has no
+  misuse potential: taking it other than prescribed is a question for the prescriber, not use.
+- A day with no check-in is *unknown*: it never resets the count and is never assumed to be a
+  day without use; the count reports how many of its days are unknown.
 - A lapse starts a new count; the earlier counts are kept (``previous``) and shown kindly.
 - The person chooses what the count measures: all substances, opioids only, or alcohol only.
 """
@@ -53,6 +55,9 @@ class Scope(StrEnum):
 
 # Misusing these is opioid use as well as medication misuse.
 OPIOID_MEDICATIONS = frozenset({"methadone", "buprenorphine"})
+# An opioid antagonist without misuse potential: taken other than prescribed, it is not use
+# (recovery-care.md §7; the naltrexone label).
+NOT_MISUSABLE_MEDICATIONS = frozenset({"naltrexone"})
 
 
 def substances_used(
@@ -62,10 +67,10 @@ def substances_used(
 
     ``misused_medication`` is the kind of prescribed medication taken other than prescribed
     (methadone, buprenorphine, naltrexone, other), or None. Medication taken as prescribed is
-    never passed here: it is not use.
+    never passed here: it is not use; nor is naltrexone taken other than prescribed.
     """
     used = {Substance(value) for value in substances}
-    if misused_medication:
+    if misused_medication and misused_medication not in NOT_MISUSABLE_MEDICATIONS:
         used.add(Substance.MEDICATION)
         if misused_medication in OPIOID_MEDICATIONS:
             used.add(Substance.OPIOIDS)
@@ -96,7 +101,10 @@ def add_months(day: date, months: int) -> date:
 
 MilestoneUnit = Literal["days", "months", "years"]
 MILESTONE_DAYS = (1, 7, 30, 60, 90)
-MILESTONE_MONTHS = (6,)
+# The months people celebrate in the fellowships: 6 and 9 months in the first year, 18 months in
+# the second (yearly after that).
+MILESTONE_MONTHS = (6, 9)
+MILESTONE_MONTHS_SECOND_YEAR = 18
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,12 +117,17 @@ class Milestone:
 
 
 def milestone_dates(start: date) -> Iterable[Milestone]:
-    """1, 7, 30, 60, 90 days, 6 months, 1 year, then every year: an endless, ordered stream."""
+    """1, 7, 30, 60, 90 days, 6 and 9 months, 1 year, 18 months, then every year: an endless,
+    ordered stream."""
     for amount in MILESTONE_DAYS:
         yield Milestone(amount, "days", start + timedelta(days=amount))
     for amount in MILESTONE_MONTHS:
         yield Milestone(amount, "months", add_months(start, amount))
-    years = 1
+    yield Milestone(1, "years", add_months(start, 12))
+    yield Milestone(
+        MILESTONE_MONTHS_SECOND_YEAR, "months", add_months(start, MILESTONE_MONTHS_SECOND_YEAR)
+    )
+    years = 2
     while True:
         yield Milestone(years, "years", add_months(start, 12 * years))
         years += 1
@@ -306,10 +319,21 @@ class DaysSummary:
         return self.days - self.abstinent - self.used
 
     @property
+    def checked_in(self) -> int:
+        """Days whose use question was answered: the only days the percentage is about."""
+        return self.abstinent + self.used
+
+    @property
     def percent_abstinent(self) -> float | None:
-        """Percent days abstinent of the known days (TLFB's PDA); None with no known day."""
-        known = self.abstinent + self.used
-        return round(100 * self.abstinent / known, 1) if known else None
+        """Percent days abstinent *of the days checked in* (Timeline Followback's PDA, counted
+        on the diary's known days only); None with no known day. Always show it with
+        ``percent_checked_in``: 100 % of 3 days says little about a month."""
+        return round(100 * self.abstinent / self.checked_in, 1) if self.checked_in else None
+
+    @property
+    def percent_checked_in(self) -> float | None:
+        """The coverage: days checked in, of every day in the window."""
+        return round(100 * self.checked_in / self.days, 1) if self.days else None
 
 
 def days_summary(

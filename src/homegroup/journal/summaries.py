@@ -215,8 +215,8 @@ def bam_history(person: User) -> list[tuple[date, dict[str, Any]]]:
 def network_history(person: User) -> list[tuple[date, network.NetworkIndices]]:
     """The network's indices on each day the person changed it, oldest first."""
     return [
-        (taken_on, network.NetworkIndices.from_json(indices))
-        for taken_on, indices in NetworkSnapshot.objects.visible_to(person)
+        (taken_on, network.NetworkIndices.from_json(indices, version))
+        for taken_on, indices, version in NetworkSnapshot.objects.visible_to(person)
         .order_by("taken_on")
-        .values_list("taken_on", "indices")
+        .values_list("taken_on", "indices", "version")
     ]

@@ -24,7 +24,7 @@ from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import role_required
 from homegroup.directory.models import Meeting
 from homegroup.forms import attach_errors, form_status
-from homegroup.journal import actions, progress, safety, summaries
+from homegroup.journal import actions, progress, safety, safety_wording, summaries
 from homegroup.journal import recovery as rules
 from homegroup.journal.context_processors import remember_discreet_mode
 from homegroup.journal.forms import (
@@ -44,7 +44,6 @@ from homegroup.journal.models import (
     CheckInMeeting,
     JournalProfile,
     MeasureResponse,
-    Medication,
     MedicationPlan,
     NetworkMember,
     NetworkSnapshot,
@@ -187,6 +186,7 @@ def check_in(request: HttpRequest, day: date | None = None) -> HttpResponse:
 
 
 SAFETY_NOTE_KEY = "hg_safety_note"
+SAFETY_MEDICATIONS = (*rules.OPIOID_MEDICATIONS, safety.NALTREXONE)
 
 
 def _remember_safety_note(
@@ -197,34 +197,41 @@ def _remember_safety_note(
     values: actions.CheckInValues,
     plans: list[MedicationPlan],
 ) -> None:
-    """After a save: when the day calls for the overdose-risk note (journal.safety), keep its
-    reasons in the session for the page the save redirects to. Reads only when the day reports
-    opioid use or a missed methadone or buprenorphine dose."""
+    """After a save: when the day calls for the overdose-risk note (journal.safety), keep it in
+    the session for the page the save redirects to. Reads only when the day reports opioid use
+    or a missed methadone, buprenorphine or naltrexone dose."""
     used = frozenset[Substance]()
     if values.use_status == "used":
         used = rules.substances_used(
             substances=values.substances, misused_medication=values.misused_medication or None
         )
     missed = {dose.plan_id for dose in values.doses if dose.status == "missed"}
-    agonists = [p for p in plans if p.medication in rules.OPIOID_MEDICATIONS and p.pk in missed]
-    if Substance.OPIOIDS not in used and not agonists:
+    if Substance.OPIOIDS not in used and not any(
+        p.pk in missed and p.medication in SAFETY_MEDICATIONS for p in plans
+    ):
         return
-    days = summaries.days_of(person)
-    reports = summaries.dose_reports(
-        person, agonists, day - safety.RUN_HORIZON, day + safety.RUN_HORIZON
+    # Every methadone, buprenorphine or naltrexone plan that may shape the note: active that day
+    # or ended shortly before (the rule ignores the others).
+    candidates = list(
+        MedicationPlan.objects.visible_to(person)
+        .filter(medication__in=SAFETY_MEDICATIONS, active_from__lte=day)
+        .filter(Q(active_to__isnull=True) | Q(active_to__gte=day - safety.RECENTLY_STOPPED))
     )
-    risk = safety.overdose_risk(
+    reports = summaries.dose_reports(
+        person, candidates, day - safety.RUN_HORIZON, day + safety.RUN_HORIZON
+    )
+    note = safety.overdose_note(
         day=day,
         used=used,
-        known=days.known,
+        known=summaries.days_of(person).known,
+        medications=[
+            safety.MedicationDoses(p.medication, summaries.schedule_of(p), reports[p.pk])
+            for p in candidates
+        ],
         recovery_date=profile.recovery_date,
         scope=rules.Scope(profile.count_scope),
-        doses=[
-            safety.AgonistDoses(p.medication, summaries.schedule_of(p), reports[p.pk])
-            for p in agonists
-        ],
     )
-    if risk is None:
+    if note is None:
         return
     shares = (
         Consent.objects.given_by(person)
@@ -232,22 +239,20 @@ def _remember_safety_note(
         .filter(recipient_program__isnull=False)
         .exists()
     )
-    request.session[SAFETY_NOTE_KEY] = {
-        "opioid_free_days": risk.opioid_free_days,
-        "missed_in_a_row": risk.missed_in_a_row,
-        "medication": risk.medication,
-        "shares_with_program": shares,
-    }
+    request.session[SAFETY_NOTE_KEY] = {"note": note.as_json(), "shares_with_program": shares}
 
 
 def _safety_note(request: HttpRequest) -> dict[str, Any] | None:
-    note = request.session.pop(SAFETY_NOTE_KEY, None)
-    if not isinstance(note, dict):
-        return None
-    medication = Medication(note["medication"]).label if note.get("medication") else ""
+    stored = request.session.pop(SAFETY_NOTE_KEY, None)
+    try:
+        note = safety.OverdoseNote.from_json(stored["note"])
+    except (KeyError, TypeError, ValueError):
+        return None  # nothing stored, or a note from before this version of the rule
     return {
-        **note,
-        "medication_label": medication,
+        "case": note.case.value,
+        "explanation": safety_wording.explanation(note),
+        "steps": safety_wording.STEPS,
+        "shares_with_program": bool(stored.get("shares_with_program")),
         "harm_reduction_lines": settings.HOMEGROUP_HARM_REDUCTION_LINES,
         "naloxone_url": settings.HOMEGROUP_NALOXONE_URL,
         "sharing_url": _url_or_none("privacy:sharing"),
@@ -609,16 +614,25 @@ def service_delete(request: HttpRequest, commitment_id: int) -> HttpResponse:
 # --- Support network ---------------------------------------------------------------------------
 
 INDEX_LABELS = {
-    "size": _("People in your network"),
-    "daily": _("People you are in touch with daily"),
-    "average_importance": _("Average importance (1-5)"),
-    "percent_heavy_users": _("Who drink or use heavily (%)"),
-    "percent_abstinent_or_in_recovery": _("Who don't drink or use, or are in recovery (%)"),
-    "supporters_of_recovery": _("Who support your recovery"),
-    "supporters_of_medication": _("Who support your medication"),
-    "in_fellowship": _("In a fellowship"),
-    "sponsor_present": _("Your sponsor is in your network"),
-    "important_supporting_abstinence": _("Very important people who encourage you not to use"),
+    "size": _lazy("People in your network"),
+    "daily": _lazy("People you are in touch with daily"),
+    "average_importance": _lazy("Average importance (1-5)"),
+    "percent_heavy_drinkers": _lazy("People who drink heavily (%)"),
+    "percent_heavy_drug_users": _lazy("People who use drugs heavily (%)"),
+    "percent_abstinent_from_alcohol": _lazy("People who don't drink, or are in recovery (%)"),
+    "percent_abstinent_from_drugs": _lazy("People who don't use drugs, or are in recovery (%)"),
+    "important_supporting_not_drinking": _lazy(
+        "Very important people who encourage you not to drink"
+    ),
+    "important_supporting_not_using_drugs": _lazy(
+        "Very important people who encourage you not to use drugs"
+    ),
+    "important_encouraging_drinking": _lazy("Very important people who encouraged your drinking"),
+    "important_encouraging_drug_use": _lazy("Very important people who encouraged your drug use"),
+    "supporters_of_recovery": _lazy("People who support your recovery and treatment"),
+    "supporters_of_medication": _lazy("People who support your medication"),
+    "in_fellowship": _lazy("People in a fellowship"),
+    "sponsor_listed": _lazy("Your sponsor is listed in your network"),
 }
 
 
@@ -631,7 +645,7 @@ def network_page(request: HttpRequest) -> HttpResponse:
     members = list(NetworkMember.objects.visible_to(person))
     indices = network.network_indices(actions.network_person(m) for m in members)
     earlier = NetworkSnapshot.objects.before(today).visible_to(person).first()
-    before = network.NetworkIndices.from_json(earlier.indices) if earlier else None
+    before = network.NetworkIndices.from_json(earlier.indices, earlier.version) if earlier else None
     changes = [
         {"change": change, "label": INDEX_LABELS[change.name]}
         for change in network.compare(before, indices)
@@ -753,7 +767,10 @@ def measure_result(request: HttpRequest, response_id: int) -> HttpResponse:
     response = get_visible_or_404(MeasureResponse.objects.all(), request.user, pk=response_id)
     context: dict[str, Any] = {"response": response}
     if response.instrument == bam.ID:
-        context["notes"] = bam.item_notes(response.answers)
+        try:
+            context["notes"] = bam.item_notes(response.answers, response.version)
+        except KeyError:
+            raise Http404 from None
         context["template"] = "journal/_bam_result.html"
     else:
         context["template"] = "journal/_aai_result.html"
@@ -831,12 +848,15 @@ def discreet_mode(request: HttpRequest) -> HttpResponse:
 PROGRESS_WINDOWS = {"12": 12, "26": 26, "52": 52, "156": 156}
 DEFAULT_WINDOW = "26"
 RECENT_WEEKS = 4
+# The counts of people (one scale for one chart); the percentages are in the changes above it.
 NETWORK_CHART_INDICES = (
     "size",
     "daily",
     "supporters_of_recovery",
     "supporters_of_medication",
     "in_fellowship",
+    "important_supporting_not_drinking",
+    "important_supporting_not_using_drugs",
 )
 
 

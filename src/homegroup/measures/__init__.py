@@ -9,4 +9,6 @@ becomes a new version instead of silently re-scoring old answers.
 - ``aai``: the core of the Alcoholics Anonymous Involvement scale (meetings, steps, membership).
 - ``network``: Important People codes, network indices and how they changed.
 - ``registry``: every instrument by id and version, and one ``score()`` entry point.
+
+Every instrument's source, licence, adaptations and what was verified: docs/references.md.
 """

@@ -1,12 +1,18 @@
-"""The core of the Alcoholics Anonymous Involvement scale (Cloud et al. 2004).
+"""The core of the Alcoholics Anonymous Involvement scale (AAI; Tonigan, Connors & Miller 1996),
+as Cloud, Ziegler & Blondell 2004 chose it. Sources and licence: docs/references.md ("AAI core").
 
-Three of the AAI's items (Tonigan, Connors & Miller 1996) explained as much of the variance in
-percent days abstinent as all nine in Project MATCH: meetings attended in the period, steps
-completed (0-12), and whether the person considers themselves a member. No composite of the
-three is validated, so the score is the three answers plus meetings per week, set against the
-"weekly or more" mark (Fiorentine 1999). The wording here is this project's; verify against the
-CASAA copy of the AAI before using it in research. The words "a 12-step fellowship" replace
-"AA" so that NA, CA or MARA members answer the same questions.
+Three of the AAI's items explained as much of the variance in percent days abstinent as all nine
+they were compared with: meetings attended in the period, steps completed (0-12), and whether the
+person considers themselves a member. Together the three form a composite with an internal
+consistency of α = 0.72 (Cloud 2004); this module does not compute a composite number (its
+published form is not specified here), so the score is the three answers plus meetings per week,
+set against the "weekly or more" mark (Fiorentine 1999).
+
+Adaptations, labelled as such on the result page: "a 12-step fellowship" replaces "AA" so that
+NA, CA or MARA members answer the same questions, the period is the past 90 days, and the
+wording is this project's (verify against the CASAA copy of the AAI before using it in research).
+This is not the AA Affiliation Scale (Humphreys, Kaskutas & Weisner 1998), a different,
+nine-item instrument.
 """
 
 from __future__ import annotations

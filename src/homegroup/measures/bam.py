@@ -1,6 +1,7 @@
-"""The Brief Addiction Monitor (BAM), 17 items about the past 30 days (VA; Cacciola et al. 2013).
+"""The Brief Addiction Monitor (BAM), 17 items about the past 30 days (U.S. Department of Veterans
+Affairs; Cacciola et al. 2013). Sources, licence and the adaptations: docs/references.md ("BAM").
 
-Scoring (VA guidance, as in shared/reference/recovery-care.md):
+Scoring (the VA's BAM manual, as in shared/reference/recovery-care.md §2):
 
 - Day items store the **raw count of days** (0-30); their 0-4 item score is the days category
   0 → 0, 1-3 → 1, 4-8 → 2, 9-15 → 3, 16-30 → 4 (``days_category``).
@@ -10,17 +11,27 @@ Scoring (VA guidance, as in shared/reference/recovery-care.md):
 - Item 5 is not asked (stored None, scores 0) when item 4 is 0; items 7A-G are not asked when
   item 6 is 0, and are never scored: they say which drugs item 6 was about.
 - Composites: Use = 4+5+6 (0-12); Risk = 1+2+3+8+11+15 (0-24); Protective =
-  9+10+12+13+14+16 (0-24). Item 17 is in no composite. No total score is validated, so none is
-  computed. Flags: Use ≥ 1, Risk ≥ 12, Protective ≤ 12.
+  9+10+12+13+14+16 (0-24). These sums and their flag lines are the VA manual's (Cacciola 2013
+  reports factor T-scores instead, which this module does not compute). Item 17 is in no
+  composite. No total score is validated, so none is computed. Flags: Use ≥ 1, Risk ≥ 12,
+  Protective ≤ 12; nothing is said beyond the flags.
 
-The question wording follows the VA form closely but is this project's own transcription:
-verify against the VA manual before relying on it in research. The 7A-G class list likewise.
+Versions (a stored answer keeps its version; `homegroup rescore-measures` moves answers):
+
+- ``1``: the first transcription.
+- ``2`` (current), closer to the VA form: item 5 counts 4 drinks "if you are a woman or over 65"
+  (the VA form's version of the item); item 11 keeps the VA's "(i.e., around risky people,
+  places or things)"; items 7A-G carry the VA stem "how many days did you use any of the
+  following drugs", with 7F and 7G in the VA form's words, and each must be at most item 6's
+  days. Adaptations kept from version 1: item 6 says "take a prescription medication other than
+  as prescribed" where the VA says "abuse"; item 5 explains a standard drink; 7E names methadone
+  or buprenorphine not taken as prescribed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from homegroup.measures.base import (
@@ -36,7 +47,8 @@ from homegroup.measures.base import (
 from homegroup.measures.text import gettext_noop as _
 
 ID = "bam"
-VERSION = "1"
+VERSION = "2"
+VERSION_1 = "1"
 
 USE_FLAG_AT_LEAST = 1
 RISK_FLAG_AT_LEAST = 12
@@ -67,9 +79,9 @@ EXTENT = Scale(
 )
 NO_YES = Scale("no_yes", "choice", (Choice(0, _("No")), Choice(4, _("Yes"))))
 
-INSTRUMENT = Instrument(
+INSTRUMENT_V1 = Instrument(
     id=ID,
-    version=VERSION,
+    version=VERSION_1,
     title=_("Brief Addiction Monitor"),
     period_days=30,
     source="Cacciola JS et al. 2013, J Subst Abuse Treat 44(3):256-263; VA BAM manual",
@@ -295,6 +307,52 @@ INSTRUMENT = Instrument(
     ),
 )
 
+DRUG_STEM = _("In the past 30 days, how many days did you use any of the following drugs?")
+ASKED_AFTER_DRINKING = _("Asked when you drank alcohol on at least one day.")
+ASKED_AFTER_DRUGS = _("Asked when you used drugs on at least one day.")
+_V2_CHANGES: dict[str, dict[str, str]] = {
+    "5": {
+        "text": _(
+            "In the past 30 days, how many days did you have at least 5 drinks (at least 4 if "
+            "you are a woman or over 65)? One drink is a 12-ounce beer, a 5-ounce glass of wine "
+            "or a 1.5-ounce shot of liquor."
+        ),
+        "asked_when": ASKED_AFTER_DRINKING,
+    },
+    "7F": {"text": _("Inhalants (glues or adhesives, nail polish remover, paint thinner…)")},
+    "7G": {
+        "text": _(
+            "Other drugs (steroids, non-prescription sleep or diet pills, Benadryl, ephedra, "
+            "other over-the-counter or unknown medications)"
+        )
+    },
+    "11": {
+        "text": _(
+            "In the past 30 days, how many days were you in any situations or with any people "
+            "that might put you at an increased risk for using alcohol or drugs (i.e., around "
+            "risky people, places or things)?"
+        )
+    },
+}
+
+
+def _version_2(item: Item) -> Item:
+    changes = _V2_CHANGES.get(item.key, {})
+    if item.skipped_when_zero == "6":
+        changes = {**changes, "stem": DRUG_STEM, "asked_when": ASKED_AFTER_DRUGS}
+    return replace(
+        item,
+        text=changes.get("text", item.text),
+        stem=changes.get("stem", item.stem),
+        asked_when=changes.get("asked_when", item.asked_when),
+    )
+
+
+INSTRUMENT = replace(
+    INSTRUMENT_V1, version=VERSION, items=tuple(_version_2(item) for item in INSTRUMENT_V1.items)
+)
+VERSIONS: dict[str, Instrument] = {VERSION_1: INSTRUMENT_V1, VERSION: INSTRUMENT}
+
 USE_ITEMS = ("4", "5", "6")
 RISK_ITEMS = ("1", "2", "3", "8", "11", "15")
 PROTECTIVE_ITEMS = ("9", "10", "12", "13", "14", "16")
@@ -363,25 +421,42 @@ class BamScore:
         }
 
 
-def validate(raw: Mapping[str, object]) -> Answers:
+def instrument(version: str = VERSION) -> Instrument:
+    """The BAM of ``version``; KeyError when there is no such version."""
+    return VERSIONS[version]
+
+
+def validate(raw: Mapping[str, object], version: str = VERSION) -> Answers:
     """The answers as stored (raw day counts, choice values, None for skipped items).
 
-    Beyond each item's scale: heavy-drinking days (5) cannot outnumber drinking days (4).
+    Beyond each item's scale: heavy-drinking days (5) cannot outnumber drinking days (4), and
+    (from version 2) the days of one kind of drug (7A-G) cannot outnumber the drug days (6).
     """
-    answers = clean_answers(INSTRUMENT, raw)
+    answers = clean_answers(instrument(version), raw)
+    problems = []
     drinking, heavy = answers["4"], answers["5"]
     if drinking is not None and heavy is not None and heavy > drinking:
-        raise AnswersInvalid(
-            [AnswerProblem("5", "cannot be more than the days you drank any alcohol (item 4)")]
+        problems.append(AnswerProblem("5", _("cannot be more than the days you drank any alcohol")))
+    drug_days = answers["6"]
+    if version != VERSION_1 and drug_days is not None:
+        problems.extend(
+            AnswerProblem(key, _("cannot be more than the days you used any drug"))
+            for key in DRUG_CLASS_ITEMS
+            if (answers[key] or 0) > drug_days
         )
+    if problems:
+        raise AnswersInvalid(problems)
     return answers
 
 
-def score(raw: Mapping[str, object]) -> BamScore:
-    """Validate and score a BAM; AnswersInvalid names every answer that cannot be used."""
-    answers = validate(raw)
+def score(raw: Mapping[str, object], version: str = VERSION) -> BamScore:
+    """Validate and score a BAM; AnswersInvalid names every answer that cannot be used. The
+    scoring is the same in every version; what a version accepts may differ."""
+    answers = validate(raw, version)
     items = {
-        item.key: item_score(item, answers[item.key]) for item in INSTRUMENT.items if item.scored
+        item.key: item_score(item, answers[item.key])
+        for item in instrument(version).items
+        if item.scored
     }
     return BamScore(
         items=items,
@@ -420,10 +495,11 @@ def _worth_a_look(item: Item, item_score_value: int) -> bool:
     return False
 
 
-def item_notes(answers: Mapping[str, int | None]) -> list[ItemNote]:
-    """Every item of a stored BAM in order, for the results page and a clinician's review."""
+def item_notes(answers: Mapping[str, int | None], version: str = VERSION) -> list[ItemNote]:
+    """Every item of a stored BAM in order (in the words of its version), for the results page
+    and a clinician's review."""
     notes = []
-    for item in INSTRUMENT.items:
+    for item in instrument(version).items:
         value = answers.get(item.key)
         skipped = value is None
         scored = item_score(item, value) if item.scored else None

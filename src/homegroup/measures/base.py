@@ -63,6 +63,9 @@ class Item:
     ``domain``: the composite the item adds to, if any (BAM item 17 is scored but in none).
     ``skipped_when_zero``: the key of a gate item; when that item is 0 this one is not asked,
     is stored as None and scores 0 (BAM: item 5 after item 4, items 7A-G after item 6).
+    ``stem``: the question a group of items shares (BAM 7A-G: "how many days did you use any of
+    the following drugs"); ``asked_when``: when a follow-up question is asked, in plain words,
+    for a form shown without its script.
     """
 
     key: str
@@ -72,6 +75,8 @@ class Item:
     domain: Domain | None = None
     skipped_when_zero: str | None = None
     short: str = ""
+    stem: str = ""
+    asked_when: str = ""
 
 
 @dataclass(frozen=True, slots=True)
