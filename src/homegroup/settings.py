@@ -14,7 +14,17 @@ from urllib.parse import urlsplit
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from homegroup.lib.env import SettingError, env_bool, env_int, env_list, env_str
+from homegroup.lib.env import (
+    SettingError,
+    base64_key,
+    env_bool,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+    key_problems,
+    key_ring_keys,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -30,10 +40,10 @@ DEV_FIELD_KEYS = "dev1:ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLWxvbmc="
 # base64(32 bytes) for `homegroup backup` (R-01): a laptop's backups only.
 DEV_BACKUP_KEY = "ZGV2LW9ubHktYmFja3VwLWtleS0zMi1ieXRlcy1sb24="
 
-SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
-HOMEGROUP_AUDIT_KEY = env_str("HOMEGROUP_AUDIT_KEY", DEV_AUDIT_KEY)
-HOMEGROUP_FIELD_KEYS = env_str("HOMEGROUP_FIELD_KEYS", DEV_FIELD_KEYS)
-HOMEGROUP_BACKUP_KEY = env_str("HOMEGROUP_BACKUP_KEY", DEV_BACKUP_KEY)
+SECRET_KEY = env_secret("SECRET_KEY", DEV_SECRET_KEY)
+HOMEGROUP_AUDIT_KEY = env_secret("HOMEGROUP_AUDIT_KEY", DEV_AUDIT_KEY)
+HOMEGROUP_FIELD_KEYS = env_secret("HOMEGROUP_FIELD_KEYS", DEV_FIELD_KEYS)
+HOMEGROUP_BACKUP_KEY = env_secret("HOMEGROUP_BACKUP_KEY", DEV_BACKUP_KEY)
 HOMEGROUP_ALLOW_SQLITE = env_bool("HOMEGROUP_ALLOW_SQLITE", False)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
@@ -310,18 +320,38 @@ for _name, _url in (
 HOMEGROUP_DELETION_GRACE_DAYS = env_int("HOMEGROUP_DELETION_GRACE_DAYS", 30, minimum=1)
 
 
+def _key_material() -> list[tuple[str, bytes]]:
+    """Every key as the bytes it holds (decoding fails loudly in every mode)."""
+    return [
+        ("SECRET_KEY", SECRET_KEY.encode()),
+        ("HOMEGROUP_AUDIT_KEY", HOMEGROUP_AUDIT_KEY.encode()),
+        *(
+            (f"HOMEGROUP_FIELD_KEYS key {key_id!r}", key)
+            for key_id, key in key_ring_keys("HOMEGROUP_FIELD_KEYS", HOMEGROUP_FIELD_KEYS)
+        ),
+        ("HOMEGROUP_BACKUP_KEY", base64_key("HOMEGROUP_BACKUP_KEY", HOMEGROUP_BACKUP_KEY)),
+    ]
+
+
 def _refuse_unsafe_production() -> None:
+    keys = _key_material()
+    empty = [f"{name} is empty" for name, material in keys if not material]
+    if empty:
+        raise SettingError("; ".join(empty) + ".")
     if DEBUG:
         return
-    problems = []
-    if SECRET_KEY == DEV_SECRET_KEY:
-        problems.append("SECRET_KEY is the local development key")
-    if HOMEGROUP_AUDIT_KEY == DEV_AUDIT_KEY:
-        problems.append("HOMEGROUP_AUDIT_KEY is the local development key")
-    if HOMEGROUP_FIELD_KEYS == DEV_FIELD_KEYS:
-        problems.append("HOMEGROUP_FIELD_KEYS is the local development key ring")
-    if HOMEGROUP_BACKUP_KEY == DEV_BACKUP_KEY:
-        problems.append("HOMEGROUP_BACKUP_KEY is the local development key")
+    # Published keys: the development defaults, whatever variable they turn up in.
+    published = {
+        DEV_SECRET_KEY.encode(),
+        DEV_AUDIT_KEY.encode(),
+        *(key for _id, key in key_ring_keys("HOMEGROUP_FIELD_KEYS", DEV_FIELD_KEYS)),
+        base64_key("HOMEGROUP_BACKUP_KEY", DEV_BACKUP_KEY),
+    }
+    problems = [
+        problem
+        for name, material in keys
+        for problem in key_problems(name, material, published=published)
+    ]
     if DATABASES["default"]["ENGINE"].endswith("sqlite3") and not HOMEGROUP_ALLOW_SQLITE:
         problems.append(
             "DATABASE_URL points at SQLite; production runs on PostgreSQL "
