@@ -25,6 +25,7 @@ from homegroup.lib.env import (
     key_problems,
     key_ring_keys,
 )
+from homegroup.lib.proxies import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -48,6 +49,14 @@ HOMEGROUP_ALLOW_SQLITE = env_bool("HOMEGROUP_ALLOW_SQLITE", False)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The reverse proxies (addresses or networks) whose X-Forwarded-Proto and X-Forwarded-For count:
+# they decide HTTPS and the client address of the lockout and throttles. From anyone else
+# those headers are dropped. The default trusts a proxy on this machine only.
+HOMEGROUP_TRUSTED_PROXIES = env_list("HOMEGROUP_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+try:
+    parse_networks(HOMEGROUP_TRUSTED_PROXIES)
+except ValueError as _error:
+    raise SettingError(f"HOMEGROUP_TRUSTED_PROXIES: {_error}") from None
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -86,6 +95,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: forwarded headers count only from HOMEGROUP_TRUSTED_PROXIES.
+    "homegroup.middleware.TrustedProxyMiddleware",
     "homegroup.privacy.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -163,6 +174,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "homegroup.accounts.signals.lockout_username"
 AXES_LOCKOUT_CALLABLE = "homegroup.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "homegroup.middleware.client_address"  # behind trusted proxies too
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
@@ -234,6 +246,7 @@ CONTENT_SECURITY_POLICY = {
 if not DEBUG:
     # Production only: the local server is plain HTTP, where these would lock a newcomer out.
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Only a trusted proxy's header reaches this check (TrustedProxyMiddleware drops the rest).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
