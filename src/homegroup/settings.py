@@ -157,6 +157,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # what the rules above let through (`qwertyuiopas`), judged by zxcvbn's guess estimate.
+    {"NAME": "homegroup.accounts.passwords.PassphraseValidator", "OPTIONS": {"min_score": 3}},
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
