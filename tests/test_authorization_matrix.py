@@ -304,6 +304,10 @@ MATRIX: dict[str, list[Rule]] = {
     "accounts/sign-in/": [Rule("anonymous-only", everyone(302, anon=200))],
     "accounts/sign-out/": [Rule("signed-in", everyone(302), method="post")],
     "accounts/sign-up/": [Rule("anonymous-only", everyone(302, anon=200))],
+    "accounts/sign-up/sent/": [Rule("public", everyone(200))],
+    "accounts/activate/<str:token>/": [
+        Rule("token", everyone(404), url=lambda p: "/accounts/activate/not-a-token/")
+    ],
     "accounts/password-reset/": [Rule("public", everyone(200))],
     "accounts/password-reset/sent/": [Rule("public", everyone(200))],
     "accounts/password-reset/<uidb64>/<token>/": [

@@ -168,6 +168,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60  # an hour: long enough to find the email, short if it leaks
 HOMEGROUP_INVITATION_DAYS = env_int("HOMEGROUP_INVITATION_DAYS", 7, minimum=1)
+# How long the link that activates a new account (sent at sign-up) works.
+HOMEGROUP_ACTIVATION_DAYS = env_int("HOMEGROUP_ACTIVATION_DAYS", 3, minimum=1)
 
 # Lockout: 5 failures for one account from one address locks it for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)

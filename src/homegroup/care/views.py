@@ -26,7 +26,7 @@ from homegroup.care.forms import CounselingNoteForm
 from homegroup.care.models import CounselingNote
 from homegroup.interop import fhir, fhir_disclosure
 from homegroup.journal import disclosed
-from homegroup.privacy import audit, categories, gate
+from homegroup.privacy import audit, categories, gate, throttle
 from homegroup.privacy.access import MAX_ID
 from homegroup.privacy.categories import Category
 from homegroup.privacy.models import BreakGlassGrant, Channel, Outcome, Purpose
@@ -134,6 +134,12 @@ def person_print(request: HttpRequest, person_id: int) -> HttpResponse:
 @gate.gated
 def person_fhir(request: HttpRequest, person_id: int) -> HttpResponse:
     """The disclosed categories as a FHIR R4B bundle, labelled (P2-15) with its notice."""
+    wait = throttle.attempt(
+        throttle.per_account(throttle.EXPORT_PER_ACCOUNT, _clinician(request)),
+        throttle.per_client(throttle.EXPORT_PER_CLIENT, request),
+    )
+    if wait is not None:
+        return throttle.too_many(request, wait)
     disclosure = _disclose(request, person_id, Channel.FHIR)
     person = _person(person_id)
     body = fhir_disclosure.disclosure_json(

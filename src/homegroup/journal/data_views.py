@@ -36,6 +36,7 @@ from homegroup.journal.forms import DeleteAccountForm
 from homegroup.journal.models import JournalProfile
 from homegroup.journal.views import GET_POST, _page, _person, person_required
 from homegroup.lib.timezones import is_timezone
+from homegroup.privacy import throttle
 from homegroup.privacy.models import AuditEvent, CareTeamMember, Consent, Outcome
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -62,6 +63,12 @@ def download(request: HttpRequest, export_format: str) -> HttpResponse:
     if export_format not in DOWNLOADS:
         raise Http404
     person = _person(request)
+    wait = throttle.attempt(
+        throttle.per_account(throttle.EXPORT_PER_ACCOUNT, person),
+        throttle.per_client(throttle.EXPORT_PER_CLIENT, request),
+    )
+    if wait is not None:
+        return throttle.too_many(request, wait)
     data = export.gather(person)
     content_type, filename = DOWNLOADS[export_format]
     body: bytes | str

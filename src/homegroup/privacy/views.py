@@ -53,7 +53,7 @@ ELEMENT_FIELDS = {"expiry": "expires_on", "signature": "password", "recipient": 
 
 
 def _throttled(request: HttpRequest) -> HttpResponse:
-    return render(request, "privacy/throttled.html", status=429)
+    return throttle.too_many(request, int(throttle.WINDOW.total_seconds()))
 
 
 def _user(request: HttpRequest) -> User:
