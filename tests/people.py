@@ -5,7 +5,8 @@ team), Dev (clinician, not on it), Pat (program admin), Max (directory maintaine
 sponsor, no clinical role).
 
 The program: Pat administers "Eastside Recovery Program", where Cora and Dev are clinicians.
-Ana joined it with an enrolment code and Cora is on her care team; Ben joined no program.
+Ana joined it with an enrolment code and Cora is on her care team (Pat proposed it, Cora
+confirmed it); Ben joined no program.
 Nobody shares anything until a test says so: `share_as_in_the_story(people)` gives Ana's two
 consents of the story (her record but the private notes with her program; her meetings and
 recovery time with Sam, who accepted the code).
@@ -76,9 +77,11 @@ def make_people() -> People:
         )
     issued = privacy_actions.issue_enrolment_code(program=program, by=people.pat)
     privacy_actions.join_program(person=people.ana, code=issued.code)
-    privacy_actions.assign_clinician(
+    place = privacy_actions.assign_clinician(
         program=program, person_id=people.ana.pk, clinician_id=people.cora.pk, by=people.pat
     )
+    # Pat proposes; Cora's place counts once she confirms it herself.
+    privacy_actions.confirm_care_team_place(member=place, by=people.cora)
     return people
 
 

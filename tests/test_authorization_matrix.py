@@ -170,6 +170,24 @@ def _care_team_url(other: bool) -> Callable[[People], str]:
     return url
 
 
+def _proposed_place_url(answer: str) -> Callable[[People], str]:
+    def url(people: People) -> str:
+        from homegroup.privacy import actions as privacy_actions
+
+        place = privacy_actions.assign_clinician(
+            program=people.program,
+            person_id=people.ana.pk,
+            clinician_id=people.dev.pk,
+            by=people.pat,
+        )
+        return f"/care/care-teams/{place.pk}/{answer}/"
+
+    return url
+
+
+PROPOSED_TO_DEV = only({"dev": 302, "cora": 404}, 403, SIGN_IN)
+
+
 def _review_url(other: bool) -> Callable[[People], str]:
     def url(people: People) -> str:
         from homegroup.privacy import actions as privacy_actions
@@ -304,6 +322,10 @@ MATRIX: dict[str, list[Rule]] = {
     "accounts/sign-in/": [Rule("anonymous-only", everyone(302, anon=200))],
     "accounts/sign-out/": [Rule("signed-in", everyone(302), method="post")],
     "accounts/sign-up/": [Rule("anonymous-only", everyone(302, anon=200))],
+    "accounts/sign-up/sent/": [Rule("public", everyone(200))],
+    "accounts/activate/<str:token>/": [
+        Rule("token", everyone(404), url=lambda p: "/accounts/activate/not-a-token/")
+    ],
     "accounts/password-reset/": [Rule("public", everyone(200))],
     "accounts/password-reset/sent/": [Rule("public", everyone(200))],
     "accounts/password-reset/<uidb64>/<token>/": [
@@ -571,6 +593,13 @@ MATRIX: dict[str, list[Rule]] = {
     ],
     "care/counseling-notes/<int:note_id>/": [
         Rule("owner-only", CARE_TEAM_ONLY, url=_coras_counseling_note_url)
+    ],
+    # A care-team place Pat proposed for Dev: only Dev answers it; Cora finds nothing.
+    "care/care-teams/<int:member_id>/confirm/": [
+        Rule("owner-only", PROPOSED_TO_DEV, "post", url=_proposed_place_url("confirm"))
+    ],
+    "care/care-teams/<int:member_id>/decline/": [
+        Rule("owner-only", PROPOSED_TO_DEV, "post", url=_proposed_place_url("decline"))
     ],
     # What Ana shares with Sam: Sam sees it, Ana is sent to her own journal, anyone else 404.
     "shared/<int:person_id>/": [

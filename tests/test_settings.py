@@ -57,7 +57,42 @@ def test_production_refuses_the_local_development_keys(variable):
     env = {k: v for k, v in PRODUCTION.items() if k != variable}
     result = homegroup("check", env=env)
     assert result.returncode != 0
-    assert f"{variable} is the local development key" in result.stderr
+    assert variable in result.stderr
+    assert "is the local development key" in result.stderr
+
+
+DEV_FIELD_KEY = project_settings.DEV_FIELD_KEYS.partition(":")[2]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        # The development key under another id is still the development key.
+        ("HOMEGROUP_FIELD_KEYS", f"prod:{DEV_FIELD_KEY}", "'prod' is the local development key"),
+        # ... and so is the field key's material used as the backup key.
+        ("HOMEGROUP_BACKUP_KEY", DEV_FIELD_KEY, "BACKUP_KEY is the local development key"),
+        ("HOMEGROUP_AUDIT_KEY", "", "HOMEGROUP_AUDIT_KEY is empty"),
+        ("HOMEGROUP_AUDIT_KEY", "twenty-byte-audit-ky", "holds 20 bytes of key material"),
+        (
+            "SECRET_KEY",
+            " " + project_settings.DEV_SECRET_KEY,
+            "SECRET_KEY starts or ends with a space",
+        ),
+        ("SECRET_KEY", "x" * 50 + "\n", "SECRET_KEY starts or ends with a space or a line break"),
+    ],
+)
+def test_production_compares_key_material_and_refuses_short_or_padded_keys(
+    variable, value, message
+):
+    result = homegroup("check", env={**PRODUCTION, variable: value})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_an_empty_key_is_refused_even_on_a_laptop():
+    result = homegroup("check", env={"HOMEGROUP_AUDIT_KEY": ""})
+    assert result.returncode != 0
+    assert "HOMEGROUP_AUDIT_KEY is empty" in result.stderr
 
 
 def test_a_bad_boolean_fails_loudly_at_start():

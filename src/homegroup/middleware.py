@@ -3,10 +3,58 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from urllib.parse import unquote_to_bytes
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
+
+from homegroup.lib import proxies
+
+# Headers a proxy sets about the request it forwards; from anyone else they are made up.
+FORWARDED_HEADERS = (
+    "HTTP_FORWARDED",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_REAL_IP",
+)
+
+
+@lru_cache(maxsize=4)
+def _networks(values: tuple[str, ...]) -> tuple[proxies.Network, ...]:
+    return proxies.parse_networks(values)
+
+
+def trusted_proxies() -> tuple[proxies.Network, ...]:
+    return _networks(tuple(settings.HOMEGROUP_TRUSTED_PROXIES))
+
+
+def client_address(request: HttpRequest) -> str:
+    """The visitor's address as the trusted proxies report it (HOMEGROUP_TRUSTED_PROXIES): what
+    the sign-in lockout (AXES_CLIENT_IP_CALLABLE) and the throttles count by."""
+    return proxies.client_address(
+        request.META.get("REMOTE_ADDR", ""),
+        request.META.get("HTTP_X_FORWARDED_FOR"),
+        trusted_proxies(),
+    )
+
+
+class TrustedProxyMiddleware:
+    """First in the chain: forwarded headers survive only from a trusted proxy, so
+    `SECURE_PROXY_SSL_HEADER` (X-Forwarded-Proto) and the client address can't be forged by a
+    visitor who talks to Homegroup directly."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not proxies.is_trusted(request.META.get("REMOTE_ADDR", ""), trusted_proxies()):
+            for header in FORWARDED_HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)
 
 
 class RejectNulMiddleware:

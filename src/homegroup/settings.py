@@ -15,7 +15,18 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_noop
 
-from homegroup.lib.env import SettingError, env_bool, env_int, env_list, env_str
+from homegroup.lib.env import (
+    SettingError,
+    base64_key,
+    env_bool,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+    key_problems,
+    key_ring_keys,
+)
+from homegroup.lib.proxies import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -31,14 +42,22 @@ DEV_FIELD_KEYS = "dev1:ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLWxvbmc="
 # base64(32 bytes) for `homegroup backup` (R-01): a laptop's backups only.
 DEV_BACKUP_KEY = "ZGV2LW9ubHktYmFja3VwLWtleS0zMi1ieXRlcy1sb24="
 
-SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
-HOMEGROUP_AUDIT_KEY = env_str("HOMEGROUP_AUDIT_KEY", DEV_AUDIT_KEY)
-HOMEGROUP_FIELD_KEYS = env_str("HOMEGROUP_FIELD_KEYS", DEV_FIELD_KEYS)
-HOMEGROUP_BACKUP_KEY = env_str("HOMEGROUP_BACKUP_KEY", DEV_BACKUP_KEY)
+SECRET_KEY = env_secret("SECRET_KEY", DEV_SECRET_KEY)
+HOMEGROUP_AUDIT_KEY = env_secret("HOMEGROUP_AUDIT_KEY", DEV_AUDIT_KEY)
+HOMEGROUP_FIELD_KEYS = env_secret("HOMEGROUP_FIELD_KEYS", DEV_FIELD_KEYS)
+HOMEGROUP_BACKUP_KEY = env_secret("HOMEGROUP_BACKUP_KEY", DEV_BACKUP_KEY)
 HOMEGROUP_ALLOW_SQLITE = env_bool("HOMEGROUP_ALLOW_SQLITE", False)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The reverse proxies (addresses or networks) whose X-Forwarded-Proto and X-Forwarded-For count:
+# they decide HTTPS and the client address of the lockout and throttles. From anyone else
+# those headers are dropped. The default trusts a proxy on this machine only.
+HOMEGROUP_TRUSTED_PROXIES = env_list("HOMEGROUP_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+try:
+    parse_networks(HOMEGROUP_TRUSTED_PROXIES)
+except ValueError as _error:
+    raise SettingError(f"HOMEGROUP_TRUSTED_PROXIES: {_error}") from None
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -77,6 +96,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: forwarded headers count only from HOMEGROUP_TRUSTED_PROXIES.
+    "homegroup.middleware.TrustedProxyMiddleware",
     "homegroup.privacy.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -137,6 +158,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # A-04: what the rules above let through (`qwertyuiopas`), judged by zxcvbn's guess estimate.
+    {"NAME": "homegroup.accounts.passwords.PassphraseValidator", "OPTIONS": {"min_score": 3}},
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -146,6 +169,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60  # an hour: long enough to find the email, short if it leaks
 HOMEGROUP_INVITATION_DAYS = env_int("HOMEGROUP_INVITATION_DAYS", 7, minimum=1)
+# How long the link that activates a new account (sent at sign-up) works.
+HOMEGROUP_ACTIVATION_DAYS = env_int("HOMEGROUP_ACTIVATION_DAYS", 3, minimum=1)
 
 # Lockout (A-03): 5 failures for one account from one address locks it for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
@@ -154,6 +179,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "homegroup.accounts.signals.lockout_username"
 AXES_LOCKOUT_CALLABLE = "homegroup.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "homegroup.middleware.client_address"  # behind trusted proxies too
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
@@ -225,6 +251,7 @@ CONTENT_SECURITY_POLICY = {
 if not DEBUG:
     # Production only: the local server is plain HTTP, where these would lock a newcomer out.
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Only a trusted proxy's header reaches this check (TrustedProxyMiddleware drops the rest).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -348,18 +375,38 @@ for _name, _url in (
 HOMEGROUP_DELETION_GRACE_DAYS = env_int("HOMEGROUP_DELETION_GRACE_DAYS", 30, minimum=1)
 
 
+def _key_material() -> list[tuple[str, bytes]]:
+    """Every key as the bytes it holds (decoding fails loudly in every mode)."""
+    return [
+        ("SECRET_KEY", SECRET_KEY.encode()),
+        ("HOMEGROUP_AUDIT_KEY", HOMEGROUP_AUDIT_KEY.encode()),
+        *(
+            (f"HOMEGROUP_FIELD_KEYS key {key_id!r}", key)
+            for key_id, key in key_ring_keys("HOMEGROUP_FIELD_KEYS", HOMEGROUP_FIELD_KEYS)
+        ),
+        ("HOMEGROUP_BACKUP_KEY", base64_key("HOMEGROUP_BACKUP_KEY", HOMEGROUP_BACKUP_KEY)),
+    ]
+
+
 def _refuse_unsafe_production() -> None:
+    keys = _key_material()
+    empty = [f"{name} is empty" for name, material in keys if not material]
+    if empty:
+        raise SettingError("; ".join(empty) + ".")
     if DEBUG:
         return
-    problems = []
-    if SECRET_KEY == DEV_SECRET_KEY:
-        problems.append("SECRET_KEY is the local development key")
-    if HOMEGROUP_AUDIT_KEY == DEV_AUDIT_KEY:
-        problems.append("HOMEGROUP_AUDIT_KEY is the local development key")
-    if HOMEGROUP_FIELD_KEYS == DEV_FIELD_KEYS:
-        problems.append("HOMEGROUP_FIELD_KEYS is the local development key ring")
-    if HOMEGROUP_BACKUP_KEY == DEV_BACKUP_KEY:
-        problems.append("HOMEGROUP_BACKUP_KEY is the local development key")
+    # Published keys: the development defaults, whatever variable they turn up in.
+    published = {
+        DEV_SECRET_KEY.encode(),
+        DEV_AUDIT_KEY.encode(),
+        *(key for _id, key in key_ring_keys("HOMEGROUP_FIELD_KEYS", DEV_FIELD_KEYS)),
+        base64_key("HOMEGROUP_BACKUP_KEY", DEV_BACKUP_KEY),
+    }
+    problems = [
+        problem
+        for name, material in keys
+        for problem in key_problems(name, material, published=published)
+    ]
     if DATABASES["default"]["ENGINE"].endswith("sqlite3") and not HOMEGROUP_ALLOW_SQLITE:
         problems.append(
             "DATABASE_URL points at SQLite; production runs on PostgreSQL "

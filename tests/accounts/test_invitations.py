@@ -22,24 +22,23 @@ def invite(client):
     )
 
 
-def link_from(response):
-    return re.search(
-        r"http://testserver(/accounts/invitations/accept/[^<\s]+/)", response.content.decode()
-    )[1]
+def link_from(message):
+    return re.search(r"http://testserver(/accounts/invitations/accept/\S+/)", message.body)[1]
 
 
 def test_a_program_admin_invites_a_clinician_who_sets_a_password_and_signs_in(client_for, people):
     response = invite(client_for(people.pat))
-    assert response.status_code == 200
-    path = link_from(response)
-    assert len(mail.outbox) == 1
-    assert path in mail.outbox[0].body
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert message.to == ["lee@clinic.test"]
+    path = link_from(message)
     newcomer = client_for(None)
     assert newcomer.get(path).status_code == 200
     done = newcomer.post(path, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     assert done.status_code == 302
     lee = User.objects.get(email="lee@clinic.test")
     assert lee.roles == {Role.CLINICIAN}
+    assert lee.email_verified_at is not None  # the link came to that address
     # H-08: a new staff member's first stop is setting up the second factor.
     home = newcomer.get(reverse("home"), follow=True)
     assert home.redirect_chain[-1][0].startswith(reverse("accounts:two-factor-enrol"))
@@ -98,3 +97,31 @@ def test_an_email_carries_only_the_link(client_for, people):
     body = mail.outbox[0].body
     assert "Pat" not in body
     assert "clinician" not in body.lower()
+
+
+def test_the_inviting_admin_never_sees_the_link(client_for, people):
+    # Item 1 of issue 10: an admin who could open the link herself could make a clinician
+    # account for an address she does not own.
+    pat = client_for(people.pat)
+    answer = invite(pat)
+    page = pat.get(answer["Location"]).content.decode()
+    token_path = link_from(mail.outbox[0])
+    assert token_path not in answer.content.decode() + page
+    assert "/accounts/invitations/accept/" not in page
+    assert "The invitation is on its way to lee@clinic.test." in page
+
+
+def test_an_address_with_an_account_is_invited_alike_and_its_owner_told(client_for, people):
+    pat = client_for(people.pat)
+    free = invite(pat)
+    taken = pat.post(
+        reverse("accounts:invitations"),
+        {"display_name": "Ana", "email": "ANA@people.test", "roles": ["clinician"]},
+    )
+    assert (taken.status_code, taken["Location"]) == (free.status_code, free["Location"])
+    assert Invitation.objects.filter(email="ana@people.test").exists()
+    to_ana = next(m for m in mail.outbox if m.to == ["ana@people.test"])
+    assert "already has a Homegroup account" in to_ana.body
+    assert "/accounts/invitations/accept/" not in to_ana.body
+    people.ana.refresh_from_db()
+    assert people.ana.roles == {Role.PERSON_IN_RECOVERY}

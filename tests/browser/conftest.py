@@ -88,3 +88,34 @@ def sign_in(page: Page, user, password: str) -> None:
     page.get_by_role("button", name="Sign in").click()
     if device is not None:
         pass_second_factor(page, device)
+
+
+def follow_emailed_link(page: Page, to: str, path_prefix: str) -> None:
+    """Open the newest link starting with `path_prefix` from the emails sent to `to` (the test
+    outbox: the live server runs in this process)."""
+    import re
+
+    from django.core import mail
+
+    bodies = [message.body for message in mail.outbox if to in message.to]
+    links = re.findall(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"\S+)", "\n".join(bodies))
+    assert links, f"no {path_prefix} link was emailed to {to}"
+    page.goto(links[-1])
+
+
+def sign_up(page: Page, *, name: str, email: str, password: str) -> None:
+    """Sign up through the page, open the link from the email and confirm with the password:
+    the newcomer lands on their first page, signed in."""
+    from playwright.sync_api import expect
+
+    page.goto("/accounts/sign-up/")
+    page.get_by_label("Name to show").fill(name)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Password again").fill(password)
+    page.get_by_label("I am 18 or older").check()
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    follow_emailed_link(page, email, "/accounts/activate/")
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Start using Homegroup").click()

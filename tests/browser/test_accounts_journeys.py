@@ -4,11 +4,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from homegroup.accounts.models import User
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, follow_emailed_link
 from tests.browser.conftest import sign_in as sign_in_with_code
 from tests.people import PASSWORD, make_people
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+NEW_PASSWORD = "a long and unusual phrase 7"
 
 
 def sign_in(page: Page, user: User) -> None:
@@ -21,17 +23,29 @@ def sign_out(page: Page) -> None:
     expect(page.get_by_text("You are signed out.")).to_be_visible()
 
 
-def test_a_newcomer_signs_up_on_a_phone_and_lands_signed_in(page: Page):
+def test_a_newcomer_signs_up_follows_the_emailed_link_and_lands_on_the_first_page(page: Page):
     page.goto("/")
     page.get_by_role("link", name="Create your private account").click()
     page.get_by_label("Name to show").fill("Rosa")
     page.get_by_label("Email address").fill("rosa@example.org")
-    page.get_by_label("Password", exact=True).fill("a long and unusual phrase 7")
-    page.get_by_label("Password again").fill("a long and unusual phrase 7")
+    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Password again").fill(NEW_PASSWORD)
     page.get_by_label("I am 18 or older").check()
     page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    assert axe_violations(page) == []
+    assert not User.objects.get(email="rosa@example.org").is_active
+
+    follow_emailed_link(page, "rosa@example.org", "/accounts/activate/")
+    expect(page.get_by_role("heading", name="One last step")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("Password").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Start using Homegroup").click()
     expect(page.get_by_role("heading", name="Hello, Rosa")).to_be_visible()
-    assert User.objects.get(email="rosa@example.org").is_person_in_recovery
+    expect(page.get_by_text("Your account is ready.")).to_be_visible()
+    rosa = User.objects.get(email="rosa@example.org")
+    assert rosa.is_person_in_recovery
+    assert rosa.is_active
     sign_out(page)
 
 

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from homegroup.journal import actions
 from homegroup.journal.models import CheckIn, CheckInDose, CheckInMeeting, JournalProfile
 from tests.browser.conftest import axe_violations
+from tests.browser.conftest import sign_up as sign_up_and_confirm
 from tests.journal.journal_data import meeting
 from tests.people import PASSWORD, make_people
 
@@ -17,13 +18,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def sign_up(page: Page) -> None:
-    page.goto("/accounts/sign-up/")
-    page.get_by_label("Name to show").fill("Rosa")
-    page.get_by_label("Email address").fill("rosa@example.org")
-    page.get_by_label("Password", exact=True).fill("a long and unusual phrase 7")
-    page.get_by_label("Password again").fill("a long and unusual phrase 7")
-    page.get_by_label("I am 18 or older").check()
-    page.get_by_role("button", name="Create account").click()
+    # Through the emailed link, as a newcomer would (tests/browser/conftest.py).
+    sign_up_and_confirm(
+        page, name="Rosa", email="rosa@example.org", password="a long and unusual phrase 7"
+    )
     expect(page.get_by_role("heading", name="Hello, Rosa")).to_be_visible()
 
 

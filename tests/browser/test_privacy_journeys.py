@@ -109,6 +109,23 @@ def test_pat_puts_dev_on_anas_care_team_and_reviews_an_emergency_access(page: Pa
     expect(page.get_by_text("Review saved.")).to_be_visible()
 
 
+def test_dev_confirms_the_place_pat_proposed_and_only_then_sees_anas_record(page: Page):
+    people = make_people()
+    share_as_in_the_story(people)
+    actions.assign_clinician(
+        program=people.program, person_id=people.ana.pk, clinician_id=people.dev.pk, by=people.pat
+    )
+    sign_in(page, people.dev, PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My people").click()
+    expect(page.get_by_role("heading", name="Care teams waiting for you")).to_be_visible()
+    expect(page.get_by_role("link", name="Ana")).to_have_count(0)  # nothing opens yet
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Confirm Ana").click()
+    expect(page.get_by_text("You are on Ana's care team.")).to_be_visible()
+    page.get_by_role("link", name="Ana").click()
+    expect(page.get_by_role("heading", name="Ana", exact=True)).to_be_visible()
+
+
 def test_dev_opens_emergency_access_with_a_reason(page: Page):
     people = make_people()
     sign_in(page, people.dev, PASSWORD)

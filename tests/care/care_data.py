@@ -43,6 +43,7 @@ def counseling_notes_consent(people: People):
 
 def second_clinician_on_anas_team(people: People):
     """Dev joins Ana's care team: a colleague who still must not read Cora's notes."""
-    return privacy_actions.assign_clinician(
+    place = privacy_actions.assign_clinician(
         program=people.program, person_id=people.ana.pk, clinician_id=people.dev.pk, by=people.pat
     )
+    return privacy_actions.confirm_care_team_place(member=place, by=people.dev)

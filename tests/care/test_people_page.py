@@ -54,9 +54,10 @@ def test_the_people_list_reads_with_a_constant_number_of_queries(
         )
         issued = privacy_actions.issue_enrolment_code(program=code_of, by=people.pat)
         privacy_actions.join_program(person=person, code=issued.code)
-        privacy_actions.assign_clinician(
+        place = privacy_actions.assign_clinician(
             program=code_of, person_id=person.pk, clinician_id=people.cora.pk, by=people.pat
         )
+        privacy_actions.confirm_care_team_place(member=place, by=people.cora)
         privacy_actions.sign_consent(
             person=person,
             kind="tpo",

@@ -40,7 +40,7 @@ def test_pat_assigns_dev_to_anas_care_team_and_removes_him_again(client_for, peo
         "/privacy/program/care-team/", {"person": people.ana.pk, "clinician": people.dev.pk}
     )
     assert response.status_code == 302
-    member = CareTeamMember.objects.current().get(clinician=people.dev)
+    member = CareTeamMember.objects.pending().get(clinician=people.dev)
     assigned = AuditEvent.objects.get(action="privacy.care_team_assigned", object_id=str(member.pk))
     assert (assigned.actor_id, assigned.subject_id) == (people.pat.pk, people.ana.pk)
     assert pat.post(f"/privacy/program/care-team/{member.pk}/end/").status_code == 302

@@ -11,11 +11,16 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -33,26 +38,137 @@ def _normalise_email(email: str) -> str:
 
 
 def _ensure_email_free(email: str, *, field: str = "email") -> None:
+    # Only where the person asking already proved they read the address (an invitation link)
+    # or for the demo and the test universe: elsewhere this answer would reveal an account.
     if User.objects.filter(email=email).exists():
         raise ValidationError({field: _("An account with this email address already exists.")})
 
 
-@transaction.atomic
-def sign_up(*, email: str, display_name: str, password: str, confirmed_adult: bool) -> User:
-    """A person in recovery creates their own account."""
+# --- Sign-up and the sign-up link (no account enumeration) ---------------------------------------
+# Sign-up answers "check your email" whoever owns the address. The email decides: a link that
+# activates the new account, or, when the address already has one, a note that someone tried to
+# sign up with a password-reset link. The password is hashed either way, so the answer takes as
+# long for a taken address as for a free one.
+
+ACTIVATION_SALT = "homegroup.accounts.activate"
+
+
+def activation_token(user: User) -> str:
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=ACTIVATION_SALT)
+
+
+def account_awaiting_link(token: str) -> User | None:
+    """The account a sign-up link activates, while the link is fresh and not yet used."""
+    try:
+        payload = signing.loads(
+            token,
+            salt=ACTIVATION_SALT,
+            max_age=timedelta(days=settings.HOMEGROUP_ACTIVATION_DAYS),
+        )
+    except signing.BadSignature:
+        return None
+    if not isinstance(payload, dict) or not isinstance(payload.get("u"), int):
+        return None
+    return (
+        User.objects.awaiting_confirmation()
+        .filter(pk=payload["u"], email=str(payload.get("e")))
+        .first()
+    )
+
+
+def _password_reset_link(user: User, base_url: str) -> str:
+    path = reverse(
+        "accounts:password-reset-confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return base_url + path
+
+
+def sign_up(
+    *, email: str, display_name: str, password: str, confirmed_adult: bool, base_url: str
+) -> None:
+    """A person in recovery asks for an account; the email to the address does the rest.
+
+    Returns nothing on purpose: what the page says must not depend on who owns the address.
+    `base_url` ("https://host") starts the links in the email.
+    """
     email = _normalise_email(email)
     if not confirmed_adult:
         raise ValidationError(
             {"confirmed_adult": _("Homegroup is for adults: please confirm you are 18 or older.")}
         )
-    _ensure_email_free(email)
-    user = User(email=email, display_name=display_name.strip(), is_person_in_recovery=True)
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        is_person_in_recovery=True,
+        is_active=False,
+        confirmed_adult_at=timezone.now(),
+    )
     validate_password(password, user)
-    user.confirmed_adult_at = timezone.now()
-    user.set_password(password)
-    user.save(force_insert=True)
-    audit.record(action="account.sign_up", actor_id=user.pk, subject_id=user.pk)
+    user.set_password(password)  # also for a taken address: the same work, the same time
+    existing = None
+    try:
+        with transaction.atomic():
+            existing = User.objects.filter(email=email).first()
+            if existing is None:
+                user.save(force_insert=True)
+                audit.record(action="account.sign_up", actor_id=user.pk, subject_id=user.pk)
+    except IntegrityError:  # the same address signed up a moment ago
+        existing = User.objects.filter(email=email).first()
+    if existing is None:
+        context = {
+            "link": base_url + reverse("accounts:activate", args=[activation_token(user)]),
+            "days": settings.HOMEGROUP_ACTIVATION_DAYS,
+        }
+        _send(user.email, _("Confirm your email for Homegroup"), "sign_up", context)
+        return
+    # The owner reads about the attempt in their own audit page; the visitor learns nothing.
+    audit.record(
+        action="account.sign_up", actor_id=None, subject_id=existing.pk, outcome=Outcome.DENIED
+    )
+    may_reset = User.objects.may_reset_password(existing.email).filter(pk=existing.pk).exists()
+    context = {
+        "reset_link": _password_reset_link(existing, base_url) if may_reset else "",
+        "sign_in_link": base_url + reverse("accounts:sign-in"),
+    }
+    _send(existing.email, _("Someone tried to sign up with your email"), "sign_up_taken", context)
+
+
+def _send(to: str, subject: str, template: str, context: dict[str, object]) -> None:
+    # Only links and plain words: no record content ever goes into an email.
+    body = render_to_string(f"accounts/email/{template}.txt", context)
+    send_mail(subject, body, None, [to])
+
+
+def activate_account(*, token: str, password: str) -> User:
+    """The sign-up link, opened by someone who also knows the password chosen at sign-up: the
+    owner of the mailbox made this account, so it starts working."""
+    user = account_awaiting_link(token)
+    if user is None:
+        raise ValidationError(_("This link does not work any more."))
+    if not user.check_password(password):
+        audit.record(
+            action="account.activated",
+            actor_id=None,
+            subject_id=user.pk,
+            outcome=Outcome.FAILURE,
+        )
+        raise ValidationError(
+            {"password": _("That is not the password you chose when you signed up.")}
+        )
+    with transaction.atomic():
+        _confirm_email(user)
+        audit.record(action="account.activated", actor_id=user.pk, subject_id=user.pk)
     return user
+
+
+def _confirm_email(user: User) -> None:
+    user.is_active = True
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["is_active", "email_verified_at"])
 
 
 @transaction.atomic
@@ -70,7 +186,10 @@ def create_account(
     """
     email = _normalise_email(email)
     _ensure_email_free(email)
-    user = User(email=email, display_name=display_name, confirmed_adult_at=timezone.now())
+    now = timezone.now()
+    user = User(
+        email=email, display_name=display_name, confirmed_adult_at=now, email_verified_at=now
+    )
     for role in roles:
         setattr(user, ROLE_FIELDS[role], True)
     validate_password(password, user)
@@ -83,7 +202,7 @@ def create_account(
 @dataclass(frozen=True)
 class IssuedInvitation:
     invitation: Invitation
-    token: str  # shown once to the admin and put in the email link; only its hash is stored
+    token: str  # only ever put in the email to the invited address; only its hash is stored
 
 
 def _administered_program(admin: User) -> Program | None:
@@ -102,7 +221,11 @@ def invite_staff(
     roles: set[Role],
     program: Program | None = None,
 ) -> IssuedInvitation:
-    """Invite a staff member; they join `program` (by default the inviting admin's own)."""
+    """Invite a staff member; they join `program` (by default the inviting admin's own).
+
+    Any address is invited alike, so the admin learns nothing about who has an account; the
+    email tells the owner of a taken address instead (`send_invitation_email`).
+    """
     if not invited_by.has_role(Role.PROGRAM_ADMIN):
         raise PermissionError("only a program admin invites staff")
     if program is None:
@@ -111,7 +234,6 @@ def invite_staff(
     if not roles or not roles <= STAFF_ROLES:
         raise ValidationError({"roles": _("Choose at least one staff role.")})
     email = _normalise_email(email)
-    _ensure_email_free(email)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         email=email,
@@ -135,12 +257,15 @@ def invite_staff(
 
 
 def send_invitation_email(*, invitation: Invitation, link: str) -> None:
-    # Only the link and who invited them: no record content ever goes into an email.
-    body = render_to_string(
-        "accounts/email/invitation.txt",
-        {"invitation": invitation, "link": link, "days": settings.HOMEGROUP_INVITATION_DAYS},
+    """The link goes only to the invited address: opening it proves the mailbox. An address that
+    already has an account gets no link (a staff account needs an address of its own)."""
+    taken = User.objects.filter(email=invitation.email).exists()
+    _send(
+        invitation.email,
+        _("Your Homegroup staff account"),
+        "invitation_taken" if taken else "invitation",
+        {"link": link, "days": settings.HOMEGROUP_INVITATION_DAYS},
     )
-    send_mail(_("Your Homegroup staff account"), body, None, [invitation.email])
 
 
 @transaction.atomic
@@ -169,6 +294,7 @@ def accept_invitation(*, token: str, password: str) -> User:
         is_clinician=invitation.is_clinician,
         is_program_admin=invitation.is_program_admin,
         is_directory_maintainer=invitation.is_directory_maintainer,
+        email_verified_at=timezone.now(),  # the link came to this address
     )
     validate_password(password, user)
     user.set_password(password)
@@ -222,11 +348,18 @@ def change_email(*, user: User, email: str) -> User:
 
 @transaction.atomic
 def set_password(*, user: User, password: str, reason: str) -> User:
-    """Change or reset a password; `reason` is 'change' or 'reset' for the audit."""
+    """Change or reset a password; `reason` is 'change' or 'reset' for the audit.
+
+    A reset link proves the address too: an account still waiting for its sign-up link starts
+    working with the new password.
+    """
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
     audit.record(action=f"auth.password_{reason}", actor_id=user.pk, subject_id=user.pk)
+    if reason == "reset" and user.email_verified_at is None:
+        _confirm_email(user)
+        audit.record(action="account.activated", actor_id=user.pk, subject_id=user.pk)
     return user
 
 

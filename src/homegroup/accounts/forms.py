@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,14 @@ from homegroup.accounts.models import STAFF_ROLES, Role, User
 
 
 class SignInForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        # Says nothing about which accounts exist; a new account works once its link is opened.
+        "invalid_login": _(
+            "Please enter a correct email address and password. Signed up just now? Open the "
+            "link we emailed you first."
+        ),
+    }
     username = forms.EmailField(
         label=_("Email address"),
         max_length=254,
@@ -84,6 +94,23 @@ class SignUpForm(NewPasswordMixin):
 
 class AcceptInvitationForm(NewPasswordMixin):
     pass
+
+
+class ActivateForm(forms.Form):
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=512,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    def get_users(self, email: str) -> Iterator[User]:
+        # Also an account waiting for its sign-up link: the reset link proves the address.
+        for user in User.objects.may_reset_password(email):
+            if user.has_usable_password():
+                yield user
 
 
 class InvitationForm(forms.Form):

@@ -55,6 +55,18 @@ class UserManager(BaseUserManager["User"]):
     def with_role(self, role: Role) -> models.QuerySet[User]:
         return self.filter(**{ROLE_FIELDS[role]: True}, is_active=True)
 
+    def awaiting_confirmation(self) -> models.QuerySet[User]:
+        """Signed up but the sign-up link not yet opened: inactive, and nobody sees them."""
+        return self.filter(is_active=False, email_verified_at__isnull=True)
+
+    def may_reset_password(self, email: str) -> models.QuerySet[User]:
+        """Accounts a reset link may go to: active ones, and those awaiting their sign-up link
+        (a reset link proves the address as well). Not an account awaiting deletion: signing in
+        is how its owner keeps it."""
+        return self.filter(email=email.strip().lower()).filter(
+            models.Q(is_active=True) | models.Q(email_verified_at__isnull=True)
+        )
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), unique=True)
@@ -79,6 +91,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         null=True,
         blank=True,
         help_text=_("When the person confirmed at sign-up that they are 18 or older."),
+    )
+    email_verified_at = models.DateTimeField(
+        _("email address confirmed"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the owner of the address proved they read it (the sign-up link, a staff "
+            "invitation or a password reset). A new account stays inactive until then."
+        ),
     )
     second_factor_enabled = models.BooleanField(
         _("two-step sign-in"),

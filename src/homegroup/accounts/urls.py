@@ -9,6 +9,8 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
     path("sign-up/", views.sign_up, name="sign-up"),
+    path("sign-up/sent/", views.sign_up_sent, name="sign-up-sent"),
+    path("activate/<str:token>/", views.activate, name="activate"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path(
         "password-reset/sent/",

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import django_otp
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -17,16 +18,18 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from homegroup.accounts import actions, second_factor, sessions
 from homegroup.accounts.forms import (
     AcceptInvitationForm,
+    ActivateForm,
     ConfirmPasswordForm,
     DisableSecondFactorForm,
     EmailForm,
     EnrolmentCodeForm,
     InvitationForm,
+    PasswordResetForm,
     ProfileForm,
     SecondFactorForm,
     SignInForm,
@@ -35,6 +38,7 @@ from homegroup.accounts.forms import (
 from homegroup.accounts.models import Invitation, Role, User
 from homegroup.accounts.permissions import reauth_required, role_required
 from homegroup.forms import attach_errors, form_status
+from homegroup.privacy import throttle
 from homegroup.privacy.models import Outcome
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -72,38 +76,86 @@ class SignOutView(auth_views.LogoutView):
         return response
 
 
+def _base_url(request: HttpRequest) -> str:
+    return f"{request.scheme}://{request.get_host()}"
+
+
 @require_http_methods(["GET", "POST"])
 def sign_up(request: HttpRequest) -> HttpResponse:
+    """Always "check your email" for a well-formed request, whoever owns the address."""
     if request.user.is_authenticated:
         return redirect("home")
     form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        wait = throttle.attempt(
+            throttle.per_address(throttle.SIGN_UP_PER_ADDRESS, form.cleaned_data["email"]),
+            throttle.per_client(throttle.SIGN_UP_PER_CLIENT, request),
+        )
+        if wait is not None:
+            return throttle.too_many(request, wait)
         try:
-            user = actions.sign_up(
+            actions.sign_up(
                 email=form.cleaned_data["email"],
                 display_name=form.cleaned_data["display_name"],
                 password=form.cleaned_data["password1"],
                 confirmed_adult=form.cleaned_data["confirmed_adult"],
+                base_url=_base_url(request),
             )
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            login(request, user, backend=MODEL_BACKEND)
-            messages.success(request, _("Welcome to Homegroup. Your account is ready."))
-            return redirect("home")
+            return redirect("accounts:sign-up-sent")
     return render(
         request, "accounts/sign_up.html", {"form": form}, status=form_status(request, form)
     )
 
 
+@require_GET
+def sign_up_sent(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "accounts/sign_up_sent.html", {"days": settings.HOMEGROUP_ACTIVATION_DAYS}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def activate(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the sign-up email: the password chosen at sign-up starts the account (the
+    link alone would let whoever typed someone else's address claim what they later write)."""
+    if actions.account_awaiting_link(token) is None:
+        return render(request, "accounts/activation_invalid.html", status=404)
+    form = ActivateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = actions.activate_account(token=token, password=form.cleaned_data["password"])
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            if request.user.is_authenticated:
+                logout(request)
+            login(request, user, backend=MODEL_BACKEND)
+            messages.success(request, _("Welcome to Homegroup. Your account is ready."))
+            return redirect("home")
+    return render(
+        request, "accounts/activate.html", {"form": form}, status=form_status(request, form)
+    )
+
+
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-sent")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        users = list(form.get_users(form.cleaned_data["email"]))
+        email = form.cleaned_data["email"]
+        wait = throttle.attempt(
+            throttle.per_address(throttle.PASSWORD_RESET_PER_ADDRESS, email),
+            throttle.per_client(throttle.PASSWORD_RESET_PER_CLIENT, self.request),
+        )
+        if wait is not None:
+            return throttle.too_many(self.request, wait)
+        users = list(form.get_users(email))
         actions.note_password_reset_requested(user_ids=[user.pk for user in users])
         return super().form_valid(form)
 
@@ -224,7 +276,6 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
 def invitations(request: HttpRequest) -> HttpResponse:
     admin: User = request.user  # type: ignore[assignment]
     form = InvitationForm(request.POST if request.method == "POST" else None)
-    issued_link = None
     if request.method == "POST" and form.is_valid():
         try:
             issued = actions.invite_staff(
@@ -236,16 +287,23 @@ def invitations(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            issued_link = request.build_absolute_uri(
+            # The link goes to the invited address only: opening it proves the mailbox, so the
+            # admin never holds it (and the page reads the same for any address).
+            link = request.build_absolute_uri(
                 reverse("accounts:accept-invitation", args=[issued.token])
             )
-            actions.send_invitation_email(invitation=issued.invitation, link=issued_link)
-            form = InvitationForm()
+            actions.send_invitation_email(invitation=issued.invitation, link=link)
+            messages.success(
+                request,
+                _("The invitation is on its way to %(email)s.")
+                % {"email": issued.invitation.email},
+            )
+            return redirect("accounts:invitations")
     sent = Invitation.objects.sent_by(admin).select_related("accepted_user")
     return render(
         request,
         "accounts/invitations.html",
-        {"form": form, "invitations": sent, "issued_link": issued_link, "now": timezone.now()},
+        {"form": form, "invitations": sent, "now": timezone.now()},
         status=form_status(request, form),
     )
 

@@ -15,4 +15,14 @@ urlpatterns = [
         name="counseling-notes",
     ),
     path("counseling-notes/<int:note_id>/", views.counseling_note, name="counseling-note"),
+    path(
+        "care-teams/<int:member_id>/confirm/",
+        views.confirm_care_team_place,
+        name="confirm-care-team-place",
+    ),
+    path(
+        "care-teams/<int:member_id>/decline/",
+        views.decline_care_team_place,
+        name="decline-care-team-place",
+    ),
 ]

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import role_required
@@ -26,10 +26,11 @@ from homegroup.care.forms import CounselingNoteForm
 from homegroup.care.models import CounselingNote
 from homegroup.interop import fhir, fhir_disclosure
 from homegroup.journal import disclosed
-from homegroup.privacy import audit, categories, gate
+from homegroup.privacy import actions as privacy_actions
+from homegroup.privacy import audit, categories, gate, throttle
 from homegroup.privacy.access import MAX_ID
 from homegroup.privacy.categories import Category
-from homegroup.privacy.models import BreakGlassGrant, Channel, Outcome, Purpose
+from homegroup.privacy.models import BreakGlassGrant, CareTeamMember, Channel, Outcome, Purpose
 
 clinician_required = role_required(Role.CLINICIAN)
 # A database id is a signed 64-bit integer; a longer number in a URL is simply not found.
@@ -88,8 +89,52 @@ def people(request: HttpRequest) -> HttpResponse:
         {"person": person, "emergency": grants.get(person.pk)}
         for person in User.objects.filter(pk__in=ids, is_active=True).order_by("display_name", "pk")
     ]
+    # Places the program admin proposed: names only, to confirm or decline; they open nothing.
+    proposed = (
+        CareTeamMember.objects.pending()
+        .filter(clinician=clinician)
+        .select_related("person", "program")
+        .order_by("assigned_at", "pk")
+    )
     audit.record(action="care.people_viewed", actor_id=clinician.pk)
-    return render(request, "care/people.html", {"rows": rows})
+    return render(request, "care/people.html", {"rows": rows, "proposed": proposed})
+
+
+def _proposed_place(request: HttpRequest, member_id: int) -> CareTeamMember:
+    # Another clinician's place, or one already answered, is simply not found.
+    return get_object_or_404(
+        CareTeamMember.objects.pending().filter(clinician=_clinician(request)), pk=member_id
+    )
+
+
+@clinician_required
+@require_POST
+def confirm_care_team_place(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = _proposed_place(request, member_id)
+    try:
+        privacy_actions.confirm_care_team_place(member=member, by=_clinician(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("You are on %(name)s's care team. What they share with the program shows here.")
+            % {"name": member.person.display_name},
+        )
+    return redirect("care:people")
+
+
+@clinician_required
+@require_POST
+def decline_care_team_place(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = _proposed_place(request, member_id)
+    try:
+        privacy_actions.decline_care_team_place(member=member, by=_clinician(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Declined. The program admin sees that you said no."))
+    return redirect("care:people")
 
 
 def _record_context(request: HttpRequest, person_id: int, channel: str) -> dict[str, Any]:
@@ -134,6 +179,12 @@ def person_print(request: HttpRequest, person_id: int) -> HttpResponse:
 @gate.gated
 def person_fhir(request: HttpRequest, person_id: int) -> HttpResponse:
     """The disclosed categories as a FHIR R4B bundle, labelled (P2-15) with its notice."""
+    wait = throttle.attempt(
+        throttle.per_account(throttle.EXPORT_PER_ACCOUNT, _clinician(request)),
+        throttle.per_client(throttle.EXPORT_PER_CLIENT, request),
+    )
+    if wait is not None:
+        return throttle.too_many(request, wait)
     disclosure = _disclose(request, person_id, Channel.FHIR)
     person = _person(person_id)
     body = fhir_disclosure.disclosure_json(

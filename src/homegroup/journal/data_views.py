@@ -36,6 +36,7 @@ from homegroup.journal.forms import DeleteAccountForm
 from homegroup.journal.models import JournalProfile
 from homegroup.journal.views import GET_POST, _page, _person, person_required
 from homegroup.lib.timezones import is_timezone
+from homegroup.privacy import throttle
 from homegroup.privacy.models import AuditEvent, CareTeamMember, Consent, Outcome
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -62,6 +63,12 @@ def download(request: HttpRequest, export_format: str) -> HttpResponse:
     if export_format not in DOWNLOADS:
         raise Http404
     person = _person(request)
+    wait = throttle.attempt(
+        throttle.per_account(throttle.EXPORT_PER_ACCOUNT, person),
+        throttle.per_client(throttle.EXPORT_PER_CLIENT, request),
+    )
+    if wait is not None:
+        return throttle.too_many(request, wait)
     data = export.gather(person)
     content_type, filename = DOWNLOADS[export_format]
     body: bytes | str
@@ -190,13 +197,16 @@ ACTIONS = {
     "privacy.accounting_viewed": gettext_lazy("looked at the list of disclosures"),
     "privacy.program_joined": gettext_lazy("joined a program"),
     "privacy.program_left": gettext_lazy("left a program"),
-    "privacy.care_team_assigned": gettext_lazy("assigned a clinician to you"),
+    "privacy.care_team_assigned": gettext_lazy("proposed a clinician for your care team"),
+    "privacy.care_team_confirmed": gettext_lazy("took up their place on your care team"),
+    "privacy.care_team_declined": gettext_lazy("declined a place on your care team"),
     "privacy.care_team_ended": gettext_lazy("ended a clinician's place on your care team"),
     "privacy.break_glass_opened": gettext_lazy("opened emergency access to your record"),
     "privacy.break_glass_reviewed": gettext_lazy("reviewed an emergency access to your record"),
     "auth.sign_in": gettext_lazy("signed in"),
     "auth.sign_out": gettext_lazy("signed out"),
     "account.sign_up": gettext_lazy("created the account"),
+    "account.activated": gettext_lazy("confirmed the email address"),
 }
 
 

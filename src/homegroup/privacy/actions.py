@@ -223,7 +223,7 @@ def leave_program(*, enrolment: Enrolment, by: User) -> Enrolment:
         now = timezone.now()
         enrolment.ended_at = now
         enrolment.save(update_fields=["ended_at"])
-        CareTeamMember.objects.current().filter(
+        CareTeamMember.objects.open().filter(
             program=enrolment.program_id, person=enrolment.person_id
         ).update(ended_at=now, ended_by_id=by.pk)
         audit.record(
@@ -243,6 +243,8 @@ def leave_program(*, enrolment: Enrolment, by: User) -> Enrolment:
 def assign_clinician(
     *, program: Program, person_id: int, clinician_id: int, by: User
 ) -> CareTeamMember:
+    """The admin proposes a clinician for a person's care team; the place waits for the
+    clinician to confirm it (`confirm_care_team_place`) and discloses nothing until then."""
     if not administers(by, program):
         raise PermissionError("only the program's admin assigns clinicians")
     if not Enrolment.objects.current().filter(program=program, person_id=person_id).exists():
@@ -253,10 +255,10 @@ def assign_clinician(
         .exists()
     ):
         raise ValidationError({"clinician": _("Choose a clinician of your program.")})
-    current = CareTeamMember.objects.current().filter(
+    existing = CareTeamMember.objects.open().filter(
         program=program, person_id=person_id, clinician_id=clinician_id
     )
-    if (member := current.first()) is not None:
+    if (member := existing.first()) is not None:
         return member
     member = CareTeamMember(
         program=program, person_id=person_id, clinician_id=clinician_id, assigned_by_id=by.pk
@@ -266,6 +268,54 @@ def assign_clinician(
         action="privacy.care_team_assigned",
         actor_id=by.pk,
         subject_id=person_id,
+        object_type="care_team_member",
+        object_id=member.pk,
+    )
+    return member
+
+
+def _own_open_place(member: CareTeamMember, clinician: User) -> None:
+    if member.clinician_id != clinician.pk:
+        raise PermissionError("only the clinician answers for their own care team place")
+    if member.ended_at is not None:
+        raise ValidationError(_("This care team place has ended; nothing changed."))
+
+
+@transaction.atomic
+def confirm_care_team_place(*, member: CareTeamMember, by: User) -> CareTeamMember:
+    """The clinician takes up the place the admin proposed: from now on it counts."""
+    _own_open_place(member, by)
+    if (
+        not ProgramMembership.objects.clinicians()
+        .filter(program=member.program_id, user=by)
+        .exists()
+    ):
+        raise ValidationError(_("You are no longer a clinician of this program."))
+    if member.confirmed_at is None:
+        member.confirmed_at = timezone.now()
+        member.save(update_fields=["confirmed_at"])
+        audit.record(
+            action="privacy.care_team_confirmed",
+            actor_id=by.pk,
+            subject_id=member.person_id,
+            object_type="care_team_member",
+            object_id=member.pk,
+        )
+    return member
+
+
+@transaction.atomic
+def decline_care_team_place(*, member: CareTeamMember, by: User) -> CareTeamMember:
+    """The clinician turns down a proposed place (a confirmed one is ended by the admin)."""
+    _own_open_place(member, by)
+    if member.confirmed_at is not None:
+        raise ValidationError(_("You confirmed this place already; the program admin can end it."))
+    member.ended_at, member.ended_by_id = timezone.now(), by.pk
+    member.save(update_fields=["ended_at", "ended_by_id"])
+    audit.record(
+        action="privacy.care_team_declined",
+        actor_id=by.pk,
+        subject_id=member.person_id,
         object_type="care_team_member",
         object_id=member.pk,
     )

@@ -1,8 +1,9 @@
 """The demo's program and consents: the story of DESIGN.md, made through the actions.
 
 Pat administers "Homegroup Demo Program", where Cora and Dev are clinicians; Ana joined it and
-Cora is on her care team; Ana shares her record but the private notes with the program and her
-meetings and recovery time with Sam. Safe to run again: it adds only what is missing.
+Cora is on her care team (Pat proposed the place, Cora confirmed it); Ana shares her record but
+the private notes with the program and her meetings and recovery time with Sam. Safe to run
+again: it adds only what is missing.
 """
 
 from __future__ import annotations
@@ -37,7 +38,11 @@ def load() -> str:
     if not Enrolment.objects.current().filter(person=ana, program=program).exists():
         code = actions.issue_enrolment_code(program=program, by=pat).code
         actions.join_program(person=ana, code=code)
-    actions.assign_clinician(program=program, person_id=ana.pk, clinician_id=cora.pk, by=pat)
+    place = actions.assign_clinician(
+        program=program, person_id=ana.pk, clinician_id=cora.pk, by=pat
+    )
+    # Cora takes up the place herself, as every clinician does.
+    actions.confirm_care_team_place(member=place, by=cora)
     given = Consent.objects.given_by(ana)
     if not given.filter(recipient_program=program, revoked_at__isnull=True).exists():
         actions.sign_consent(

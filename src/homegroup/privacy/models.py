@@ -243,8 +243,18 @@ def hash_code(code: str) -> str:
 
 
 class CareTeamQuerySet(models.QuerySet["CareTeamMember"]):
-    def current(self) -> CareTeamQuerySet:
+    def open(self) -> CareTeamQuerySet:
+        """Not ended: confirmed places and those still waiting for the clinician."""
         return self.filter(ended_at__isnull=True)
+
+    def current(self) -> CareTeamQuerySet:
+        """Places in effect: confirmed by the clinician and not ended. Only these open a record;
+        a place waiting for its clinician counts as no place at all."""
+        return self.open().filter(confirmed_at__isnull=False)
+
+    def pending(self) -> CareTeamQuerySet:
+        """Proposed by the program admin, waiting for the clinician to confirm or decline."""
+        return self.open().filter(confirmed_at__isnull=True)
 
     def for_clinician(self, clinician: Any) -> CareTeamQuerySet:
         """The people a clinician cares for now (the later caseload starts here)."""
@@ -252,7 +262,10 @@ class CareTeamQuerySet(models.QuerySet["CareTeamMember"]):
 
 
 class CareTeamMember(models.Model):
-    """One clinician caring for one person within one program. Ending keeps the history."""
+    """One clinician caring for one person within one program. Ending keeps the history.
+
+    The program admin proposes the place; it takes effect only when the clinician confirms it
+    (so an admin can't put an account of her own making on someone's care team)."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="care_team")
     person = models.ForeignKey(
@@ -263,6 +276,11 @@ class CareTeamMember(models.Model):
     )
     assigned_at = models.DateTimeField(default=timezone.now)
     assigned_by_id = models.BigIntegerField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("When the clinician confirmed the place; until then it discloses nothing."),
+    )
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_by_id = models.BigIntegerField(null=True, blank=True)
 
@@ -578,3 +596,30 @@ class DisclosureRecord(models.Model):
 
     def __str__(self) -> str:
         return f"disclosure {self.pk}"
+
+
+# --- Throttling -----------------------------------------------------------------------------------
+
+
+class ThrottleEvent(models.Model):
+    """One counted attempt (a sign-up, a password reset request, an export) for the throttles of
+    A-03 (`privacy.throttle`). Kept in the database every process shares, and only for a day."""
+
+    scope = models.CharField(max_length=40, help_text=_("What was attempted, counted by what."))
+    key = models.CharField(
+        max_length=64,
+        help_text=_(
+            "A keyed digest of the email address, account or client address counted: the table "
+            "never holds the address itself."
+        ),
+    )
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["scope", "key", "occurred_at"], name="privacy_throttle_count"),
+            models.Index(fields=["occurred_at"], name="privacy_throttle_age"),
+        ]
+
+    def __str__(self) -> str:
+        return f"throttle event {self.pk}"

@@ -53,7 +53,7 @@ ELEMENT_FIELDS = {"expiry": "expires_on", "signature": "password", "recipient": 
 
 
 def _throttled(request: HttpRequest) -> HttpResponse:
-    return render(request, "privacy/throttled.html", status=429)
+    return throttle.too_many(request, int(throttle.WINDOW.total_seconds()))
 
 
 def _user(request: HttpRequest) -> User:
@@ -492,9 +492,7 @@ def _program_page(
     ]
     enrolments = list(Enrolment.objects.current().filter(program=program).select_related("person"))
     team: dict[int, list[CareTeamMember]] = {}
-    for member in (
-        CareTeamMember.objects.current().filter(program=program).select_related("clinician")
-    ):
+    for member in CareTeamMember.objects.open().filter(program=program).select_related("clinician"):
         team.setdefault(member.person_id, []).append(member)
     people = [
         {
@@ -568,7 +566,13 @@ def assign_clinician(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             attach_errors(form, error, rename=ELEMENT_FIELDS)
         else:
-            messages.success(request, _("The care team is updated."))
+            messages.success(
+                request,
+                _(
+                    "The care team is updated. A new clinician's place starts when they confirm "
+                    "it; until then it opens nothing."
+                ),
+            )
             return redirect("privacy:program")
     return _program_page(request, program, assign_form=form)
 
@@ -578,7 +582,7 @@ def assign_clinician(request: HttpRequest) -> HttpResponse:
 def end_care_team_place(request: HttpRequest, member_id: int) -> HttpResponse:
     program = _program_or_404(request)
     member = get_object_or_404(
-        CareTeamMember.objects.current().filter(program=program).select_related("program"),
+        CareTeamMember.objects.open().filter(program=program).select_related("program"),
         pk=member_id,
     )
     actions.end_care_team_place(member=member, by=_user(request))
