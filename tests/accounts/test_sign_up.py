@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from homegroup.accounts.models import User
-from homegroup.privacy.models import AuditEvent
+from homegroup.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods
 
 from homegroup.accounts.models import ROLE_FIELDS, STAFF_ROLES, User
 from homegroup.accounts.permissions import reauth_required
+from homegroup.audit.models import AuditEvent, Outcome
 from homegroup.forms import form_status
 from homegroup.interop import fhir
 from homegroup.journal import actions, export
@@ -36,7 +37,7 @@ from homegroup.journal.forms import DeleteAccountForm
 from homegroup.journal.models import JournalProfile
 from homegroup.journal.views import GET_POST, _page, _person, person_required
 from homegroup.lib.timezones import is_timezone
-from homegroup.privacy.models import AuditEvent, CareTeamMember, Consent, Outcome
+from homegroup.privacy.models import CareTeamMember, Consent
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 AUDIT_PAGE_SIZE = 50

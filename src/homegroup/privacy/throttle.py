@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from homegroup.privacy.models import AuditEvent, Outcome
+from homegroup.audit.models import AuditEvent, Outcome
 
 WINDOW = timedelta(minutes=15)
 SIGNING_FAILURES = 5  # wrong passwords at signing within WINDOW
