@@ -69,10 +69,13 @@ def _as(role: str):
 
 
 @ON_POSTGRESQL
-def test_the_application_role_may_not_truncate_delete_or_update_sealed_rows(app_role):
+def test_the_application_role_may_not_truncate_delete_or_update_sealed_rows(app_role, capsys):
     import psycopg
 
     write(2)
+    call_command("grant-app-role", role=app_role, print_only=True)
+    printed = capsys.readouterr().out
+    assert f'GRANT SELECT, INSERT ON TABLE "audit_auditevent" TO "{app_role}";' in printed
     call_command("grant-app-role", role=app_role)
     with _as(app_role) as app:
         assert app.execute("SELECT count(*) FROM audit_auditevent").fetchone()[0] >= 2

@@ -117,3 +117,10 @@ def test_another_persons_consent_is_404_and_one_denied_event(people, client_for)
     assert ben.get(f"/privacy/sharing/{story.program_consent.pk}/").status_code == 404
     [refused] = AuditEvent.objects.filter(id__gt=last)
     assert (refused.object_type, refused.subject_id) == ("consent", people.ana.pk)
+
+
+def test_the_person_sees_the_refused_attempt_on_their_audit_page(people, client_for):
+    path, _type, _id = network_member(people)
+    client_for(people.ben).get(path)
+    page = client_for(people.ana).get("/journal/audit/").content.decode()
+    assert "asked for something of yours they may not see (refused)" in page

@@ -195,6 +195,8 @@ ACTIONS = {
     "privacy.care_team_ended": gettext_lazy("ended a clinician's place on your care team"),
     "privacy.break_glass_opened": gettext_lazy("opened emergency access to your record"),
     "privacy.break_glass_reviewed": gettext_lazy("reviewed an emergency access to your record"),
+    "privacy.break_glass_viewed": gettext_lazy("looked at the emergency access page about you"),
+    "access.refused": gettext_lazy("asked for something of yours they may not see"),
     "auth.sign_in": gettext_lazy("signed in"),
     "auth.sign_out": gettext_lazy("signed out"),
     "account.sign_up": gettext_lazy("created the account"),

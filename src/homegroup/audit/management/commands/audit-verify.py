@@ -8,6 +8,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from homegroup.audit import anchor, verification
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 class Command(BaseCommand):
     help = (
         "Walk every sealed ledger (the audit log, the disclosure records) from its genesis seal: "
@@ -37,7 +41,8 @@ class Command(BaseCommand):
         if not result.ok:
             raise CommandError(f"Audit log FAILED verification at {result.finding}.")
         parts = [
-            f"{r.ledger}: {r.rows} rows, {r.seals} seals, {r.unsealed} awaiting the next seal"
+            f"{r.ledger}: {_count(r.rows, 'row')}, {_count(r.seals, 'seal')}, "
+            f"{r.unsealed} awaiting the next seal"
             for r in result.ledgers
         ]
         summary = "; ".join(parts)
