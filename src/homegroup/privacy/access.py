@@ -26,7 +26,7 @@ _M = TypeVar("_M", bound=models.Model)
 
 # The largest id a BigAutoField holds. A longer id in a URL can name no row, and passing it to
 # the database overflows (SQLite) or errors (PostgreSQL): such a URL is simply not found.
-MAX_ID = 2**63 - 1
+MAX_ID = audit.MAX_ID
 
 
 class PersonRecordQuerySet(models.QuerySet[_M]):
