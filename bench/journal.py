@@ -1,4 +1,5 @@
-"""The journal's leg: check-in save and the progress page for a person with 3 years of data.
+"""The journal's leg: check-in save and the progress page for a person with 3 years of data, and
+the cost of one audit row (its id taken first, then its insert: docs/adr/0002-audit-log.md).
 
     python bench/journal.py --out var/bench/journal-sqlite.json   (DATABASE_URL set by run.py)
 
@@ -25,12 +26,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homegroup.settings")
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from homegroup.accounts import actions as account_actions  # noqa: E402
 from homegroup.accounts.models import Role  # noqa: E402
+from homegroup.audit import actions as audit  # noqa: E402
 from homegroup.journal import actions  # noqa: E402
 from homegroup.journal.models import MedicationPlan  # noqa: E402
 from stats import median, percentile  # noqa: E402
@@ -86,6 +88,30 @@ def check_in_saves(person: Any, plan: MedicationPlan, *, runs: int) -> dict[str,
     return {"runs": runs, "p50_ms": median(samples), "p95_ms": percentile(samples, 0.95)}
 
 
+def audit_rows(*, runs: int) -> dict[str, Any]:
+    """One audit row inside a transaction (the commit is the action's, not the row's)."""
+
+    def one(number: int) -> None:
+        audit.record(
+            action="bench.read", actor_id=1, subject_id=2, object_type="check_in", object_id=number
+        )
+
+    samples = []
+    with transaction.atomic():
+        for number in range(runs):
+            started = time.perf_counter()
+            one(number)
+            samples.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(connection) as queries:
+            one(runs)
+    return {
+        "runs": runs,
+        "p50_ms": median(samples),
+        "p95_ms": percentile(samples, 0.95),
+        "queries": len(queries),
+    }
+
+
 def progress_page(person: Any, *, runs: int) -> dict[str, Any]:
     client = Client()
     client.force_login(person)
@@ -122,6 +148,7 @@ def main() -> None:
         "build_seconds": built,
         "check_in_save": check_in_saves(person, plan, runs=20 if options.quick else 200),
         "progress": progress_page(person, runs=3 if options.quick else 15),
+        "audit_row": audit_rows(runs=200 if options.quick else 2000),
     }
     options.out.write_text(json.dumps(result, indent=1))
 

@@ -37,7 +37,7 @@ def test_every_response_carries_a_request_id(client):
 
 
 def test_the_audit_row_carries_the_request_id(client, people):
-    from homegroup.privacy.models import AuditEvent
+    from homegroup.audit.models import AuditEvent
 
     client.post(
         reverse("accounts:sign-in"),

@@ -3,6 +3,8 @@
 import os
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -16,11 +18,14 @@ PRODUCTION = {
     "HOMEGROUP_BACKUP_KEY": "UHJvZHVjdGlvbkJhY2t1cEtleVByb2R1Y3Rpb25CYWM=",
     "ALLOWED_HOSTS": "homegroup.example.org",
     "DATABASE_URL": "postgres://homegroup@db.invalid:5432/homegroup",
+    # Migrations run as the owner; the application's role owns no table (issue 8).
+    "DATABASE_OWNER_URL": "postgres://homegroup_owner@db.invalid:5432/homegroup",
+    "HOMEGROUP_AUDIT_ANCHOR": str(Path(tempfile.gettempdir()) / "homegroup-anchor.jsonl"),
 }
 
 
 # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never has it.
-NOT_INHERITED = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+NOT_INHERITED = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE", "HOMEGROUP_DATABASE_AS_OWNER"}
 
 
 def homegroup(*args, env):
@@ -37,11 +42,32 @@ def homegroup(*args, env):
 def test_check_deploy_is_clean_with_production_settings():
     result = homegroup("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
     assert result.returncode == 0, result.stderr
-    assert "no issues" in result.stdout
+    # The database is unreachable here: who owns the tables is left unchecked, and says so.
+    assert "homegroup.I001" in result.stderr
+    assert "WARNINGS:" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("unset", "warning"),
+    [("HOMEGROUP_AUDIT_ANCHOR", "homegroup.W010"), ("DATABASE_OWNER_URL", "homegroup.W012")],
+)
+def test_check_deploy_warns_without_an_anchor_or_an_owner_role(unset, warning):
+    env = {k: v for k, v in PRODUCTION.items() if k != unset}
+    result = homegroup("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert warning in result.stderr
+
+
+def test_the_owner_url_must_name_the_same_database():
+    env = {**PRODUCTION, "DATABASE_OWNER_URL": "postgres://owner@db.invalid:5432/another"}
+    result = homegroup("check", env=env)
+    assert result.returncode != 0
+    assert "DATABASE_OWNER_URL must name the same database" in result.stderr
 
 
 def test_production_refuses_sqlite_unless_explicitly_allowed():
     env = {**PRODUCTION, "DATABASE_URL": "sqlite:////tmp/homegroup-demo.sqlite3"}
+    del env["DATABASE_OWNER_URL"]
     refused = homegroup("check", env=env)
     assert refused.returncode != 0
     assert "DATABASE_URL points at SQLite" in refused.stderr

@@ -59,9 +59,26 @@ try:
 except ValueError as _error:
     raise SettingError(f"HOMEGROUP_TRUSTED_PROXIES: {_error}") from None
 
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'homegroup.sqlite3'}")
+# Least privilege (PostgreSQL): the application connects as DATABASE_URL's role, which owns no
+# table; `homegroup migrate`, `restore` and `grant-app-role` connect as the owner instead
+# (the `homegroup` command sets HOMEGROUP_DATABASE_AS_OWNER for them). Empty: one role for all.
+DATABASE_OWNER_URL = env_str("DATABASE_OWNER_URL", "")
+HOMEGROUP_DATABASE_AS_OWNER = env_bool("HOMEGROUP_DATABASE_AS_OWNER", False)
+_app_database = dj_database_url.parse(DATABASE_URL)
+HOMEGROUP_APP_DATABASE_ROLE = str(_app_database.get("USER") or "")
+if DATABASE_OWNER_URL:
+    _owner_database = dj_database_url.parse(DATABASE_OWNER_URL)
+    if any(
+        _owner_database.get(k) != _app_database.get(k) for k in ("ENGINE", "HOST", "PORT", "NAME")
+    ):
+        raise SettingError(
+            "DATABASE_OWNER_URL must name the same database as DATABASE_URL (same engine, host, "
+            "port and name), with the owner's role"
+        )
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'homegroup.sqlite3'}"),
+        DATABASE_OWNER_URL if HOMEGROUP_DATABASE_AS_OWNER and DATABASE_OWNER_URL else DATABASE_URL,
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
     )
 }
@@ -87,6 +104,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "homegroup.audit",
     "homegroup.accounts",
     "homegroup.privacy",
     "homegroup.directory",
@@ -197,6 +215,14 @@ HOMEGROUP_REAUTH_WINDOW = timedelta(minutes=env_int("HOMEGROUP_REAUTH_MINUTES", 
 # Second factor (H-08): TOTP for staff (and people who opt in), with single-use recovery codes.
 OTP_TOTP_ISSUER = "Homegroup"
 OTP_TOTP_THROTTLE_FACTOR = 1  # django-otp doubles the wait after each wrong code
+
+# Audit (H-05, H-06): cron runs `homegroup audit-seal` every HOMEGROUP_AUDIT_SEAL_INTERVAL
+# seconds; a row still unsealed after the interval plus the grace fails `audit-verify`. The grace
+# must outlast the 60 seconds a row is left to settle before it is sealed.
+HOMEGROUP_AUDIT_SEAL_INTERVAL = env_int("HOMEGROUP_AUDIT_SEAL_INTERVAL", 60, minimum=10)
+HOMEGROUP_AUDIT_SEAL_GRACE = env_int("HOMEGROUP_AUDIT_SEAL_GRACE", 120, minimum=90)
+# Where `audit-seal` appends each new seal head, outside the database (docs/configuration.md).
+HOMEGROUP_AUDIT_ANCHOR = env_str("HOMEGROUP_AUDIT_ANCHOR", "")
 
 # Consent and disclosure (P2-*, H-02).
 HOMEGROUP_BREAK_GLASS_MINUTES = env_int("HOMEGROUP_BREAK_GLASS_MINUTES", 60, minimum=5)

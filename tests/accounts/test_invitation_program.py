@@ -4,7 +4,8 @@ import pytest
 
 from homegroup.accounts import actions
 from homegroup.accounts.models import Role
-from homegroup.privacy.models import AuditEvent, ProgramMembership, ProgramRole
+from homegroup.audit.models import AuditEvent
+from homegroup.privacy.models import ProgramMembership, ProgramRole
 
 pytestmark = pytest.mark.django_db
 

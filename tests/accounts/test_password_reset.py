@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from homegroup.privacy.models import AuditEvent
+from homegroup.audit.models import AuditEvent
 from tests.people import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homegroup.accounts import actions, second_factor
-from homegroup.privacy.models import AuditEvent, Outcome
+from homegroup.audit.models import AuditEvent, Outcome
 from tests.people import PASSWORD
 
 pytestmark = pytest.mark.django_db

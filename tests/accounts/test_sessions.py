@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from homegroup.privacy.models import AuditEvent
+from homegroup.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

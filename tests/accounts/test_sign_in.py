@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from homegroup.accounts import actions as account_actions
 from homegroup.accounts import second_factor
-from homegroup.privacy.models import AuditEvent, Outcome
+from homegroup.audit.models import AuditEvent, Outcome
 from tests.people import PASSWORD
 
 pytestmark = pytest.mark.django_db

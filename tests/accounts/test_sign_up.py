@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from homegroup.accounts import actions
 from homegroup.accounts.models import User
-from homegroup.privacy.models import AuditEvent, Outcome
+from homegroup.audit.models import AuditEvent, Outcome
 from tests.people import PASSWORD
 
 pytestmark = pytest.mark.django_db

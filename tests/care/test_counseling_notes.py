@@ -12,10 +12,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
+from homegroup.audit.models import AuditEvent, Outcome
 from homegroup.care import actions
 from homegroup.care.models import CounselingNote
 from homegroup.privacy import gate
-from homegroup.privacy.models import AuditEvent, Outcome
 from tests.care.care_data import (
     COUNSELING_CANARY,
     anas_journal,

@@ -5,9 +5,10 @@ import pytest
 
 from homegroup.accounts import actions as account_actions
 from homegroup.accounts.models import Role
+from homegroup.audit.models import AuditEvent
 from homegroup.privacy import actions as privacy_actions
 from homegroup.privacy import categories
-from homegroup.privacy.models import AuditEvent, DisclosureRecord
+from homegroup.privacy.models import DisclosureRecord
 from tests.people import PASSWORD, share_as_in_the_story
 
 pytestmark = pytest.mark.django_db

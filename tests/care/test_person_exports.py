@@ -7,8 +7,9 @@ import json
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
+from homegroup.audit.models import AuditEvent, Outcome
 from homegroup.privacy import actions as privacy_actions
-from homegroup.privacy.models import AuditEvent, DisclosureRecord, Outcome
+from homegroup.privacy.models import DisclosureRecord
 from tests.care.care_data import PRIVATE_CANARY, anas_journal
 from tests.people import share_as_in_the_story
 

@@ -6,8 +6,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from homegroup.audit.models import AuditEvent, Outcome
 from homegroup.privacy import actions as privacy_actions
-from homegroup.privacy.models import AuditEvent, DisclosureRecord, Outcome
+from homegroup.privacy.models import DisclosureRecord
 from tests.care.care_data import PRIVATE_CANARY, anas_journal
 from tests.people import share_as_in_the_story
 

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 
+from homegroup.audit.models import AuditEvent
 from homegroup.directory import actions
 from homegroup.directory.feeds import build_feed, feed_queryset
 from homegroup.directory.models import (
@@ -19,7 +20,6 @@ from homegroup.directory.models import (
     Region,
 )
 from homegroup.directory.synthetic import SYNTHETIC_ENTITY, generate
-from homegroup.privacy.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from homegroup.audit.models import AuditEvent
 from homegroup.directory import actions
 from homegroup.directory.models import (
     EvidenceKind,
@@ -18,7 +19,6 @@ from homegroup.directory.models import (
     Meeting,
     MeetingChange,
 )
-from homegroup.privacy.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

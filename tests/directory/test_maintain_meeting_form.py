@@ -8,9 +8,9 @@ from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from homegroup.audit.models import AuditEvent
 from homegroup.directory import actions
 from homegroup.directory.models import Meeting, MeetingChange, TimezoneOrigin
-from homegroup.privacy.models import AuditEvent
 from tests.directory.maintain_data import (
     MANHATTAN,
     REQUEST_QUERIES,

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from homegroup.audit.models import AuditEvent
 from homegroup.directory.models import Meeting, MeetingChange
-from homegroup.privacy.models import AuditEvent
 from tests.directory.maintain_data import listed_meeting
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from homegroup.audit.models import AuditEvent
 from homegroup.directory import actions
 from homegroup.directory.models import MatEvidence, Meeting
-from homegroup.privacy.models import AuditEvent
 from tests.directory.maintain_data import REQUEST_QUERIES, listed_meeting
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from homegroup.audit.models import AuditEvent
 from homegroup.directory import actions
 from homegroup.directory.models import MatLevel
-from homegroup.privacy.models import AuditEvent
 from tests.directory.mat_data import imported_meeting
 
 pytestmark = pytest.mark.django_db

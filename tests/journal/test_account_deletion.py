@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from homegroup.accounts.models import User
+from homegroup.audit.models import AuditEvent
 from homegroup.journal import actions
 from homegroup.journal.models import (
     AccountDeletion,
@@ -28,7 +29,7 @@ from homegroup.journal.models import (
     TwelveStepLife,
 )
 from homegroup.privacy import gate
-from homegroup.privacy.models import AuditEvent, Consent, DisclosureRecord
+from homegroup.privacy.models import Consent, DisclosureRecord
 from tests.journal.export_data import full_journal
 from tests.journal.journal_data import check_in, start_journal
 from tests.people import PASSWORD, share_as_in_the_story

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
+from homegroup.audit.models import AuditEvent
 from homegroup.journal.models import CheckIn
-from homegroup.privacy.models import AuditEvent
 from tests.journal.journal_data import buprenorphine, check_in, meeting, start_journal, today_of
 
 pytestmark = pytest.mark.django_db

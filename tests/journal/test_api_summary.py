@@ -2,9 +2,9 @@
 
 import pytest
 
+from homegroup.audit.models import AuditEvent
 from homegroup.journal import actions
 from homegroup.measures import bam
-from homegroup.privacy.models import AuditEvent
 from tests.journal.journal_data import buprenorphine, check_in, meeting, start_journal
 
 pytestmark = pytest.mark.django_db

@@ -8,14 +8,16 @@ import re
 
 import pytest
 
-from homegroup.privacy import audit, gate
-from homegroup.privacy.models import AuditEvent
+from homegroup.audit import actions as audit
+from homegroup.audit.models import AuditEvent
+from homegroup.privacy import gate
 from tests.journal.journal_data import check_in, start_journal
 from tests.people import share_as_in_the_story
 
 pytestmark = pytest.mark.django_db
 
-AUDIT_PAGE_QUERIES = 9  # session, user, this visit, count, page, shares, care team, roles, zone
+# session, user, this visit (its id, its insert), count, page, shares, care team, roles, zone
+AUDIT_PAGE_QUERIES = 10
 
 
 def rows(response) -> list[str]:

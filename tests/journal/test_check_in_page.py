@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 
+from homegroup.audit.models import AuditEvent
 from homegroup.journal import actions
 from homegroup.journal.models import CheckIn, CheckInDose, CheckInMeeting
-from homegroup.privacy.models import AuditEvent
 from tests.journal.journal_data import buprenorphine, check_in, meeting, start_journal, today_of
 
 pytestmark = pytest.mark.django_db

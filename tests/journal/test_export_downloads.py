@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from homegroup.privacy.models import AuditEvent
+from homegroup.audit.models import AuditEvent
 from tests.journal.export_data import NOTE, SECRET_OF_BEN, full_journal
 from tests.journal.journal_data import check_in, start_journal
 

@@ -7,6 +7,7 @@ import pytest
 
 from homegroup.accounts import demo as account_demo
 from homegroup.accounts.models import User
+from homegroup.audit.models import AuditEvent
 from homegroup.journal import demo, summaries
 from homegroup.journal.models import (
     CheckIn,
@@ -17,7 +18,6 @@ from homegroup.journal.models import (
     ServiceCommitment,
     TwelveStepLife,
 )
-from homegroup.privacy.models import AuditEvent
 from tests.journal.journal_data import meeting
 from tests.journal.progress_data import chart_data
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from homegroup.audit.models import AuditEvent
 from homegroup.journal import actions
 from homegroup.journal.models import CheckInDose, MedicationPlan
-from homegroup.privacy.models import AuditEvent
 from tests.journal.journal_data import buprenorphine, check_in, start_journal, today_of
 
 pytestmark = pytest.mark.django_db

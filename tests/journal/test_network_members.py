@@ -6,10 +6,10 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from homegroup.audit.models import AuditEvent
 from homegroup.journal import actions
 from homegroup.journal.models import NetworkMember, NetworkSnapshot
 from homegroup.measures.network import NetworkIndices
-from homegroup.privacy.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,8 @@ from tests.journal.progress_data import chart_data
 
 pytestmark = pytest.mark.django_db
 
-PROGRESS_QUERIES = 10  # session, user, profile, first day, days, plans, doses, BAM, network, audit
+# session, user, profile, first day, days, plans, doses, BAM, network, audit (id, insert)
+PROGRESS_QUERIES = 11
 THREE_YEARS = 3 * 365
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from homegroup.audit.models import AuditEvent
 from homegroup.journal import actions
-from homegroup.privacy.models import AuditEvent
 from tests.journal.journal_data import buprenorphine, start_journal
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from homegroup.audit.models import AuditEvent
 from homegroup.journal import actions, summaries
 from homegroup.journal.actions import CheckInValues, DoseReport, MeetingAttended
 from homegroup.journal.models import CheckIn, CheckInDose, CheckInMeeting, JournalProfile
-from homegroup.privacy.models import AuditEvent
 from tests.journal.journal_data import buprenorphine, check_in, meeting, start_journal, today_of
 
 pytestmark = pytest.mark.django_db

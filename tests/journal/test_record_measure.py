@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from homegroup.audit.models import AuditEvent
 from homegroup.journal import actions
 from homegroup.journal.models import MeasureResponse
 from homegroup.measures import bam
-from homegroup.privacy.models import AuditEvent
 from tests.journal.journal_data import today_of
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from homegroup.audit.models import AuditEvent
 from homegroup.journal import actions
 from homegroup.journal.models import MeasureResponse, NetworkSnapshot
 from homegroup.measures import bam, network, registry
-from homegroup.privacy.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 import time_machine
 
+from homegroup.audit.models import AuditEvent, Outcome
 from homegroup.privacy import actions as privacy_actions
-from homegroup.privacy.models import AuditEvent, DisclosureRecord, Outcome
+from homegroup.privacy.models import DisclosureRecord
 from tests.journal.export_data import NOTE, full_journal
 from tests.people import share_as_in_the_story
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from homegroup.audit.models import AuditEvent
 from homegroup.journal import actions
 from homegroup.journal.models import ServiceCommitment, TwelveStepLife
-from homegroup.privacy.models import AuditEvent
 from tests.journal.journal_data import meeting, today_of
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from homegroup.privacy import audit
-from homegroup.privacy.models import touched_subjects
+from homegroup.audit import actions as audit
+from homegroup.audit.models import touched_subjects
 
 pytestmark = pytest.mark.django_db
 

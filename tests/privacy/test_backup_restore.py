@@ -4,6 +4,7 @@ On SQLite the drill restores into a fresh file; when the suite runs on PostgreSQ
 into a scratch database next to the test database (pg_dump / pg_restore).
 """
 
+import json
 import sqlite3
 import uuid
 from pathlib import Path
@@ -12,17 +13,21 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.utils import timezone
 
 from homegroup.accounts.models import User
-from homegroup.privacy import audit, backup, gate, rules
-from homegroup.privacy.models import AuditEvent, Channel, Consent
+from homegroup.audit import actions as audit
+from homegroup.audit import verification
+from homegroup.audit.models import AuditEvent
+from homegroup.privacy import backup, gate, rules
+from homegroup.privacy.models import Channel, Consent
 from tests.people import make_people, share_as_in_the_story
 
 # The backup reads the database from outside the test's transaction on PostgreSQL (pg_dump).
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def populate():
+def populate(anchor_path=""):
     people = make_people()
     story = share_as_in_the_story(people)
     gate.disclose(
@@ -32,7 +37,10 @@ def populate():
         channel=Channel.PAGE,
         purpose=rules.TREATMENT,
     )
-    audit.seal_pending(now=AuditEvent.objects.latest("id").occurred_at + audit.SEAL_GRACE * 2)
+    audit.seal_and_anchor(
+        anchor_path=anchor_path,
+        now=AuditEvent.objects.latest("id").occurred_at + audit.SEAL_SETTLE * 2,
+    )
     return people, story
 
 
@@ -108,12 +116,12 @@ def test_R_02_the_restore_drill_gets_back_every_row_the_audit_chain_and_the_reco
     call_command("restore", input=str(target), into=scratch_url)
     output = capsys.readouterr().out
     assert "Restore OK" in output
-    assert f"audit log verified ({counts['audit']} events, 1 seals)" in output
+    assert f"audit log verified ({counts['audit']} events, 2 seals; 1 disclosure records)" in output
     with backup._target(scratch_url) as alias:
         assert User.objects.using(alias).count() == counts["users"]
         assert Consent.objects.using(alias).count() == counts["consents"]
         assert AuditEvent.objects.using(alias).count() == counts["audit"]
-        assert audit.verify(using=alias).ok
+        assert verification.verify(using=alias).ok
         restored = Consent.objects.using(alias).get(pk=story.sam_consent.pk)
         # Encrypted fields come back readable with the same key ring, byte for byte.
         assert restored.text == story.sam_consent.text
@@ -121,6 +129,47 @@ def test_R_02_the_restore_drill_gets_back_every_row_the_audit_chain_and_the_reco
         assert restored.recipient_label == "Sam, my sponsor"
         ana = User.objects.using(alias).get(pk=people.ana.pk)
         assert ana.check_password("correct horse battery staple 42")
+
+
+def test_R_02_the_drill_checks_the_restored_chains_against_the_anchor(
+    tmp_path, scratch_url, settings, capsys
+):
+    anchor = tmp_path / "anchor.jsonl"
+    settings.HOMEGROUP_AUDIT_ANCHOR = str(anchor)
+    populate(anchor_path=str(anchor))
+    target = tmp_path / "homegroup.hgb"
+    call_command("backup", output=str(target))
+    # Heads anchored after the backup was taken are not expected in the restored copy.
+    audit.record(action="test.after_backup", actor_id=None)
+    audit.seal_and_anchor(anchor_path=str(anchor), now=timezone.now() + audit.SEAL_SETTLE * 2)
+    assert len(anchor.read_text().splitlines()) == 3
+    call_command("restore", input=str(target), into=scratch_url)
+    assert "Restore OK" in capsys.readouterr().out
+
+
+def test_R_02_a_restored_copy_that_lost_an_anchored_head_fails(tmp_path, scratch_url, settings):
+    populate()
+    target = tmp_path / "homegroup.hgb"
+    call_command("backup", output=str(target))
+    # An anchor from another history: its audit head names this seal id with another MAC.
+    newest = audit.head("audit")
+    anchor = tmp_path / "anchor.jsonl"
+    anchor.write_text(
+        json.dumps(
+            {
+                "ledger": "audit",
+                "seal_id": newest.pk,
+                "last_event_id": newest.last_event_id,
+                "event_count": newest.event_count,
+                "mac": "f" * 64,
+                "sealed_at": "2026-01-01T00:00:00.000000Z",
+            }
+        )
+        + "\n"
+    )
+    settings.HOMEGROUP_AUDIT_ANCHOR = str(anchor)
+    with pytest.raises(CommandError, match=f"anchored audit seal {newest.pk}"):
+        call_command("restore", input=str(target), into=scratch_url)
 
 
 def test_R_02_restore_refuses_a_database_that_is_not_empty(tmp_path, scratch_url):

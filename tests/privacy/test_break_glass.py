@@ -6,8 +6,9 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from homegroup.audit.models import AuditEvent, Outcome
 from homegroup.privacy import actions, categories, gate, rules
-from homegroup.privacy.models import AuditEvent, BreakGlassGrant, Channel, DisclosureRecord, Outcome
+from homegroup.privacy.models import BreakGlassGrant, Channel, DisclosureRecord
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,9 @@ step is audited.
 import pytest
 from django.core.exceptions import ValidationError
 
+from homegroup.audit.models import AuditEvent
 from homegroup.privacy import actions, gate
-from homegroup.privacy.models import AuditEvent, CareTeamMember
+from homegroup.privacy.models import CareTeamMember
 from tests.people import share_as_in_the_story
 
 pytestmark = pytest.mark.django_db

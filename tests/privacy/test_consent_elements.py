@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from homegroup.audit.models import AuditEvent, Outcome
 from homegroup.privacy import actions, categories, consent_text, rules
-from homegroup.privacy.models import AuditEvent, Consent, Outcome
+from homegroup.privacy.models import Consent
 from tests.people import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 
 from homegroup.accounts import actions as account_actions
 from homegroup.accounts.models import Role
+from homegroup.audit.models import AuditEvent
 from homegroup.privacy import actions
-from homegroup.privacy.models import AuditEvent, CareTeamMember, EnrolmentCode
+from homegroup.privacy.models import CareTeamMember, EnrolmentCode
 from tests.people import share_as_in_the_story
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from homegroup.audit.models import AuditEvent
 from homegroup.privacy import actions, gate, rules
-from homegroup.privacy.models import AuditEvent, Channel, DisclosureRecord
+from homegroup.privacy.models import Channel, DisclosureRecord
 from tests.people import PASSWORD, share_as_in_the_story
 
 pytestmark = pytest.mark.django_db

@@ -32,8 +32,9 @@ from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from homegroup.api import api
+from homegroup.audit.models import AuditEvent, Outcome
 from homegroup.privacy import gate
-from homegroup.privacy.models import AuditEvent, DisclosureRecord, Outcome
+from homegroup.privacy.models import DisclosureRecord
 from tests.people import People, share_as_in_the_story
 from tests.test_authorization_matrix import all_patterns
 

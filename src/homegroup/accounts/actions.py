@@ -28,9 +28,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homegroup.accounts import second_factor
 from homegroup.accounts.models import ROLE_FIELDS, STAFF_ROLES, Invitation, Role, User
+from homegroup.audit import actions as audit
+from homegroup.audit.models import Outcome
 from homegroup.privacy import actions as privacy_actions
-from homegroup.privacy import audit
-from homegroup.privacy.models import Outcome, Program, ProgramMembership, ProgramRole
+from homegroup.privacy.models import Program, ProgramMembership, ProgramRole
 
 
 def _normalise_email(email: str) -> str:

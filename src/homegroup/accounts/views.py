@@ -13,7 +13,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -37,9 +37,10 @@ from homegroup.accounts.forms import (
 )
 from homegroup.accounts.models import Invitation, Role, User
 from homegroup.accounts.permissions import reauth_required, role_required
+from homegroup.audit import actions as audit
+from homegroup.audit.models import Outcome
 from homegroup.forms import attach_errors, form_status
 from homegroup.privacy import throttle
-from homegroup.privacy.models import Outcome
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 REAUTH_FAILURE_LIMIT = 5
@@ -312,7 +313,9 @@ def invitations(request: HttpRequest) -> HttpResponse:
 @require_POST
 def withdraw_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
     admin: User = request.user  # type: ignore[assignment]
-    invitation = get_object_or_404(Invitation.objects.sent_by(admin), pk=invitation_id)
+    invitation = audit.get_or_refuse(
+        Invitation.objects.sent_by(admin), invitation_id, actor_id=admin.pk
+    )
     try:
         actions.withdraw_invitation(invitation=invitation, by=admin)
     except ValidationError as error:

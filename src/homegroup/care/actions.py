@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homegroup.accounts.models import User
+from homegroup.audit import actions as audit
+from homegroup.audit.models import Outcome
 from homegroup.care.models import BODY_MAX, CounselingNote
-from homegroup.privacy import audit, gate
-from homegroup.privacy.models import Outcome
+from homegroup.privacy import gate
 
 
 def write_counseling_note(

@@ -21,16 +21,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import role_required
+from homegroup.audit import actions as audit
 from homegroup.care import actions
 from homegroup.care.forms import CounselingNoteForm
 from homegroup.care.models import CounselingNote
 from homegroup.interop import fhir, fhir_disclosure
 from homegroup.journal import disclosed
 from homegroup.privacy import actions as privacy_actions
-from homegroup.privacy import audit, categories, gate, throttle
+from homegroup.privacy import categories, gate, throttle
 from homegroup.privacy.access import MAX_ID
 from homegroup.privacy.categories import Category
-from homegroup.privacy.models import BreakGlassGrant, CareTeamMember, Channel, Outcome, Purpose
+from homegroup.privacy.models import BreakGlassGrant, CareTeamMember, Channel, Purpose
 
 clinician_required = role_required(Role.CLINICIAN)
 # A database id is a signed 64-bit integer; a longer number in a URL is simply not found.
@@ -44,7 +45,7 @@ def _disclose(request: HttpRequest, person_id: int, channel: str) -> gate.Disclo
     """Ask the gate for everything a clinician may need for treatment; 404 unless something is
     allowed (the gate has audited the attempt either way)."""
     if person_id > MAX_ID:
-        raise Http404
+        audit.refuse(actor_id=_clinician(request).pk, object_type="person", object_id=person_id)
     disclosure = gate.disclose(
         viewer=_clinician(request),
         person=person_id,
@@ -203,16 +204,14 @@ def person_fhir(request: HttpRequest, person_id: int) -> HttpResponse:
 
 def _may_write_or_404(request: HttpRequest, person_id: int) -> User:
     clinician = _clinician(request)
-    if person_id > MAX_ID:
-        raise Http404
-    if not gate.may_write_counseling_note(clinician, person_id):
-        audit.record(
+    if person_id > MAX_ID or not gate.may_write_counseling_note(clinician, person_id):
+        audit.refuse(
             action="care.counseling_notes_read",
             actor_id=clinician.pk,
-            subject_id=person_id,
-            outcome=Outcome.DENIED,
+            subject_id=person_id if person_id <= MAX_ID else None,
+            object_type="person",
+            object_id=person_id,
         )
-        raise Http404
     return get_object_or_404(User, pk=person_id, is_active=True)
 
 
@@ -256,10 +255,11 @@ def counseling_notes(request: HttpRequest, person_id: int) -> HttpResponse:
 def counseling_note(request: HttpRequest, note_id: int) -> HttpResponse:
     """One note, for its author only: anyone else (the care team too) gets 404."""
     clinician = _clinician(request)
-    if note_id > MAX_ID:
-        raise Http404
-    note = get_object_or_404(
-        CounselingNote.objects.visible_to(clinician).select_related("person"), pk=note_id
+    note = audit.get_or_refuse(
+        CounselingNote.objects.visible_to(clinician).select_related("person"),
+        note_id,
+        actor_id=clinician.pk,
+        owner_field="person",
     )
     actions.note_counseling_notes_read(
         author=clinician, person_id=note.person_id, object_id=note.pk

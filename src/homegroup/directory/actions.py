@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from homegroup.accounts.models import Role, User
+from homegroup.audit import actions as audit
+from homegroup.audit.models import Outcome
 from homegroup.directory import mat
 from homegroup.directory.importers import (
     FeedError,
@@ -48,8 +50,6 @@ from homegroup.directory.models import (
     TimezoneOrigin,
 )
 from homegroup.lib.timezones import check_timezone, resolve_timezone
-from homegroup.privacy import audit
-from homegroup.privacy.models import Outcome
 
 # Canonical fields that are provenance or position, not content: they never make a change.
 _NOT_CONTENT = {"position", "source_id"}

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homegroup.accounts.models import User
+from homegroup.audit import actions as audit
 from homegroup.directory.models import Meeting
 from homegroup.journal.models import (
     AccountDeletion,
@@ -53,7 +54,6 @@ from homegroup.journal.recovery import DoseStatus, Substance
 from homegroup.lib.timezones import is_timezone
 from homegroup.measures import network, registry
 from homegroup.measures.base import AnswersInvalid
-from homegroup.privacy import audit
 
 EARLIEST_DAY = date(1900, 1, 1)
 MAX_MEETINGS_A_DAY = 10

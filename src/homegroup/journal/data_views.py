@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods
 
 from homegroup.accounts.models import ROLE_FIELDS, STAFF_ROLES, User
 from homegroup.accounts.permissions import reauth_required
+from homegroup.audit.models import AuditEvent, Outcome
 from homegroup.forms import form_status
 from homegroup.interop import fhir
 from homegroup.journal import actions, export
@@ -37,7 +38,7 @@ from homegroup.journal.models import JournalProfile
 from homegroup.journal.views import GET_POST, _page, _person, person_required
 from homegroup.lib.timezones import is_timezone
 from homegroup.privacy import throttle
-from homegroup.privacy.models import AuditEvent, CareTeamMember, Consent, Outcome
+from homegroup.privacy.models import CareTeamMember, Consent
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 AUDIT_PAGE_SIZE = 50
@@ -203,6 +204,8 @@ ACTIONS = {
     "privacy.care_team_ended": gettext_lazy("ended a clinician's place on your care team"),
     "privacy.break_glass_opened": gettext_lazy("opened emergency access to your record"),
     "privacy.break_glass_reviewed": gettext_lazy("reviewed an emergency access to your record"),
+    "privacy.break_glass_viewed": gettext_lazy("looked at the emergency access page about you"),
+    "access.refused": gettext_lazy("asked for something of yours they may not see"),
     "auth.sign_in": gettext_lazy("signed in"),
     "auth.sign_out": gettext_lazy("signed out"),
     "account.sign_up": gettext_lazy("created the account"),

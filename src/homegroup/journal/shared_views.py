@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from homegroup.accounts.models import User
+from homegroup.audit import actions as audit
 from homegroup.journal import disclosed
 from homegroup.privacy import categories, gate
 from homegroup.privacy.access import MAX_ID
@@ -25,8 +26,8 @@ from homegroup.privacy.models import Channel, Purpose
 @gate.gated
 def shared_record(request: HttpRequest, person_id: int) -> HttpResponse:
     viewer = request.user
-    if person_id > MAX_ID:
-        raise Http404  # longer than any database id: simply not found
+    if person_id > MAX_ID:  # longer than any database id: simply not found
+        audit.refuse(actor_id=viewer.pk, object_type="person", object_id=person_id)
     if viewer.pk == person_id:
         # A person's own journal has its own pages; this one is for the people they share with.
         return redirect("journal:recovery")

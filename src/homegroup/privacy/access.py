@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.http import Http404
+
+from homegroup.audit import actions as audit
 
 if TYPE_CHECKING:
     from homegroup.privacy.gate import Disclosure
@@ -26,7 +26,7 @@ _M = TypeVar("_M", bound=models.Model)
 
 # The largest id a BigAutoField holds. A longer id in a URL can name no row, and passing it to
 # the database overflows (SQLite) or errors (PostgreSQL): such a URL is simply not found.
-MAX_ID = 2**63 - 1
+MAX_ID = audit.MAX_ID
 
 
 class PersonRecordQuerySet(models.QuerySet[_M]):
@@ -48,9 +48,12 @@ class PersonRecordQuerySet(models.QuerySet[_M]):
         return self.filter(**{self.person_field: user.pk})
 
 
-def get_visible_or_404(queryset: PersonRecordQuerySet[_M], user: Any, **lookup: Any) -> _M:
-    """One object the user may see, or 404 — whether it is missing or someone else's."""
-    try:
-        return queryset.visible_to(user).get(**lookup)
-    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
-        raise Http404 from None
+def get_visible_or_404(queryset: PersonRecordQuerySet[_M], user: Any, *, pk: Any) -> _M:
+    """One object the user may see, or 404 — whether it is missing or someone else's; a refusal
+    is one denied audit event naming whose object it was (`audit.get_or_refuse`)."""
+    return audit.get_or_refuse(
+        queryset.visible_to(user),
+        pk,
+        actor_id=getattr(user, "pk", None),
+        owner_field=queryset.person_field,
+    )

@@ -24,9 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homegroup.accounts.models import Role, User
-from homegroup.privacy import audit, categories, consent_text, rules
+from homegroup.audit import actions as audit
+from homegroup.audit.models import Outcome
+from homegroup.lib import request_ids
+from homegroup.privacy import categories, consent_text, rules
 from homegroup.privacy.fields import EncryptedTextField, current_key_ring
-from homegroup.privacy.middleware import current_request_id
 from homegroup.privacy.models import (
     BreakGlassGrant,
     CareTeamMember,
@@ -35,7 +37,6 @@ from homegroup.privacy.models import (
     Enrolment,
     EnrolmentCode,
     ExpiryKind,
-    Outcome,
     Program,
     ProgramMembership,
     ProgramRole,
@@ -698,7 +699,7 @@ def record_disclosures(
 ) -> list[DisclosureRecord]:
     """One append-only row per basis of a decision (P2-08), each with an audit event."""
     now = timezone.now()
-    request_id = request_id if request_id is not None else current_request_id()
+    request_id = request_id if request_id is not None else request_ids.current()
     rows = [
         DisclosureRecord(
             occurred_at=now,
@@ -731,7 +732,7 @@ def record_disclosures(
             )
         )
     for row in rows:
-        row.save(force_insert=True)
+        audit.append(row)  # a sealed ledger: its id is taken first, so its MAC covers it
         audit.record(
             action="privacy.disclosure",
             actor_id=viewer_id,

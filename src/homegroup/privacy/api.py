@@ -12,7 +12,8 @@ from ninja.errors import ValidationError
 
 from homegroup.accounts.models import User
 from homegroup.api_schemas import responses
-from homegroup.privacy import accounting, audit
+from homegroup.audit import actions as audit
+from homegroup.privacy import accounting
 from homegroup.privacy.models import Consent
 
 router = Router(tags=["privacy"])

@@ -8,8 +8,12 @@ up and its associated data carries the header, the chunk number and a last-chunk
 reordered, truncated or edited file fails to decrypt instead of restoring something else.
 
 A restore goes only into an empty database and then checks itself against the manifest: every
-table's row count, the audit chain (`audit.verify`), and sample rows read back through the ORM
-(which also proves the field-encryption key ring still opens the restored values).
+table's row count, every sealed ledger's chain (`verification.verify`: the audit log and the
+disclosure records, against the anchor's heads as far as the copy reaches when the anchor is a
+readable file), and sample rows read back through the ORM (which also proves the
+field-encryption key ring still opens the restored values). Restoring into the configured
+database runs as its owner (`homegroup restore` connects with DATABASE_OWNER_URL) and then gives
+the application's role its grants again, since pg_restore restores no privileges.
 """
 
 from __future__ import annotations
@@ -40,7 +44,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.utils import load_backend
 
-from homegroup.privacy import audit
+from homegroup.audit import anchor, roles, verification
+from homegroup.privacy.apps import DISCLOSURES
 
 MAGIC = b"HGBACKUP1\n"
 CHUNK = 1 << 20
@@ -311,6 +316,7 @@ class RestoreReport:
     problems: list[str] = field(default_factory=list)
     audit_events: int = 0
     audit_seals: int = 0
+    disclosures: int = 0
 
     @property
     def ok(self) -> bool:
@@ -363,6 +369,9 @@ def restore(*, input_path: Path, database_url: str | None = None) -> RestoreRepo
                 _sqlite_restore(payload, connection)
             else:
                 _pg_restore(payload, connection.settings_dict)
+                if database_url is None:
+                    # pg_restore restores no privileges: the application's role needs its own.
+                    roles.grant_configured_role(using=alias)
             return check(contents, alias=alias, vendor=header["vendor"])
 
 
@@ -429,8 +438,16 @@ def check(contents: dict[str, Any], *, alias: str, vendor: str) -> RestoreReport
             report.problems.append(f"{table}: {found['rows']} rows, expected {expected['rows']}")
         elif found["samples"] != expected["samples"]:
             report.problems.append(f"{table}: sample rows differ")
-    result = audit.verify(using=alias)
+    path = settings.HOMEGROUP_AUDIT_ANCHOR
+    try:
+        heads = anchor.read(path) if anchor.readable(path) else None
+    except anchor.AnchorError as error:
+        report.problems.append(f"audit anchor: {error}")
+        heads = None
+    result = verification.verify(using=alias, anchor=heads, anchor_beyond_chain_ok=True)
     report.audit_events, report.audit_seals = result.events, result.seals
-    if not result.ok:
-        report.problems.append(f"audit log: {result.finding}")
+    report.disclosures = result.of(DISCLOSURES).rows
+    for ledger in result.ledgers:
+        if ledger.finding is not None:
+            report.problems.append(f"{ledger.ledger} ledger: {ledger.finding}")
     return report

@@ -1,11 +1,11 @@
-"""System checks: a broken key ring or a weak audit key fails at start, not at first use."""
+"""System checks: a broken field key ring or backup key fails at start, not at first use."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, register
 
 from homegroup.privacy.crypto import FieldKeyError, KeyRing
 
@@ -27,17 +27,4 @@ def backup_key_parses(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
         backup_key()
     except BackupError as error:
         return [Error(str(error), id="homegroup.E002")]
-    return []
-
-
-@register(Tags.security, deploy=True)
-def audit_key_strength(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
-    if len(settings.HOMEGROUP_AUDIT_KEY) < 32:
-        return [
-            Warning(
-                "HOMEGROUP_AUDIT_KEY is shorter than 32 characters",
-                hint="Use a long random value, kept outside the database.",
-                id="homegroup.W001",
-            )
-        ]
     return []

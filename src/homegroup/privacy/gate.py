@@ -31,13 +31,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from homegroup.accounts.models import Role
-from homegroup.privacy import actions, audit, categories, consent_text, rules
+from homegroup.audit import actions as audit
+from homegroup.audit.models import Outcome
+from homegroup.privacy import actions, categories, consent_text, rules
 from homegroup.privacy.models import (
     BreakGlassGrant,
     CareTeamMember,
     Consent,
     DisclosureRecord,
-    Outcome,
     Restriction,
 )
 

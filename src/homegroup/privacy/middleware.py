@@ -6,16 +6,12 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
-from contextvars import ContextVar
 
 from django.http import HttpRequest, HttpResponse
 
-_request_id: ContextVar[str] = ContextVar("homegroup_request_id", default="-")
+from homegroup.lib import request_ids
+
 _INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-
-
-def current_request_id() -> str:
-    return _request_id.get()
 
 
 class RequestIdMiddleware:
@@ -27,18 +23,18 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _INCOMING_ID.match(incoming) else uuid.uuid4().hex
-        token = _request_id.set(request_id)
+        token = request_ids.bind(request_id)
         try:
             response = self.get_response(request)
         finally:
-            _request_id.reset(token)
+            request_ids.unbind(token)
         response["X-Request-ID"] = request_id
         return response
 
 
 class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id()
+        record.request_id = request_ids.current()
         return True
 
 

@@ -1,15 +1,16 @@
-"""Who may see whom: the audit log, programs and care teams, consents and disclosures.
+"""Who may see whom: programs and care teams, consents, restrictions and disclosures.
 
-Audit rows and disclosure records keep plain ids, never foreign keys, so deleting an account
-never touches them, and never the content of a record. See docs/adr/0002-audit-log.md for the
-tamper-evidence design and docs/adr/0005-consent-model.md for programs, consents and the gate.
+Disclosure records keep plain ids, never foreign keys, so deleting an account never touches
+them, and never the content of a record; they are a sealed ledger of the audit app, MAC'd and
+sealed like the audit log (docs/adr/0002-audit-log.md). See docs/adr/0005-consent-model.md for
+programs, consents and the gate.
 """
 
 from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
-from typing import Any, NoReturn
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -17,102 +18,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from homegroup.audit.models import AppendOnlyQuerySet
 from homegroup.privacy import rules
 from homegroup.privacy.fields import EncryptedTextField
-
-
-class Outcome(models.TextChoices):
-    SUCCESS = "success", _("success")
-    FAILURE = "failure", _("failure")
-    DENIED = "denied", _("denied")
-
-
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    """Refuses bulk edits and deletes from Python; the database trigger refuses them in SQL."""
-
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise PermissionError("audit records are append-only")
-
-    def delete(self) -> NoReturn:
-        raise PermissionError("audit records are append-only")
-
-
-class AuditEventQuerySet(AppendOnlyQuerySet):
-    def about(self, person_id: int) -> AuditEventQuerySet:
-        """Everything that happened to one person's record, for their own audit page."""
-        return self.filter(subject_id=person_id)
-
-    def by_actor(self, actor_id: int) -> AuditEventQuerySet:
-        return self.filter(actor_id=actor_id)
-
-
-class AuditEvent(models.Model):
-    occurred_at = models.DateTimeField(db_index=True, help_text=_("UTC."))
-    actor_id = models.BigIntegerField(
-        null=True, blank=True, db_index=True, help_text=_("The user who acted; empty if anonymous.")
-    )
-    action = models.CharField(max_length=64, help_text=_("What happened, e.g. 'auth.sign_in'."))
-    outcome = models.CharField(max_length=16, choices=Outcome.choices)
-    subject_id = models.BigIntegerField(
-        null=True, blank=True, db_index=True, help_text=_("Whose record was touched, if anyone's.")
-    )
-    object_type = models.CharField(max_length=64, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
-    request_id = models.CharField(max_length=64, blank=True)
-    mac = models.CharField(
-        max_length=64, help_text=_("HMAC-SHA256 of this row under HOMEGROUP_AUDIT_KEY.")
-    )
-
-    objects = AuditEventQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return f"audit {self.pk} {self.action} {self.outcome}"
-
-
-class AuditSeal(models.Model):
-    """Seals a run of audit rows; each seal covers the previous seal's MAC (a chain of batches).
-
-    Sealing in batches keeps writers free of a global lock: an event insert never waits for the
-    chain; only the sealer serialises, and it runs rarely.
-    """
-
-    sealed_at = models.DateTimeField()
-    after_event_id = models.BigIntegerField(help_text=_("The last event of the previous seal."))
-    last_event_id = models.BigIntegerField(unique=True)
-    event_count = models.PositiveIntegerField()
-    previous_mac = models.CharField(max_length=64)
-    mac = models.CharField(max_length=64)
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["last_event_id"]
-
-    def __str__(self) -> str:
-        return f"seal up to {self.last_event_id}"
-
-
-def touched_subjects(*, actor_id: int, start: datetime, end: datetime) -> list[dict[str, Any]]:
-    """Breach scoping (P2-12): whose records one user touched in [start, end), with counts.
-
-    One grouped query over the indexed actor_id and occurred_at columns.
-    """
-    return list(
-        AuditEvent.objects.by_actor(actor_id)
-        .filter(occurred_at__gte=start, occurred_at__lt=end, subject_id__isnull=False)
-        .exclude(subject_id=actor_id)
-        .values("subject_id")
-        .annotate(
-            events=models.Count("id"),
-            first=models.Min("occurred_at"),
-            last=models.Max("occurred_at"),
-        )
-        .order_by("subject_id")
-    )
-
 
 # --- Programs, enrolment and care teams ----------------------------------------------------------
 
@@ -572,7 +480,25 @@ class DisclosureRecord(models.Model):
     """The accounting of disclosures (P2-08): one append-only row per disclosure and basis.
 
     Plain ids, like the audit log: deleting an account never removes what was disclosed to it.
+    A sealed ledger ("disclosures", registered in apps.py): written only through
+    `homegroup.audit.actions.append`, verified by `homegroup audit-verify`.
     """
+
+    # What the row's MAC covers besides its id (see homegroup/audit/ledgers.py).
+    SEALED_FIELDS = (
+        "occurred_at",
+        "person_id",
+        "recipient_user_id",
+        "recipient_program_id",
+        "categories",
+        "purpose",
+        "basis",
+        "consent_id",
+        "break_glass_id",
+        "channel",
+        "actor_id",
+        "request_id",
+    )
 
     occurred_at = models.DateTimeField(db_index=True)
     person_id = models.BigIntegerField(db_index=True, help_text=_("Whose record was disclosed."))
@@ -588,6 +514,10 @@ class DisclosureRecord(models.Model):
     channel = models.CharField(max_length=16, choices=Channel.choices)
     actor_id = models.BigIntegerField(help_text=_("The account that made the request."))
     request_id = models.CharField(max_length=64, blank=True)
+    mac = models.CharField(
+        max_length=64,
+        help_text=_("HMAC-SHA256 of this row, its id included, under HOMEGROUP_AUDIT_KEY."),
+    )
 
     objects = DisclosureRecordQuerySet.as_manager()
 

@@ -23,8 +23,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from homegroup.audit.models import AuditEvent, Outcome
 from homegroup.middleware import client_address
-from homegroup.privacy.models import AuditEvent, Outcome, ThrottleEvent
+from homegroup.privacy.models import ThrottleEvent
 
 WINDOW = timedelta(minutes=15)
 SIGNING_FAILURES = 5  # wrong passwords at signing within WINDOW

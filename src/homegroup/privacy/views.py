@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,8 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from homegroup.accounts import sessions
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import reauth_required, role_required
+from homegroup.audit import actions as audit
+from homegroup.audit.models import Outcome
 from homegroup.forms import attach_errors, form_status
-from homegroup.privacy import accounting, actions, audit, categories, throttle
+from homegroup.privacy import accounting, actions, categories, throttle
 from homegroup.privacy.access import MAX_ID
 from homegroup.privacy.forms import (
     AssignClinicianForm,
@@ -240,9 +242,11 @@ def share_with_supporter(request: HttpRequest) -> HttpResponse:
 @require_GET
 def consent_detail(request: HttpRequest, consent_id: int) -> HttpResponse:
     person = _user(request)
-    consent = get_object_or_404(
+    consent = audit.get_or_refuse(
         Consent.objects.given_by(person).select_related("recipient_program", "recipient_user"),
-        pk=consent_id,
+        consent_id,
+        actor_id=person.pk,
+        owner_field="person",
     )
     audit.record(
         action="privacy.consent_viewed",
@@ -277,9 +281,11 @@ def consent_detail(request: HttpRequest, consent_id: int) -> HttpResponse:
 def revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
     """Revocation in writing (P2-04): signed in, password confirmed lately (A-05), attested."""
     person = _user(request)
-    consent = get_object_or_404(
+    consent = audit.get_or_refuse(
         Consent.objects.given_by(person).select_related("recipient_program", "recipient_user"),
-        pk=consent_id,
+        consent_id,
+        actor_id=person.pk,
+        owner_field="person",
     )
     form = RevokeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -330,9 +336,11 @@ def join_program(request: HttpRequest) -> HttpResponse:
 @require_POST
 def leave_program(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     person = _user(request)
-    enrolment = get_object_or_404(
+    enrolment = audit.get_or_refuse(
         Enrolment.objects.current().filter(person=person).select_related("program"),
-        pk=enrolment_id,
+        enrolment_id,
+        actor_id=person.pk,
+        owner_field="person",
     )
     actions.leave_program(enrolment=enrolment, by=person)
     messages.success(
@@ -374,8 +382,11 @@ def add_restriction(request: HttpRequest) -> HttpResponse:
 @require_POST
 def withdraw_restriction(request: HttpRequest, restriction_id: int) -> HttpResponse:
     person = _user(request)
-    restriction = get_object_or_404(
-        Restriction.objects.current().filter(person=person), pk=restriction_id
+    restriction = audit.get_or_refuse(
+        Restriction.objects.current().filter(person=person),
+        restriction_id,
+        actor_id=person.pk,
+        owner_field="person",
     )
     actions.withdraw_restriction(restriction=restriction, by=person)
     messages.success(request, _("The restriction is lifted."))
@@ -581,9 +592,11 @@ def assign_clinician(request: HttpRequest) -> HttpResponse:
 @require_POST
 def end_care_team_place(request: HttpRequest, member_id: int) -> HttpResponse:
     program = _program_or_404(request)
-    member = get_object_or_404(
+    member = audit.get_or_refuse(
         CareTeamMember.objects.open().filter(program=program).select_related("program"),
-        pk=member_id,
+        member_id,
+        actor_id=_user(request).pk,
+        owner_field="person",
     )
     actions.end_care_team_place(member=member, by=_user(request))
     messages.success(request, _("The clinician is no longer on this care team."))
@@ -634,8 +647,11 @@ def reviews(request: HttpRequest) -> HttpResponse:
 @require_POST
 def review(request: HttpRequest, grant_id: int) -> HttpResponse:
     program = _program_or_404(request)
-    grant = get_object_or_404(
-        BreakGlassGrant.objects.filter(program=program).select_related("program"), pk=grant_id
+    grant = audit.get_or_refuse(
+        BreakGlassGrant.objects.filter(program=program).select_related("program"),
+        grant_id,
+        actor_id=_user(request).pk,
+        owner_field="person",
     )
     form = ReviewForm(request.POST, auto_id=f"id_g{grant.pk}_%s")
     if form.is_valid():
@@ -656,6 +672,8 @@ def review(request: HttpRequest, grant_id: int) -> HttpResponse:
 
 # --- Break-glass ---------------------------------------------------------------------------------
 
+BREAK_GLASS_VIEWED = "privacy.break_glass_viewed"
+
 
 @role_required(Role.CLINICIAN)
 @require_http_methods(["GET", "POST"])
@@ -663,8 +681,20 @@ def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
     """Emergency access for a clinician of the person's program outside their care team (H-02)."""
     clinician = _user(request)
     if person_id > MAX_ID or not actions.shared_programs(clinician, person_id):
-        raise Http404
-    person = get_object_or_404(User, pk=person_id, is_active=True)
+        audit.refuse(
+            action=BREAK_GLASS_VIEWED,
+            actor_id=clinician.pk,
+            subject_id=person_id if person_id <= MAX_ID else None,
+            object_type="person",
+            object_id=person_id,
+        )
+    person = audit.get_or_refuse(
+        User.objects.filter(is_active=True),
+        person_id,
+        actor_id=clinician.pk,
+        owner_field="pk",
+        object_type="person",
+    )
     form = BreakGlassForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -684,6 +714,16 @@ def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
         BreakGlassGrant.objects.open_at(timezone.now())
         .filter(clinician=clinician, person=person)
         .first()
+    )
+    # The page names the person: audited, though no record is shown. Denied unless a grant is
+    # open (the record itself opens only through the gate).
+    audit.record(
+        action=BREAK_GLASS_VIEWED,
+        actor_id=clinician.pk,
+        outcome=Outcome.SUCCESS if open_grant else Outcome.DENIED,
+        subject_id=person.pk,
+        object_type="person",
+        object_id=person.pk,
     )
     return render(
         request,

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from homegroup.accounts.models import User
-from homegroup.privacy.models import touched_subjects
+from homegroup.audit.models import touched_subjects
 
 
 def _moment(raw: str, *, end: bool) -> datetime:

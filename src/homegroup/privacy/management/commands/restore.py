@@ -11,7 +11,8 @@ from homegroup.privacy import backup
 class Command(BaseCommand):
     help = (
         "Restore a `homegroup backup` file into an EMPTY database (the configured one, or "
-        "--into DATABASE_URL for a drill), then check row counts, sample rows and the audit chain."
+        "--into DATABASE_URL for a drill), then check row counts, sample rows and the sealed "
+        "chains of the audit log and the disclosure records. Connects as DATABASE_OWNER_URL."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,5 +34,6 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"Restore OK: {report.tables_checked} tables, {report.rows} rows match the backup; "
-            f"audit log verified ({report.audit_events} events, {report.audit_seals} seals)."
+            f"audit log verified ({report.audit_events} events, {report.audit_seals} seals; "
+            f"{report.disclosures} disclosure records)."
         )
