@@ -21,7 +21,6 @@ from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import reauth_required, role_required
 from homegroup.forms import attach_errors, form_status
 from homegroup.privacy import accounting, actions, audit, categories, throttle
-from homegroup.privacy.access import MAX_ID
 from homegroup.privacy.forms import (
     AssignClinicianForm,
     BreakGlassForm,
@@ -658,7 +657,7 @@ def review(request: HttpRequest, grant_id: int) -> HttpResponse:
 def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
     """Emergency access for a clinician of the person's program outside their care team (H-02)."""
     clinician = _user(request)
-    if person_id > MAX_ID or not actions.shared_programs(clinician, person_id):
+    if not actions.shared_programs(clinician, person_id):
         raise Http404
     person = get_object_or_404(User, pk=person_id, is_active=True)
     form = BreakGlassForm(request.POST if request.method == "POST" else None)
