@@ -430,9 +430,7 @@ MATRIX: dict[str, list[Rule]] = {
     "api/v1/feeds/meeting-guide.json": [Rule("public", everyone(200))],
     # Directory maintainers only: sources and runs, meetings by hand, history, the review queue.
     "directory/manage/": [Rule("role-only", MAINTAINER_ONLY)],
-    "directory/manage/runs/<id:run_id>/": [
-        Rule("role-only", MAINTAINER_ONLY, url=_import_run_url)
-    ],
+    "directory/manage/runs/<id:run_id>/": [Rule("role-only", MAINTAINER_ONLY, url=_import_run_url)],
     "directory/manage/meetings/": [Rule("role-only", MAINTAINER_ONLY)],
     "directory/manage/meetings/new/": [Rule("role-only", MAINTAINER_ONLY)],
     "directory/manage/meetings/<slug:slug>/edit/": [

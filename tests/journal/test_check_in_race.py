@@ -63,7 +63,8 @@ def test_two_first_saves_of_a_day_at_the_same_moment_both_succeed_as_one_row(
     row = CheckIn.objects.get(person=people.ana, date=day)
     assert (row.mood, row.note) in {(3, "from the first tab"), (4, "from the second tab")}
     actions = sorted(
-        AuditEvent.objects.filter(subject_id=people.ana.pk, action__startswith="journal.check_in")
-        .values_list("action", flat=True)
+        AuditEvent.objects.filter(
+            subject_id=people.ana.pk, action__startswith="journal.check_in"
+        ).values_list("action", flat=True)
     )
     assert actions == ["journal.check_in", "journal.check_in_edit"]
