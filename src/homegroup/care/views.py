@@ -58,8 +58,9 @@ def _disclose(request: HttpRequest, person_id: int, channel: str) -> gate.Disclo
 
 
 def _person(person_id: int) -> User:
-    # Only reached once the gate allowed something, so the person exists.
-    return User.objects.get(pk=person_id)
+    # Only reached once the gate allowed something, so the person exists and is active; the
+    # filter says so again rather than trust it.
+    return User.objects.get(pk=person_id, is_active=True)
 
 
 def _counseling_notes(disclosure: gate.Disclosure) -> list[CounselingNote]:
@@ -83,7 +84,7 @@ def people(request: HttpRequest) -> HttpResponse:
     ids = gate.visible_person_ids(clinician, now=now)
     grants = {
         grant.person_id: grant
-        for grant in BreakGlassGrant.objects.open_at(now).filter(clinician=clinician)
+        for grant in BreakGlassGrant.objects.in_force(now).filter(clinician=clinician)
     }
     rows = [
         {"person": person, "emergency": grants.get(person.pk)}

@@ -37,7 +37,7 @@ def shared_record(request: HttpRequest, person_id: int) -> HttpResponse:
     )
     if not disclosure.allowed:
         raise Http404
-    person = User.objects.get(pk=person_id)
+    person = User.objects.get(pk=person_id, is_active=True)  # the gate denied anyone else
     return render(
         request,
         "journal/shared_record.html",

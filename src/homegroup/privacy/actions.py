@@ -216,7 +216,8 @@ def join_program(*, person: User, code: str) -> Enrolment:
 
 @transaction.atomic
 def leave_program(*, enrolment: Enrolment, by: User) -> Enrolment:
-    """The end of treatment: consents that last until then end now; care team places end too."""
+    """The end of treatment: consents that last until then end now, for good (joining again
+    later never revives them: sharing again is a new consent); care team places end too."""
     if enrolment.person_id != by.pk:
         raise PermissionError("only the person leaves their program")
     if enrolment.ended_at is None:
@@ -226,6 +227,22 @@ def leave_program(*, enrolment: Enrolment, by: User) -> Enrolment:
         CareTeamMember.objects.current().filter(
             program=enrolment.program_id, person=enrolment.person_id
         ).update(ended_at=now, ended_by_id=by.pk)
+        ending = Consent.objects.given_by(by).filter(
+            recipient_program=enrolment.program_id,
+            expiry_kind=ExpiryKind.END_OF_TREATMENT,
+            expires_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        ended = list(ending.values_list("pk", flat=True))
+        Consent.objects.filter(pk__in=ended).update(expires_at=now)
+        for consent_id in ended:
+            audit.record(
+                action="privacy.consent_ended",
+                actor_id=by.pk,
+                subject_id=by.pk,
+                object_type="consent",
+                object_id=consent_id,
+            )
         audit.record(
             action="privacy.program_left",
             actor_id=by.pk,

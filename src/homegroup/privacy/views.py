@@ -62,21 +62,17 @@ def _user(request: HttpRequest) -> User:
 # --- A person's sharing page -------------------------------------------------------------------
 
 
-def _consent_rows(
-    person: User, ongoing: set[int]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _consent_rows(person: User) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     now = timezone.now()
     current: list[dict[str, Any]] = []
     ended: list[dict[str, Any]] = []
-    consents = Consent.objects.given_by(person).select_related(
-        "recipient_program", "recipient_user"
+    consents = (
+        Consent.objects.given_by(person)
+        .with_treatment()
+        .select_related("recipient_program", "recipient_user")
     )
     for consent in consents:
-        status = consent.status(
-            now=now,
-            treatment_ongoing=consent.recipient_program_id is None
-            or consent.recipient_program_id in ongoing,
-        )
+        status = consent.status(now=now)
         row = {
             "consent": consent,
             "status": status,
@@ -128,7 +124,7 @@ def _sharing_page(
 ) -> HttpResponse:
     person = _user(request)
     enrolments = list(Enrolment.objects.current().filter(person=person).select_related("program"))
-    current, ended = _consent_rows(person, {e.program_id for e in enrolments})
+    current, ended = _consent_rows(person)
     restrictions = list(
         Restriction.objects.current()
         .filter(person=person)
@@ -240,7 +236,9 @@ def share_with_supporter(request: HttpRequest) -> HttpResponse:
 def consent_detail(request: HttpRequest, consent_id: int) -> HttpResponse:
     person = _user(request)
     consent = get_object_or_404(
-        Consent.objects.given_by(person).select_related("recipient_program", "recipient_user"),
+        Consent.objects.given_by(person)
+        .with_treatment()
+        .select_related("recipient_program", "recipient_user"),
         pk=consent_id,
     )
     audit.record(
@@ -250,13 +248,7 @@ def consent_detail(request: HttpRequest, consent_id: int) -> HttpResponse:
         object_type="consent",
         object_id=consent.pk,
     )
-    ongoing = (
-        consent.recipient_program_id is None
-        or Enrolment.objects.current()
-        .filter(person=person, program_id=consent.recipient_program_id)
-        .exists()
-    )
-    status = consent.status(treatment_ongoing=ongoing)
+    status = consent.status()
     return render(
         request,
         "privacy/consent.html",
@@ -445,6 +437,8 @@ def shared_with_me(request: HttpRequest) -> HttpResponse:
         }
         for consent in Consent.objects.received_by(user)
         .possibly_active(now)
+        .with_treatment()
+        .filter(person__is_active=True)
         .select_related("person")
         if consent.status(now=now) == ConsentStatus.ACTIVE
     ]
