@@ -243,3 +243,33 @@ def test_an_id_longer_than_any_database_id_is_a_plain_404(people, client_for):
         assert cora.get(f"/care/people/{big}/{path}").status_code == 404
     assert cora.get(f"/care/counseling-notes/{big}/").status_code == 404
     assert client_for(people.sam).get(f"/shared/{big}/").status_code == 404
+
+
+def test_a_meeting_name_moved_into_anas_record_in_sql_shows_cora_that_it_cannot_be_read(
+    people, client_for
+):
+    from django.db import connection
+
+    from homegroup.journal import actions as journal_actions
+    from homegroup.journal.models import CheckInMeeting
+    from tests.journal.journal_data import check_in, start_journal
+
+    start_journal(people.ana)
+    start_journal(people.ben)
+    check_in(people.ana, meetings=[journal_actions.MeetingAttended(name="Lakeside group")])
+    check_in(people.ben, meetings=[journal_actions.MeetingAttended(name="Ben-canary group")])
+    anas = CheckInMeeting.objects.get(check_in__person=people.ana)
+    bens = CheckInMeeting.objects.get(check_in__person=people.ben)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE journal_checkinmeeting SET name = "
+            "(SELECT name FROM journal_checkinmeeting WHERE id = %s) WHERE id = %s",
+            [bens.pk, anas.pk],
+        )
+    share_as_in_the_story(people)
+    cora = client_for(people.cora)
+    for path in ("", "print/", "fhir/"):
+        response = cora.get(f"{url(people.ana)}{path}")
+        assert response.status_code == 200, path
+        assert "Ben-canary" not in response.content.decode()
+    assert "This entry cannot be read." in cora.get(url(people.ana)).content.decode()

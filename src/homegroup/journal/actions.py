@@ -537,7 +537,9 @@ def record_check_in(
         return SavedCheckIn(existing, created=False, changed=False)
     existing.updated_at = now
     for name, value in fields.items():
-        setattr(existing, name, value)
+        # What did not change keeps what is stored: an unreadable note stays as it was.
+        if getattr(existing, name) != value:
+            setattr(existing, name, value)
     existing.save()
     existing.meetings.all().delete()
     existing.doses.all().delete()

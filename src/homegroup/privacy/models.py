@@ -396,11 +396,17 @@ class Consent(models.Model):
         help_text=_("A named person (a sponsor or supporter); empty until they accept the code."),
     )
     recipient_label = EncryptedTextField(
-        blank=True, default="", help_text=_("How the person named the recipient, in their words.")
+        blank=True,
+        default="",
+        help_text=_("How the person named the recipient, in their words."),
+        bound_to=("person_id", "created_at"),
     )
     expiry_kind = models.CharField(max_length=24, choices=ExpiryKind.choices)
     expires_at = models.DateTimeField(null=True, blank=True)
-    text = EncryptedTextField(help_text=_("The consent exactly as the person signed it."))
+    text = EncryptedTextField(
+        help_text=_("The consent exactly as the person signed it."),
+        bound_to=("person_id", "created_at"),
+    )
     text_version = models.CharField(max_length=24)
     text_sha256 = models.CharField(max_length=64)
     signature_method = models.CharField(
@@ -571,13 +577,18 @@ class BreakGlassGrant(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="break_glass_subjects"
     )
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="break_glass")
-    reason = EncryptedTextField(help_text=_("The clinician's written reason."))
+    reason = EncryptedTextField(
+        help_text=_("The clinician's written reason."),
+        bound_to=("clinician_id", "person_id", "opened_at"),
+    )
     opened_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by_id = models.BigIntegerField(null=True, blank=True)
     review_outcome = models.CharField(max_length=16, choices=ReviewOutcome.choices, blank=True)
-    review_note = EncryptedTextField(blank=True, default="")
+    review_note = EncryptedTextField(
+        blank=True, default="", bound_to=("clinician_id", "person_id", "opened_at")
+    )
 
     objects = BreakGlassQuerySet.as_manager()
 
