@@ -106,7 +106,7 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
 
     descriptor_class = _OpenOnRead
     # Where a value is bound is Python's business: changing it needs a data migration that
-    # re-encrypts (see journal 0005), never a change to the column.
+    # re-encrypts (see journal 0003), never a change to the column.
     non_db_attrs = (*models.TextField.non_db_attrs, "bound_to")
 
     def __init__(self, *args: Any, bound_to: Sequence[str] = (), **kwargs: Any) -> None:
@@ -224,7 +224,7 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
         return super().get_lookup(lookup_name)
 
 
-# --- For the migrations that bound every value to its row (journal, care and privacy 0005/0006) --
+# --- For the migrations that bound every value to its row (journal 0003, care 0002, privacy 0006)
 
 
 def _legacy_associated_data(model: Any, field: EncryptedTextField) -> bytes:
