@@ -337,7 +337,7 @@ MATRIX: dict[str, list[Rule]] = {
     "accounts/account/password/": [Rule("signed-in", everyone(200, anon=SIGN_IN))],
     "accounts/confirm-password/": [Rule("signed-in", everyone(200, anon=SIGN_IN))],
     "accounts/invitations/": [Rule("role-only", only({"pat": 200}, 403, SIGN_IN))],
-    "accounts/invitations/<int:invitation_id>/withdraw/": [
+    "accounts/invitations/<id:invitation_id>/withdraw/": [
         # Pat withdraws her own invitation; another admin's is simply not found for her.
         Rule("owner-only", only({"pat": 302}, 403, SIGN_IN), "post", url=pats_invitation),
         Rule("owner-only", only({"pat": 404}, 403, SIGN_IN), "post", url=other_admins_invitation),
@@ -364,10 +364,10 @@ MATRIX: dict[str, list[Rule]] = {
     "privacy/sharing/": [Rule("role-only", PERSON_ONLY)],
     "privacy/sharing/program/": [Rule("role-only", PERSON_ONLY)],
     "privacy/sharing/supporter/": [Rule("role-only", PERSON_ONLY)],
-    "privacy/sharing/<int:consent_id>/": [
+    "privacy/sharing/<id:consent_id>/": [
         Rule("owner-only", only({"ana": 200, "ben": 404}, 403, SIGN_IN), url=_anas_consent_url())
     ],
-    "privacy/sharing/<int:consent_id>/revoke/": [
+    "privacy/sharing/<id:consent_id>/revoke/": [
         Rule(
             "owner-only",
             only({"ana": 200, "ben": 404}, 403, SIGN_IN),
@@ -377,7 +377,7 @@ MATRIX: dict[str, list[Rule]] = {
     "privacy/sharing/join/": [
         Rule("role-only", only({"ana": 400, "ben": 400}, 403, SIGN_IN), "post", data={"code": "NO"})
     ],
-    "privacy/sharing/programs/<int:enrolment_id>/leave/": [
+    "privacy/sharing/programs/<id:enrolment_id>/leave/": [
         Rule(
             "owner-only",
             only({"ana": 302, "ben": 404}, 403, SIGN_IN),
@@ -393,7 +393,7 @@ MATRIX: dict[str, list[Rule]] = {
             data={"categories": ["medication"]},
         )
     ],
-    "privacy/sharing/restrictions/<int:restriction_id>/withdraw/": [
+    "privacy/sharing/restrictions/<id:restriction_id>/withdraw/": [
         Rule(
             "owner-only",
             only({"ana": 302, "ben": 404}, 403, SIGN_IN),
@@ -412,12 +412,12 @@ MATRIX: dict[str, list[Rule]] = {
         # An empty form is refused with 400: the role gate comes first.
         Rule("role-only", only({"pat": 400}, 403, SIGN_IN), "post")
     ],
-    "privacy/program/care-team/<int:member_id>/end/": [
+    "privacy/program/care-team/<id:member_id>/end/": [
         Rule("owner-only", only({"pat": 302}, 403, SIGN_IN), "post", url=_care_team_url(False)),
         Rule("owner-only", only({"pat": 404}, 403, SIGN_IN), "post", url=_care_team_url(True)),
     ],
     "privacy/program/reviews/": [Rule("role-only", only({"pat": 200}, 403, SIGN_IN))],
-    "privacy/program/reviews/<int:grant_id>/": [
+    "privacy/program/reviews/<id:grant_id>/": [
         Rule(
             "owner-only",
             only({"pat": 302}, 403, SIGN_IN),
@@ -434,7 +434,7 @@ MATRIX: dict[str, list[Rule]] = {
         ),
     ],
     # Break-glass (H-02): clinicians of the person's program; someone not enrolled is not found.
-    "privacy/break-glass/<int:person_id>/": [
+    "privacy/break-glass/<id:person_id>/": [
         Rule(
             "role-only",
             only({"cora": 200, "dev": 200}, 403, SIGN_IN),
@@ -452,9 +452,7 @@ MATRIX: dict[str, list[Rule]] = {
     "api/v1/feeds/meeting-guide.json": [Rule("public", everyone(200))],
     # Directory maintainers only: sources and runs, meetings by hand, history, the review queue.
     "directory/manage/": [Rule("role-only", MAINTAINER_ONLY)],
-    "directory/manage/runs/<int:run_id>/": [
-        Rule("role-only", MAINTAINER_ONLY, url=_import_run_url)
-    ],
+    "directory/manage/runs/<id:run_id>/": [Rule("role-only", MAINTAINER_ONLY, url=_import_run_url)],
     "directory/manage/meetings/": [Rule("role-only", MAINTAINER_ONLY)],
     "directory/manage/meetings/new/": [Rule("role-only", MAINTAINER_ONLY)],
     "directory/manage/meetings/<slug:slug>/edit/": [
@@ -470,7 +468,7 @@ MATRIX: dict[str, list[Rule]] = {
         Rule("role-only", MAINTAINER_ONLY, url=_maintain_url("history"))
     ],
     "directory/manage/reports/": [Rule("role-only", MAINTAINER_ONLY)],
-    "directory/manage/reports/<int:evidence_id>/review/": [
+    "directory/manage/reports/<id:evidence_id>/review/": [
         Rule(
             "role-only",
             MAINTAINER_POSTS,
@@ -509,10 +507,10 @@ MATRIX: dict[str, list[Rule]] = {
     "journal/recovery/": [Rule("role-only", JOURNAL_PAGE)],
     "journal/medication/": [Rule("role-only", JOURNAL_PAGE)],
     "journal/medication/new/": [Rule("role-only", JOURNAL_PAGE)],
-    "journal/medication/<int:plan_id>/edit/": [
+    "journal/medication/<id:plan_id>/edit/": [
         Rule("owner-only", ANAS_PAGE, url=_journal_url("medication", "edit/"))
     ],
-    "journal/medication/<int:plan_id>/delete/": [
+    "journal/medication/<id:plan_id>/delete/": [
         Rule("owner-only", ANAS_POST, "post", url=_journal_url("medication", "delete/"))
     ],
     "journal/twelve-step/": [Rule("role-only", JOURNAL_PAGE)],
@@ -526,24 +524,24 @@ MATRIX: dict[str, list[Rule]] = {
         )
     ],
     "journal/twelve-step/service/new/": [Rule("role-only", JOURNAL_PAGE)],
-    "journal/twelve-step/service/<int:commitment_id>/edit/": [
+    "journal/twelve-step/service/<id:commitment_id>/edit/": [
         Rule("owner-only", ANAS_PAGE, url=_journal_url("service", "edit/"))
     ],
-    "journal/twelve-step/service/<int:commitment_id>/delete/": [
+    "journal/twelve-step/service/<id:commitment_id>/delete/": [
         Rule("owner-only", ANAS_POST, "post", url=_journal_url("service", "delete/"))
     ],
     "journal/network/": [Rule("role-only", JOURNAL_PAGE)],
     "journal/network/new/": [Rule("role-only", JOURNAL_PAGE)],
-    "journal/network/<int:member_id>/edit/": [
+    "journal/network/<id:member_id>/edit/": [
         Rule("owner-only", ANAS_PAGE, url=_journal_url("network", "edit/"))
     ],
-    "journal/network/<int:member_id>/delete/": [
+    "journal/network/<id:member_id>/delete/": [
         Rule("owner-only", ANAS_POST, "post", url=_journal_url("network", "delete/"))
     ],
     "journal/measures/": [Rule("role-only", JOURNAL_PAGE)],
     "journal/measures/bam/": [Rule("role-only", JOURNAL_PAGE)],
     "journal/measures/aai/": [Rule("role-only", JOURNAL_PAGE)],
-    "journal/measures/<int:response_id>/": [
+    "journal/measures/<id:response_id>/": [
         Rule("owner-only", ANAS_PAGE, url=_journal_url("measure"))
     ],
     "journal/settings/": [Rule("role-only", JOURNAL_PAGE)],
@@ -576,33 +574,33 @@ MATRIX: dict[str, list[Rule]] = {
     # The clinician's pages: their people (names only), a person's shared record and its exports
     # through the gate, and their own counseling notes (author-only, P2-03).
     "care/people/": [Rule("role-only", only({"cora": 200, "dev": 200}, 403, SIGN_IN))],
-    "care/people/<int:person_id>/": [
+    "care/people/<id:person_id>/": [
         Rule("owner-only", CARE_TEAM_ONLY, url=_anas_shared_url("/care/people/{ana}/"))
     ],
-    "care/people/<int:person_id>/print/": [
+    "care/people/<id:person_id>/print/": [
         Rule("owner-only", CARE_TEAM_ONLY, url=_anas_shared_url("/care/people/{ana}/print/"))
     ],
-    "care/people/<int:person_id>/fhir/": [
+    "care/people/<id:person_id>/fhir/": [
         Rule("owner-only", CARE_TEAM_ONLY, url=_anas_shared_url("/care/people/{ana}/fhir/"))
     ],
-    "care/people/<int:person_id>/counseling-notes/": [
+    "care/people/<id:person_id>/counseling-notes/": [
         # Writing needs a care-team place, not a consent: Cora yes, Dev not found.
         Rule(
             "owner-only", CARE_TEAM_ONLY, url=lambda p: f"/care/people/{p.ana.pk}/counseling-notes/"
         )
     ],
-    "care/counseling-notes/<int:note_id>/": [
+    "care/counseling-notes/<id:note_id>/": [
         Rule("owner-only", CARE_TEAM_ONLY, url=_coras_counseling_note_url)
     ],
     # A care-team place Pat proposed for Dev: only Dev answers it; Cora finds nothing.
-    "care/care-teams/<int:member_id>/confirm/": [
+    "care/care-teams/<id:member_id>/confirm/": [
         Rule("owner-only", PROPOSED_TO_DEV, "post", url=_proposed_place_url("confirm"))
     ],
-    "care/care-teams/<int:member_id>/decline/": [
+    "care/care-teams/<id:member_id>/decline/": [
         Rule("owner-only", PROPOSED_TO_DEV, "post", url=_proposed_place_url("decline"))
     ],
     # What Ana shares with Sam: Sam sees it, Ana is sent to her own journal, anyone else 404.
-    "shared/<int:person_id>/": [
+    "shared/<id:person_id>/": [
         Rule(
             "owner-only",
             only({"sam": 200, "ana": 302}, 404, SIGN_IN),

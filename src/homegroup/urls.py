@@ -1,6 +1,9 @@
 from django.urls import include, path
 
-from homegroup import views
+from homegroup import (
+    converters,  # noqa: F401  (registers <id:…> before the includes)
+    views,
+)
 from homegroup.api import api
 
 urlpatterns = [

@@ -8,9 +8,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homegroup.accounts import actions, second_factor
+from homegroup.accounts.models import AuthenticatorDevice
 from homegroup.audit.models import AuditEvent, Outcome
 from tests.people import PASSWORD
 
@@ -85,7 +85,7 @@ def test_H_08_first_sign_in_enrols_with_the_secret_and_a_valid_code(client, peop
     secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', body)[1].replace(" ", "")
     assert 'src="data:image/svg+xml;base64,' in body
     assert "style=" not in body  # CSP: no inline styles, the QR code is an image
-    device = TOTPDevice.objects.get(user=people.cora, confirmed=False)
+    device = AuthenticatorDevice.objects.get(user=people.cora, confirmed=False)
     assert second_factor.base32_secret(device) == secret
     wrong = client.post(ENROL, {"code": "000000"})
     assert wrong.status_code == 400
@@ -103,7 +103,7 @@ def test_H_08_first_sign_in_enrols_with_the_secret_and_a_valid_code(client, peop
 
 def test_H_08_recovery_codes_are_shown_once_and_stored_only_as_keyed_digests(people):
     actions.start_totp_enrolment(user=people.pat)
-    device = TOTPDevice.objects.get(user=people.pat)
+    device = AuthenticatorDevice.objects.get(user=people.pat)
     enrolment = actions.confirm_totp_enrolment(
         user=people.pat, code=second_factor.current_code(device)
     )
@@ -117,7 +117,7 @@ def test_H_08_recovery_codes_are_shown_once_and_stored_only_as_keyed_digests(peo
 
 def test_H_08_a_recovery_code_signs_in_once_and_its_use_is_audited(client, people):
     actions.start_totp_enrolment(user=people.max)
-    device = TOTPDevice.objects.get(user=people.max)
+    device = AuthenticatorDevice.objects.get(user=people.max)
     codes = actions.confirm_totp_enrolment(
         user=people.max, code=second_factor.current_code(device)
     ).recovery_codes
@@ -161,7 +161,7 @@ def test_H_08_a_person_in_recovery_may_opt_in_and_is_then_asked_for_the_code(
     ana = client_for(people.ana)
     page = ana.get(ENROL)
     assert page.status_code == 200
-    device = TOTPDevice.objects.get(user=people.ana, confirmed=False)
+    device = AuthenticatorDevice.objects.get(user=people.ana, confirmed=False)
     assert ana.post(ENROL, {"code": second_factor.current_code(device)}).status_code == 200
     assert ana.get("/").status_code == 200  # this session is verified
     sign_in(client, people.ana)
@@ -184,7 +184,7 @@ def test_A_05_switching_the_second_factor_off_asks_for_the_password_again(client
         )
     people.ana.refresh_from_db()
     assert not people.ana.second_factor_enabled
-    assert not TOTPDevice.objects.filter(user=people.ana).exists()
+    assert not AuthenticatorDevice.objects.filter(user=people.ana).exists()
     assert AuditEvent.objects.filter(action="auth.2fa_disabled", subject_id=people.ana.pk).exists()
 
 
@@ -202,3 +202,84 @@ def test_H_08_new_recovery_codes_replace_the_old_ones(client_for, people):
     assert actions.verify_second_factor(user=people.cora, code=old[0]) is None
     with time_machine.travel(timezone.now() + timedelta(seconds=5)):  # django-otp's back-off
         assert actions.verify_second_factor(user=people.cora, code=new[0]) is not None
+
+
+# --- Issue 9 (6): the authenticator secret is encrypted at rest, bound to its account ----------
+
+
+def raw_secret(device):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key FROM accounts_authenticatordevice WHERE id = %s", [device.pk])
+        return cursor.fetchone()[0]
+
+
+def test_the_authenticator_secret_is_ciphertext_in_the_database_and_codes_still_work(people):
+    device = actions.add_totp_device(user=people.cora)
+    secret = AuthenticatorDevice.objects.get(pk=device.pk).key
+    stored = raw_secret(device)
+    assert stored.startswith("hgenc2:")
+    assert secret not in stored
+    assert len(secret) == 40  # 20 random bytes in hex, as django-otp makes them
+    code = second_factor.current_code(device)
+    assert actions.verify_second_factor(user=people.cora, code=code) is not None
+
+
+def test_no_secret_is_left_in_django_otps_plain_text_table(people, client_for):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    actions.add_totp_device(user=people.cora)
+    actions.start_totp_enrolment(user=people.ana)
+    assert not TOTPDevice.objects.exists()
+    assert AuthenticatorDevice.objects.count() == 2
+
+
+def test_a_secret_copied_into_another_accounts_device_accepts_no_code(people, caplog):
+    from django.db import connection
+
+    coras = actions.add_totp_device(user=people.cora)
+    devs = actions.add_totp_device(user=people.dev)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE accounts_authenticatordevice SET key = "
+            "(SELECT key FROM accounts_authenticatordevice WHERE id = %s) WHERE id = %s",
+            [coras.pk, devs.pk],
+        )
+    coras_code = second_factor.current_code(coras)
+    assert actions.verify_second_factor(user=people.dev, code=coras_code) is None
+    assert "integrity error" in caplog.text
+    assert actions.verify_second_factor(user=people.cora, code=coras_code) is not None
+
+
+def test_the_migration_moves_plain_text_secrets_into_encrypted_devices(people):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    migration = import_module("homegroup.accounts.migrations.0004_encrypted_authenticator_secrets")
+    plain = TOTPDevice.objects.create(user=people.pat, name="Authenticator app", last_t=7)
+    migration.encrypt_secrets(apps, None)
+    assert not TOTPDevice.objects.exists()
+    moved = AuthenticatorDevice.objects.get(user=people.pat)
+    assert (moved.key, moved.last_t, moved.confirmed) == (plain.key, 7, True)
+    assert raw_secret(moved).startswith("hgenc2:")
+    migration.decrypt_secrets(apps, None)
+    assert TOTPDevice.objects.get(user=people.pat).key == plain.key
+    assert not AuthenticatorDevice.objects.exists()
+
+
+def test_the_authenticator_device_has_every_behaviour_of_django_otps_totp_device():
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    borrowed = {
+        name
+        for name, value in vars(TOTPDevice).items()
+        if not name.startswith("__") and (callable(value) or isinstance(value, property))
+    } - {"DoesNotExist", "MultipleObjectsReturned"}
+    missing = {name for name in borrowed if not hasattr(AuthenticatorDevice, name)}
+    assert missing == set()
+    assert {f.name for f in TOTPDevice._meta.concrete_fields} <= {
+        f.name for f in AuthenticatorDevice._meta.concrete_fields
+    }

@@ -2,13 +2,14 @@
 them (names only; opening a record asks the gate)."""
 
 import pytest
+from django.utils import timezone
 
 from homegroup.accounts import actions as account_actions
 from homegroup.accounts.models import Role
 from homegroup.audit.models import AuditEvent
 from homegroup.privacy import actions as privacy_actions
-from homegroup.privacy import categories
-from homegroup.privacy.models import DisclosureRecord
+from homegroup.privacy import categories, gate
+from homegroup.privacy.models import DisclosureRecord, ProgramMembership
 from tests.people import PASSWORD, share_as_in_the_story
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +73,32 @@ def test_the_people_list_reads_with_a_constant_number_of_queries(
     with django_assert_max_num_queries(16):
         page = names(cora)
     assert page.count("/care/people/") >= 10  # the nav link and nine people
+
+
+def test_the_list_leaves_out_break_glass_grants_that_the_gate_would_refuse(people, client_for):
+    privacy_actions.open_break_glass(
+        clinician=people.dev,
+        person_id=people.ana.pk,
+        reason="Ana collapsed in the waiting room and needs care now.",
+    )
+    dev = client_for(people.dev)
+    assert f"/care/people/{people.ana.pk}/" in names(dev)
+    # Dev leaves the program (no action ends a staff membership yet: ended here directly).
+    ProgramMembership.objects.filter(user=people.dev, program=people.program).update(
+        ended_at=timezone.now()
+    )
+    assert dev.get(f"/care/people/{people.ana.pk}/").status_code == 404
+    assert f"/care/people/{people.ana.pk}/" not in names(dev)
+    assert gate.visible_person_ids(people.dev) == set()
+
+
+def test_the_list_leaves_out_a_person_who_left_the_program_of_an_open_grant(people, client_for):
+    privacy_actions.open_break_glass(
+        clinician=people.dev,
+        person_id=people.ana.pk,
+        reason="Ana collapsed in the waiting room and needs care now.",
+    )
+    privacy_actions.leave_program(enrolment=people.ana.enrolments.get(), by=people.ana)
+    dev = client_for(people.dev)
+    assert dev.get(f"/care/people/{people.ana.pk}/").status_code == 404
+    assert f"/care/people/{people.ana.pk}/" not in names(dev)

@@ -152,3 +152,20 @@ def test_P2_15_a_break_glass_export_carries_the_labels_and_no_consent_resource(p
     text = json.dumps(document)
     assert PRIVATE_CANARY not in text
     assert base64.b64encode(PRIVATE_CANARY.encode()).decode() not in text
+
+
+def test_a_clinician_in_recovery_opening_their_own_record_under_care_gets_404_not_a_server_error(
+    people, client_for
+):
+    from homegroup.accounts import actions as account_actions
+    from homegroup.accounts.models import Role
+
+    both = account_actions.create_account(
+        email="cleo@people.test",
+        display_name="Cleo",
+        password="cleo's long password 1",
+        roles={Role.CLINICIAN, Role.PERSON_IN_RECOVERY},
+    )
+    client = client_for(both)
+    for path in ("", "print/", "fhir/"):
+        assert client.get(f"/care/people/{both.pk}/{path}").status_code == 404

@@ -299,3 +299,33 @@ def test_percent_days_without_use_is_shown_of_the_days_checked_in(people, client
     assert "Days without use: 50.0 % of the days checked in (2 of 30 days checked in, 6.7 %)." in (
         page
     )
+
+
+def test_a_meeting_name_moved_into_anas_record_in_sql_shows_cora_that_it_cannot_be_read(
+    people, client_for
+):
+    from django.db import connection
+
+    from homegroup.journal import actions as journal_actions
+    from homegroup.journal.models import CheckInMeeting
+    from tests.journal.journal_data import check_in, start_journal
+
+    start_journal(people.ana)
+    start_journal(people.ben)
+    check_in(people.ana, meetings=[journal_actions.MeetingAttended(name="Lakeside group")])
+    check_in(people.ben, meetings=[journal_actions.MeetingAttended(name="Ben-canary group")])
+    anas = CheckInMeeting.objects.get(check_in__person=people.ana)
+    bens = CheckInMeeting.objects.get(check_in__person=people.ben)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE journal_checkinmeeting SET name = "
+            "(SELECT name FROM journal_checkinmeeting WHERE id = %s) WHERE id = %s",
+            [bens.pk, anas.pk],
+        )
+    share_as_in_the_story(people)
+    cora = client_for(people.cora)
+    for path in ("", "print/", "fhir/"):
+        response = cora.get(f"{url(people.ana)}{path}")
+        assert response.status_code == 200, path
+        assert "Ben-canary" not in response.content.decode()
+    assert "This entry cannot be read." in cora.get(url(people.ana)).content.decode()

@@ -180,3 +180,10 @@ def test_only_people_in_recovery_use_it(people, client_for, who, status):
     assert client.get("/api/v1/me/checkins").status_code == status
     assert put(client, "2025-01-01", {}).status_code == status
     assert not CheckIn.objects.exists()
+
+
+def test_a_range_ending_before_1900_is_refused_with_a_message_not_a_server_error(ana):
+    response = ana.get("/api/v1/me/checkins?to=0001-01-01")
+    assert response.status_code == 400
+    assert response.json()["details"] == [{"loc": ["query", "to"], "message": "Check the year."}]
+    assert ana.get("/api/v1/me/checkins/0001-01-01").status_code == 400

@@ -150,3 +150,11 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     response = client.get("/journal/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/sign-in/")
+
+
+def test_a_day_before_1900_is_not_found_instead_of_a_server_error(ana):
+    assert ana.get("/journal/0001-01-01/").status_code == 404
+    assert ana.post("/journal/0001-01-01/", {"use_status": "none"}).status_code == 404
+    first = ana.get("/journal/1900-01-01/")
+    assert first.status_code == 200
+    assert "Day before" not in first.content.decode()

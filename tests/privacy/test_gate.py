@@ -116,7 +116,7 @@ def test_P2_06_leaving_the_program_ends_an_end_of_treatment_consent(people):
     actions.leave_program(enrolment=people.ana.enrolments.get(), by=people.ana)
     assert not disclose(people.cora, people.ana).allowed
     story.program_consent.refresh_from_db()
-    assert story.program_consent.status(treatment_ongoing=False) == "expired"
+    assert story.program_consent.status() == "expired"
 
 
 def test_P2_08_each_disclosure_writes_a_record_and_an_audit_event(people):
@@ -177,7 +177,7 @@ def test_P2_07_every_disclosure_carries_the_part_2_notice_and_its_scope(people):
     assert disclosure.notice == str(gate.PART2_NOTICE)
     assert "42 CFR part 2" in disclosure.notice
     assert "Medication" in disclosure.scope_summary
-    assert f"consent {story.program_consent.pk}, until revoked" in disclosure.scope_summary
+    assert f"consent {story.program_consent.pk}, until the end" in disclosure.scope_summary
     html = render_to_string("privacy/_part2_notice.html", {"disclosure": disclosure})
     assert "Confidential: protected by 42 CFR part 2" in html
     assert "prohibit you from making any other use or disclosure" in html
@@ -210,8 +210,9 @@ def test_P2_06_the_gate_makes_a_constant_number_of_queries(people, django_assert
     share_as_in_the_story(people)
     for _ in range(3):
         actions.request_restriction(person=people.ana, categories_restricted={"network"})
-    # One disclosure record and one audit event, each with its id taken before its insert.
-    with django_assert_max_num_queries(10):
+    # One disclosure record and one audit event, each with its id taken before its insert, and
+    # whether the person's account is active.
+    with django_assert_max_num_queries(11):
         disclose(people.cora, people.ana)
 
 
@@ -291,3 +292,31 @@ def test_P2_06_random_consents_through_the_database_never_leak(people, choices, 
     assert cora.allowed_categories == asked & live["program"]
     assert sam.allowed_categories == asked & live["sam"]
     assert not dev.allowed
+
+
+def test_an_account_in_its_deletion_grace_period_is_disclosed_to_nobody(people, client_for):
+    from homegroup.journal import actions as journal_actions
+
+    share_as_in_the_story(people)
+    assert disclose(people.cora, people.ana).allowed
+    journal_actions.request_account_deletion(person=people.ana)
+    assert not disclose(people.cora, people.ana).allowed
+    assert not disclose(people.sam, people.ana, purpose=rules.PERSONAL_SUPPORT).allowed
+    assert denials(people.ana).filter(actor_id=people.cora.pk).exists()
+    cora, sam = client_for(people.cora), client_for(people.sam)
+    for path in ("", "print/", "fhir/"):
+        assert cora.get(f"/care/people/{people.ana.pk}/{path}").status_code == 404
+    assert sam.get(f"/shared/{people.ana.pk}/").status_code == 404
+    assert f"/shared/{people.ana.pk}/" not in sam.get("/privacy/shared-with-me/").content.decode()
+    assert gate.visible_person_ids(people.cora) == set()
+    assert gate.visible_person_ids(people.sam) == set()
+    # Keeping the account (signing in again within the grace period) brings the sharing back.
+    journal_actions.cancel_account_deletion(person=people.ana)
+    assert disclose(people.cora, people.ana).allowed
+
+
+def test_the_scope_line_of_an_end_of_treatment_consent_says_until_the_end_of_treatment(people):
+    story = share_as_in_the_story(people)
+    summary = disclose(people.cora, people.ana).scope_summary
+    assert f"consent {story.program_consent.pk}, until the end of treatment" in summary
+    assert "until revoked" not in summary

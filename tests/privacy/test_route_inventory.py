@@ -42,10 +42,10 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "homegroup"
 
 # The patterns that return another person's record, and who may see it in the story.
 OTHERS_RECORD: dict[str, Callable[[People], tuple[Any, str]]] = {
-    "care/people/<int:person_id>/": lambda p: (p.cora, f"/care/people/{p.ana.pk}/"),
-    "care/people/<int:person_id>/print/": lambda p: (p.cora, f"/care/people/{p.ana.pk}/print/"),
-    "care/people/<int:person_id>/fhir/": lambda p: (p.cora, f"/care/people/{p.ana.pk}/fhir/"),
-    "shared/<int:person_id>/": lambda p: (p.sam, f"/shared/{p.ana.pk}/"),
+    "care/people/<id:person_id>/": lambda p: (p.cora, f"/care/people/{p.ana.pk}/"),
+    "care/people/<id:person_id>/print/": lambda p: (p.cora, f"/care/people/{p.ana.pk}/print/"),
+    "care/people/<id:person_id>/fhir/": lambda p: (p.cora, f"/care/people/{p.ana.pk}/fhir/"),
+    "shared/<id:person_id>/": lambda p: (p.sam, f"/shared/{p.ana.pk}/"),
 }
 
 # Modules allowed to reach the disclosure machinery (besides privacy, which defines it).

@@ -86,6 +86,7 @@ def decide(
     grant_list=(),
     requested=None,
     purpose=rules.TREATMENT,
+    person_active=True,
 ):
     return rules.decide(
         person_id=PERSON,
@@ -96,6 +97,7 @@ def decide(
         requested=categories.ALL if requested is None else requested,
         purpose=purpose,
         now=NOW,
+        person_active=person_active,
     )
 
 
@@ -170,6 +172,39 @@ def test_P2_04_P2_05_revoked_expired_or_pending_consents_never_count(
             assert not rules.consent_is_active(consent, NOW)
         if consent.activated_at is None:
             assert not rules.consent_is_active(consent, NOW)
+        # An end written on a consent holds for good, whatever its kind (issue 9, item 1).
+        if consent.expires_at is not None and consent.expires_at <= NOW:
+            assert not rules.consent_is_active(consent, NOW)
+        if consent.expiry_kind == rules.EXPIRES_AT_END_OF_TREATMENT and not (
+            consent.treatment_ongoing
+        ):
+            assert not rules.consent_is_active(consent, NOW)
+
+
+@settings(max_examples=300)
+@given(consent=consents())
+def test_one_function_decides_a_consents_status_and_only_active_counts(consent):
+    status = rules.consent_status(consent, NOW)
+    assert status in {rules.PENDING, rules.ACTIVE, rules.ENDED, rules.REVOKED}
+    assert rules.consent_is_active(consent, NOW) == (status == rules.ACTIVE)
+    if consent.revoked_at is not None and consent.revoked_at <= NOW:
+        assert status == rules.REVOKED
+
+
+@settings(max_examples=300)
+@given(
+    viewer=viewers,
+    consent_list=st.lists(consents(), max_size=6, unique_by=lambda c: c.id),
+    grant_list=st.lists(grants, max_size=2, unique_by=lambda g: g.id),
+    purpose=st.sampled_from(PURPOSES),
+)
+def test_an_inactive_persons_record_is_disclosed_to_nobody(
+    viewer, consent_list, grant_list, purpose
+):
+    decision = decide(
+        viewer, consent_list, grant_list=grant_list, purpose=purpose, person_active=False
+    )
+    assert (decision.basis, decision.allowed) == (rules.DENIED, frozenset())
 
 
 @settings(max_examples=300)
@@ -239,5 +274,6 @@ def test_P2_06_the_person_sees_their_own_record_without_a_disclosure():
         requested=frozenset({"medication"}),
         purpose=rules.TREATMENT,
         now=NOW,
+        person_active=True,
     )
     assert (decision.basis, decision.allowed) == (rules.SELF, frozenset({"medication"}))

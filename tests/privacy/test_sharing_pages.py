@@ -246,3 +246,34 @@ def test_A_03_guessing_sharing_codes_answers_429(client_for, people):
     for _ in range(throttle.CODE_FAILURES):
         assert sam.post("/privacy/shared-with-me/", {"code": "GUESS"}).status_code == 400
     assert sam.post("/privacy/shared-with-me/", {"code": "GUESS"}).status_code == 429
+
+
+def test_the_api_the_pages_and_the_gate_give_one_status_for_each_consent(client_for, people):
+    story = share_as_in_the_story(people)
+    pending = actions.sign_consent(
+        person=people.ana,
+        kind="specific",
+        categories_chosen={"recovery_time"},
+        purposes={"personal_support"},
+        expiry_kind="date",
+        expires_on=(timezone.now() + timedelta(days=30)).date(),
+        password=PASSWORD,
+        recipient_label="Rae",
+    ).consent
+    ana = client_for(people.ana)
+    ana.post(reverse("privacy:leave-program", args=[people.ana.enrolments.get().pk]))
+    expected = {story.program_consent.pk: "expired", story.sam_consent.pk: "active"}
+    expected[pending.pk] = "pending"
+    from_api = {row["id"]: row["status"] for row in ana.get("/api/v1/me/consents").json()}
+    assert from_api == expected
+    labels = {"expired": "Ended", "active": "Active", "pending": "Waiting for the recipient"}
+    for consent_id, status in expected.items():
+        page = ana.get(reverse("privacy:consent", args=[consent_id])).content.decode()
+        assert re.search(rf'class="status">{labels[status]}\b', page), (consent_id, status)
+    assert not gate.disclose(
+        viewer=people.cora,
+        person=people.ana,
+        categories_requested={"medication"},
+        channel=Channel.PAGE,
+        purpose=rules.TREATMENT,
+    ).allowed

@@ -24,10 +24,16 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homegroup.accounts import second_factor
-from homegroup.accounts.models import ROLE_FIELDS, STAFF_ROLES, Invitation, Role, User
+from homegroup.accounts.models import (
+    ROLE_FIELDS,
+    STAFF_ROLES,
+    AuthenticatorDevice,
+    Invitation,
+    Role,
+    User,
+)
 from homegroup.audit import actions as audit
 from homegroup.audit.models import Outcome
 from homegroup.privacy import actions as privacy_actions
@@ -402,12 +408,12 @@ RECOVERY_DEVICE_NAME = "Recovery codes"
 
 @dataclass(frozen=True)
 class SecondFactorEnrolment:
-    device: TOTPDevice
+    device: AuthenticatorDevice
     recovery_codes: list[str]  # shown once; only keyed digests are stored
 
 
-def confirmed_totp_device(user: User) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+def confirmed_totp_device(user: User) -> AuthenticatorDevice | None:
+    return AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
 
 
 def recovery_codes_left(user: User) -> int:
@@ -415,11 +421,14 @@ def recovery_codes_left(user: User) -> int:
 
 
 @transaction.atomic
-def start_totp_enrolment(*, user: User) -> TOTPDevice:
+def start_totp_enrolment(*, user: User) -> AuthenticatorDevice:
     """A fresh, unconfirmed device whose secret the enrolment page shows."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=False).first()
+    if device is not None and not device.secret_readable:
+        device.delete()  # a secret nobody can read cannot be enrolled: start again
+        device = None
     if device is None:
-        device = TOTPDevice(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+        device = AuthenticatorDevice(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
         device.save()
         audit.record(action="auth.2fa_enrolment_started", actor_id=user.pk, subject_id=user.pk)
     return device
@@ -440,9 +449,13 @@ def _replace_recovery_codes(user: User) -> list[str]:
 def confirm_totp_enrolment(*, user: User, code: str) -> SecondFactorEnrolment:
     """The first code from the app proves the secret arrived; then 10 recovery codes, once."""
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+        device = (
+            AuthenticatorDevice.objects.select_for_update()
+            .filter(user=user, confirmed=False)
+            .first()
+        )
         if device is not None and device.verify_token(code.replace(" ", "")):
-            TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+            AuthenticatorDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             codes = _replace_recovery_codes(user)
@@ -469,7 +482,11 @@ def verify_second_factor(*, user: User, code: str) -> Device | None:
     if second_factor.looks_like_totp(code):
         kind = "totp"
         with transaction.atomic():
-            totp = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+            totp = (
+                AuthenticatorDevice.objects.select_for_update()
+                .filter(user=user, confirmed=True)
+                .first()
+            )
             device: Device | None = (
                 totp if totp is not None and totp.verify_token(code.replace(" ", "")) else None
             )
@@ -515,7 +532,7 @@ def disable_second_factor(*, user: User) -> None:
     """People in recovery may switch it off again; staff cannot (H-08)."""
     if user.holds_staff_role:
         raise ValidationError(_("Staff accounts always use two-step sign-in."))
-    TOTPDevice.objects.filter(user=user).delete()
+    AuthenticatorDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     user.second_factor_enabled = False
     user.save(update_fields=["second_factor_enabled"])
@@ -523,12 +540,12 @@ def disable_second_factor(*, user: User) -> None:
 
 
 @transaction.atomic
-def add_totp_device(*, user: User, key: str | None = None) -> TOTPDevice:
+def add_totp_device(*, user: User, key: str | None = None) -> AuthenticatorDevice:
     """A confirmed authenticator for `homegroup demo` and the test universe only.
 
     Real accounts enrol on the two-factor page, which proves the secret reached their app.
     """
-    device = TOTPDevice(user=user, name=TOTP_DEVICE_NAME, confirmed=True)
+    device = AuthenticatorDevice(user=user, name=TOTP_DEVICE_NAME, confirmed=True)
     if key is not None:
         device.key = key
     device.save()

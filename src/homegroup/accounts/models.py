@@ -1,3 +1,6 @@
+# django-otp has no type information, so the type checker cannot resolve the manager the
+# authenticator device inherits from it (nor, from there, the user's reverse manager).
+# mypy: disable-error-code="django-manager-missing"
 """Users and their roles.
 
 Email is the login. A user may hold several roles; an account with none (a sponsor such as Sam)
@@ -15,6 +18,10 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.plugins.otp_totp import models as totp_models
+
+from homegroup.privacy.fields import EncryptedTextField, Unreadable
 
 
 class Role(models.TextChoices):
@@ -195,3 +202,50 @@ class Invitation(models.Model):
     @property
     def roles(self) -> frozenset[Role]:
         return frozenset(role for role, field in ROLE_FIELDS.items() if getattr(self, field, False))
+
+
+class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device, models.Model):  # type: ignore[misc]
+    """The TOTP authenticator app of the second factor (H-08), its secret encrypted with the
+    field key ring and bound to its account (H-04): a copy of the database alone cannot produce
+    sign-in codes.
+
+    django-otp's own TOTP device keeps the secret in plain text. This device has the same fields
+    and borrows that device's behaviour, whose methods read only these fields: verification,
+    clock drift, throttling, replay protection and the otpauth:// URL stay django-otp's.
+    """
+
+    key = EncryptedTextField(
+        default=totp_models.default_key,
+        help_text=_("The secret, 20 random bytes in hex; encrypted like a person's notes."),
+        bound_to=("user_id", "created_at"),
+    )
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(
+        default=-1, help_text=_("The time step of the last code accepted: none is taken twice.")
+    )
+
+    bin_key = totp_models.TOTPDevice.bin_key
+    get_throttle_factor = totp_models.TOTPDevice.get_throttle_factor
+    config_url = totp_models.TOTPDevice.config_url
+    _read_str_from_settings = totp_models.TOTPDevice._read_str_from_settings  # for config_url
+
+    class Meta:
+        verbose_name = _("authenticator app")
+
+    def __str__(self) -> str:
+        return f"authenticator {self.pk}"
+
+    @property
+    def secret_readable(self) -> bool:
+        """False when the stored secret failed authentication (altered, or copied from another
+        account's device): the field has logged it, and no code can match it."""
+        return not isinstance(self.key, Unreadable)
+
+    def verify_token(self, token: Any) -> bool:
+        if not self.secret_readable:
+            return False
+        return bool(totp_models.TOTPDevice.verify_token(self, token))

@@ -43,7 +43,7 @@ urlpatterns = [
     path("two-factor/disable/", views.two_factor_disable, name="two-factor-disable"),
     path("invitations/", views.invitations, name="invitations"),
     path(
-        "invitations/<int:invitation_id>/withdraw/",
+        "invitations/<id:invitation_id>/withdraw/",
         views.withdraw_invitation,
         name="withdraw-invitation",
     ),

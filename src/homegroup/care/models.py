@@ -65,6 +65,7 @@ class CounselingNote(models.Model):
     body = EncryptedTextField(
         _("note"),
         help_text=_("The clinician's analysis of the session. Encrypted; never exported."),
+        bound_to=("author_id", "person_id", "created_at"),
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -29,12 +29,10 @@ from homegroup.interop import fhir, fhir_disclosure
 from homegroup.journal import disclosed
 from homegroup.privacy import actions as privacy_actions
 from homegroup.privacy import categories, gate, throttle
-from homegroup.privacy.access import MAX_ID
 from homegroup.privacy.categories import Category
 from homegroup.privacy.models import BreakGlassGrant, CareTeamMember, Channel, Purpose
 
 clinician_required = role_required(Role.CLINICIAN)
-# A database id is a signed 64-bit integer; a longer number in a URL is simply not found.
 
 
 def _clinician(request: HttpRequest) -> User:
@@ -43,8 +41,11 @@ def _clinician(request: HttpRequest) -> User:
 
 def _disclose(request: HttpRequest, person_id: int, channel: str) -> gate.Disclosure:
     """Ask the gate for everything a clinician may need for treatment; 404 unless something is
-    allowed (the gate has audited the attempt either way)."""
-    if person_id > MAX_ID:
+    allowed (the gate has audited the attempt either way).
+
+    A clinician's own record is not a disclosure to them: they read it on their own journal
+    pages, never here (the disclosure artifacts of these pages are for someone else's record)."""
+    if person_id == request.user.pk:
         audit.refuse(actor_id=_clinician(request).pk, object_type="person", object_id=person_id)
     disclosure = gate.disclose(
         viewer=_clinician(request),
@@ -59,8 +60,9 @@ def _disclose(request: HttpRequest, person_id: int, channel: str) -> gate.Disclo
 
 
 def _person(person_id: int) -> User:
-    # Only reached once the gate allowed something, so the person exists.
-    return User.objects.get(pk=person_id)
+    # Only reached once the gate allowed something, so the person exists and is active; the
+    # filter says so again rather than trust it.
+    return User.objects.get(pk=person_id, is_active=True)
 
 
 def _counseling_notes(disclosure: gate.Disclosure) -> list[CounselingNote]:
@@ -84,7 +86,7 @@ def people(request: HttpRequest) -> HttpResponse:
     ids = gate.visible_person_ids(clinician, now=now)
     grants = {
         grant.person_id: grant
-        for grant in BreakGlassGrant.objects.open_at(now).filter(clinician=clinician)
+        for grant in BreakGlassGrant.objects.in_force(now).filter(clinician=clinician)
     }
     rows = [
         {"person": person, "emergency": grants.get(person.pk)}
@@ -204,11 +206,11 @@ def person_fhir(request: HttpRequest, person_id: int) -> HttpResponse:
 
 def _may_write_or_404(request: HttpRequest, person_id: int) -> User:
     clinician = _clinician(request)
-    if person_id > MAX_ID or not gate.may_write_counseling_note(clinician, person_id):
+    if not gate.may_write_counseling_note(clinician, person_id):
         audit.refuse(
             action="care.counseling_notes_read",
             actor_id=clinician.pk,
-            subject_id=person_id if person_id <= MAX_ID else None,
+            subject_id=person_id,
             object_type="person",
             object_id=person_id,
         )

@@ -8,7 +8,7 @@ app_name = "maintain"
 
 urlpatterns = [
     path("", views.sources, name="sources"),
-    path("runs/<int:run_id>/", views.run_detail, name="run"),
+    path("runs/<id:run_id>/", views.run_detail, name="run"),
     path("meetings/", views.meetings, name="meetings"),
     path("meetings/new/", views.meeting_create, name="meeting-create"),
     path("meetings/<slug:slug>/edit/", views.meeting_edit, name="meeting-edit"),
@@ -16,5 +16,5 @@ urlpatterns = [
     path("meetings/<slug:slug>/restore/", views.meeting_restore, name="meeting-restore"),
     path("meetings/<slug:slug>/history/", views.meeting_history, name="meeting-history"),
     path("reports/", views.reports, name="reports"),
-    path("reports/<int:evidence_id>/review/", views.report_review, name="report-review"),
+    path("reports/<id:evidence_id>/review/", views.report_review, name="report-review"),
 ]

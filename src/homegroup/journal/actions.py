@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -516,31 +516,72 @@ def record_check_in(
     fields = _clean_fields(values)
     meetings = _clean_meetings(values)
     doses = _clean_doses(person, day, values)
-    existing = (
+    existing = _locked_day(person, day)
+    if existing is None:
+        check_in = CheckIn(
+            person=person,
+            date=day,
+            retrospective=day < today,
+            recorded_at=now,
+            updated_at=now,
+            **fields,
+        )
+        if _insert_first_save(check_in):
+            _write_meetings_and_doses(check_in, meetings, doses)
+            _audit(person, "check_in", "check_in", check_in.pk)
+            return SavedCheckIn(check_in, created=True, changed=True)
+        # The same day was saved a moment ago (another tab, a retried request): this save
+        # corrects that one, as if it had come a moment later.
+        existing = _locked_day(person, day)
+        assert existing is not None
+    if _stored_state(existing) == (fields, _sorted_meetings(meetings), doses):
+        return SavedCheckIn(existing, created=False, changed=False)
+    existing.updated_at = now
+    for name, value in fields.items():
+        # What did not change keeps what is stored: an unreadable note stays as it was.
+        if getattr(existing, name) != value:
+            setattr(existing, name, value)
+    existing.save()
+    existing.meetings.all().delete()
+    existing.doses.all().delete()
+    _write_meetings_and_doses(existing, meetings, doses)
+    _audit(person, "check_in_edit", "check_in", existing.pk)
+    return SavedCheckIn(existing, created=False, changed=True)
+
+
+def _locked_day(person: User, day: date) -> CheckIn | None:
+    """The person's check-in of that day, locked until the transaction ends (PostgreSQL), so
+    two saves of the same day apply one after the other."""
+    return (
         CheckIn.objects.visible_to(person)
+        .select_for_update()
         .filter(date=day)
         .prefetch_related("meetings", "doses")
         .first()
     )
-    if existing is not None and _stored_state(existing) == (
-        fields,
-        _sorted_meetings(meetings),
-        doses,
-    ):
-        return SavedCheckIn(existing, created=False, changed=False)
-    if existing is None:
-        check_in = CheckIn(
-            person=person, date=day, retrospective=day < today, recorded_at=now, updated_at=now
-        )
-    else:
-        check_in = existing
-        check_in.updated_at = now
-    for name, value in fields.items():
-        setattr(check_in, name, value)
-    check_in.save()
-    if existing is not None:
-        check_in.meetings.all().delete()
-        check_in.doses.all().delete()
+
+
+def _insert_first_save(check_in: CheckIn) -> bool:
+    """Insert the first save of a day, or say False when a save racing this one inserted it
+    first (the one-check-in-a-day constraint): an insert-or-correct that cannot fail on the race.
+
+    The savepoint keeps the transaction usable after PostgreSQL refuses the duplicate; the
+    duplicate waits for the other save to commit, so the caller then finds its row."""
+    try:
+        with transaction.atomic():
+            check_in.save(force_insert=True)
+    except IntegrityError:
+        if not CheckIn.objects.filter(person_id=check_in.person_id, date=check_in.date).exists():
+            raise
+        return False
+    return True
+
+
+def _write_meetings_and_doses(
+    check_in: CheckIn,
+    meetings: list[tuple[int | None, str, str]],
+    doses: list[tuple[int, str, Decimal | None]],
+) -> None:
     CheckInMeeting.objects.bulk_create(
         CheckInMeeting(check_in=check_in, meeting_id=meeting_id, name=name, attendance=mode)
         for meeting_id, name, mode in meetings
@@ -549,8 +590,6 @@ def record_check_in(
         CheckInDose(check_in=check_in, plan_id=plan_id, status=status, dose_taken=dose)
         for plan_id, status, dose in doses
     )
-    _audit(person, "check_in" if existing is None else "check_in_edit", "check_in", check_in.pk)
-    return SavedCheckIn(check_in, created=existing is None, changed=True)
 
 
 # --- 12-step life ------------------------------------------------------------------------------

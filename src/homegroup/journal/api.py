@@ -219,9 +219,13 @@ def _parse_day(value: str, loc: list[str | int]) -> date:
     if not _ISO_DAY.match(value):
         raise _bad(loc, _("A date looks like 2025-03-31."))
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise _bad(loc, _("That date does not exist.")) from None
+    if day < actions.EARLIEST_DAY:
+        # No journal reaches back that far, and a default range before it would overflow.
+        raise _bad(loc, _("Check the year."))
+    return day
 
 
 def _out(check_in: CheckIn) -> CheckInOut:

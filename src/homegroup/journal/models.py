@@ -138,12 +138,14 @@ class MedicationPlan(models.Model):
         blank=True,
         default="",
         help_text=_("Only for 'Other'."),
+        bound_to=("person_id", "created_at"),
     )
     prescriber = EncryptedTextField(
         _("clinic or prescriber"),
         blank=True,
         default="",
         help_text=_("Optional. Encrypted; shown only to the person."),
+        bound_to=("person_id", "created_at"),
     )
     dose = models.DecimalField(
         _("dose"),
@@ -311,7 +313,9 @@ class CheckIn(models.Model):
         help_text=_("0 (none) to 10 (the strongest)."),
     )
     mood = models.PositiveSmallIntegerField(_("mood"), null=True, blank=True, choices=Mood.choices)
-    note = EncryptedTextField(_("private note"), blank=True, default="")
+    note = EncryptedTextField(
+        _("private note"), blank=True, default="", bound_to=("person_id", "date")
+    )
     recorded_at = models.DateTimeField(help_text=_("When the day was first recorded (UTC)."))
     updated_at = models.DateTimeField()
 
@@ -386,6 +390,7 @@ class CheckInMeeting(models.Model):
         blank=True,
         default="",
         help_text=_("Typed in by the person, for a meeting not in the directory."),
+        bound_to=("check_in.person_id", "check_in.date"),
     )
     attendance = models.CharField(
         _("attended"),
@@ -483,6 +488,7 @@ class TwelveStepLife(models.Model):
         help_text=_(
             "A first name or initials only (at most 20 characters), never contact details."
         ),
+        bound_to=("person_id",),
     )
     sponsor_supports_medication = models.CharField(
         _("my sponsor supports my medication"),
@@ -536,9 +542,11 @@ class ServiceCommitment(models.Model):
         blank=True,
         default="",
         help_text=_("When it is not a directory meeting."),
+        bound_to=("person_id", "created_at"),
     )
     started_on = models.DateField(_("from"))
     ended_on = models.DateField(_("to"), null=True, blank=True)
+    created_at = models.DateTimeField(default=django_timezone.now)
 
     objects = ServiceCommitmentQuerySet.as_manager()
 
@@ -566,6 +574,7 @@ class NetworkMember(models.Model):
     name = EncryptedTextField(
         _("first name or nickname"),
         help_text=_("Just enough for you to recognise them (at most 20 characters)."),
+        bound_to=("person_id", "created_at"),
     )
     relationship = models.CharField(
         _("who they are to you"),

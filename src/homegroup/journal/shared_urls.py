@@ -7,5 +7,5 @@ from homegroup.journal import shared_views
 app_name = "shared"
 
 urlpatterns = [
-    path("<int:person_id>/", shared_views.shared_record, name="record"),
+    path("<id:person_id>/", shared_views.shared_record, name="record"),
 ]

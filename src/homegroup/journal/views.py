@@ -122,6 +122,8 @@ def check_in(request: HttpRequest, day: date | None = None) -> HttpResponse:
     profile = JournalProfile.objects.for_person(person)
     today = profile.today()
     day = day or today
+    if day < actions.EARLIEST_DAY:
+        raise Http404  # no journal reaches back that far (and the day before would overflow)
     if day > today:
         return _page(
             request,
@@ -170,7 +172,7 @@ def check_in(request: HttpRequest, day: date | None = None) -> HttpResponse:
         "today": today,
         "is_today": day == today,
         "existing": existing,
-        "previous_day": day - timedelta(days=1),
+        "previous_day": day - timedelta(days=1) if day > actions.EARLIEST_DAY else None,
         "next_day": day + timedelta(days=1) if day < today else None,
         "directory_search_url": _directory_search_url(),
         "has_usual_meetings": bool(meetings),

@@ -18,8 +18,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Model, TextField
-from django.db.models.functions import Cast
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +27,7 @@ from homegroup.audit import actions as audit
 from homegroup.audit.models import Outcome
 from homegroup.lib import request_ids
 from homegroup.privacy import categories, consent_text, rules
-from homegroup.privacy.fields import EncryptedTextField, current_key_ring
+from homegroup.privacy.fields import EncryptedTextField, Unreadable, current_key_ring
 from homegroup.privacy.models import (
     BreakGlassGrant,
     CareTeamMember,
@@ -51,11 +50,12 @@ from homegroup.privacy.models import (
 class RotationCount:
     column: str
     rewritten: int
+    unreadable: int = 0
 
 
-def encrypted_columns() -> list[tuple[type[Model], str]]:
+def encrypted_columns() -> list[tuple[type[Model], EncryptedTextField]]:
     return [
-        (model, field.name)
+        (model, field)
         for model in apps.get_models()
         for field in model._meta.get_fields()
         if isinstance(field, EncryptedTextField)
@@ -63,25 +63,34 @@ def encrypted_columns() -> list[tuple[type[Model], str]]:
 
 
 def rotate_field_keys(*, actor_id: int | None = None, batch: int = 500) -> list[RotationCount]:
-    """Re-encrypt every value that is not under the current key; one transaction per column."""
+    """Re-encrypt every value that is not under the current key, bound to its row as before;
+    one transaction per column. A value that fails authentication is left as it is (the field
+    has logged it) and counted: rotation never turns moved ciphertext into a readable value."""
     ring = current_key_ring()
     counts = []
-    for model, name in encrypted_columns():
-        rewritten = 0
+    for model, field in encrypted_columns():
+        rewritten = unreadable = 0
+        rows = model._base_manager
         with transaction.atomic():
-            # Cast hides the field's decryption so we can read which key sealed each value.
-            raw = (
-                model._default_manager.exclude(**{f"{name}__isnull": True})
-                .annotate(raw=Cast(F(name), TextField()))
-                .values_list("pk", "raw")
-            )
+            # Values come back sealed (`fields.Sealed`): reading which key sealed them opens none.
+            raw = rows.exclude(**{f"{field.name}__isnull": True}).values_list("pk", field.name)
             stale = [pk for pk, value in raw.iterator() if ring.key_id_of(value) != ring.current_id]
             for start in range(0, len(stale), batch):
-                for obj in model._default_manager.filter(pk__in=stale[start : start + batch]):
-                    # Saving the decrypted value writes it again under the current key.
-                    model._default_manager.filter(pk=obj.pk).update(**{name: getattr(obj, name)})
+                chunk = rows.filter(pk__in=stale[start : start + batch])
+                for obj in chunk.select_related(*field.related_paths()):
+                    value = getattr(obj, field.name)
+                    if isinstance(value, Unreadable):
+                        unreadable += 1
+                        continue
+                    rows.filter(pk=obj.pk).update(**{field.name: field.seal(obj, value)})
                     rewritten += 1
-        counts.append(RotationCount(column=f"{model._meta.label}.{name}", rewritten=rewritten))
+        counts.append(
+            RotationCount(
+                column=f"{model._meta.label}.{field.name}",
+                rewritten=rewritten,
+                unreadable=unreadable,
+            )
+        )
     audit.record(action="privacy.rotate_field_keys", actor_id=actor_id, object_type="key_ring")
     return counts
 
@@ -217,7 +226,8 @@ def join_program(*, person: User, code: str) -> Enrolment:
 
 @transaction.atomic
 def leave_program(*, enrolment: Enrolment, by: User) -> Enrolment:
-    """The end of treatment: consents that last until then end now; care team places end too."""
+    """The end of treatment: consents that last until then end now, for good (joining again
+    later never revives them: sharing again is a new consent); care team places end too."""
     if enrolment.person_id != by.pk:
         raise PermissionError("only the person leaves their program")
     if enrolment.ended_at is None:
@@ -227,6 +237,22 @@ def leave_program(*, enrolment: Enrolment, by: User) -> Enrolment:
         CareTeamMember.objects.open().filter(
             program=enrolment.program_id, person=enrolment.person_id
         ).update(ended_at=now, ended_by_id=by.pk)
+        ending = Consent.objects.given_by(by).filter(
+            recipient_program=enrolment.program_id,
+            expiry_kind=ExpiryKind.END_OF_TREATMENT,
+            expires_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        ended = list(ending.values_list("pk", flat=True))
+        Consent.objects.filter(pk__in=ended).update(expires_at=now)
+        for consent_id in ended:
+            audit.record(
+                action="privacy.consent_ended",
+                actor_id=by.pk,
+                subject_id=by.pk,
+                object_type="consent",
+                object_id=consent_id,
+            )
         audit.record(
             action="privacy.program_left",
             actor_id=by.pk,

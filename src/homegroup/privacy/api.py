@@ -55,7 +55,11 @@ class Window(Schema):
 )
 def my_consents(request: HttpRequest) -> list[ConsentOut]:
     user: User = request.user  # type: ignore[assignment]
-    consents = Consent.objects.given_by(user).select_related("recipient_program", "recipient_user")
+    consents = (
+        Consent.objects.given_by(user)
+        .with_treatment()
+        .select_related("recipient_program", "recipient_user")
+    )
     audit.record(action="privacy.sharing_viewed", actor_id=user.pk, subject_id=user.pk)
     now = timezone.now()
     return [

@@ -1,8 +1,11 @@
 """AES-GCM for a person's free text, with a key ring read from the environment (H-04).
 
-A stored value looks like `hgenc1:<key id>:<base64 of nonce + ciphertext>`. The key id travels
+A stored value looks like `hgenc2:<key id>:<base64 of nonce + ciphertext>`. The key id travels
 with each value so keys can rotate (`homegroup rotate-field-keys`) without a flag day. The
-associated data binds a value to its column, so ciphertext copied into another column fails.
+associated data binds a value to where it belongs (`fields.EncryptedTextField` gives the table,
+the column, the row's owner and natural key), so ciphertext copied anywhere else fails.
+`hgenc1` values were bound to their column only: the migrations that bound every value to its
+row read them once; nothing else accepts them.
 """
 
 from __future__ import annotations
@@ -16,11 +19,17 @@ from functools import lru_cache
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-PREFIX = "hgenc1"
+PREFIX = "hgenc2"
+LEGACY_PREFIX = "hgenc1"
 
 
 class FieldKeyError(ValueError):
     """The key ring is malformed, or a value was sealed with a key that is not in it."""
+
+
+class IntegrityFailure(FieldKeyError):
+    """A stored value failed authentication: altered, moved from another row or column, or not
+    in the current format. The reason names no content."""
 
 
 @dataclass(frozen=True)
@@ -57,41 +66,46 @@ class KeyRing:
             raise FieldKeyError("HOMEGROUP_FIELD_KEYS holds no key")
         return cls(current_id=order[0], keys=keys)
 
-    def encrypt(self, plaintext: str, *, context: str) -> str:
+    def encrypt(self, plaintext: str, *, associated_data: bytes, prefix: str = PREFIX) -> str:
         nonce = os.urandom(12)
         sealed = AESGCM(self.keys[self.current_id]).encrypt(
-            nonce, plaintext.encode("utf-8"), context.encode()
+            nonce, plaintext.encode("utf-8"), associated_data
         )
-        return f"{PREFIX}:{self.current_id}:{base64.b64encode(nonce + sealed).decode('ascii')}"
+        return f"{prefix}:{self.current_id}:{base64.b64encode(nonce + sealed).decode('ascii')}"
 
-    def decrypt(self, stored: str, *, context: str) -> str:
-        _prefix, key_id, encoded = _split(stored)
+    def decrypt(self, stored: str, *, associated_data: bytes, prefix: str = PREFIX) -> str:
+        """The words, or IntegrityFailure; FieldKeyError when the key ring lacks the value's key
+        (a deployment mistake, which must stop everything rather than hide data)."""
+        found, key_id, encoded = _split(stored)
+        if found != prefix:
+            raise IntegrityFailure(f"is in the {found!r} format, not {prefix!r}")
         if key_id not in self.keys:
             raise FieldKeyError(
                 f"a value was encrypted with key {key_id!r}, which HOMEGROUP_FIELD_KEYS lacks"
             )
-        blob = base64.b64decode(encoded)
         try:
-            plain = AESGCM(self.keys[key_id]).decrypt(blob[:12], blob[12:], context.encode())
-        except InvalidTag:
-            raise FieldKeyError(
-                f"a value in {context} failed authentication (altered or moved)"
-            ) from None
-        return plain.decode("utf-8")
+            blob = base64.b64decode(encoded, validate=True)
+            plain = AESGCM(self.keys[key_id]).decrypt(blob[:12], blob[12:], associated_data)
+            return plain.decode("utf-8")
+        except (InvalidTag, binascii.Error, ValueError):
+            raise IntegrityFailure("failed authentication (altered or moved)") from None
 
-    def key_id_of(self, stored: str) -> str:
-        return _split(stored)[1]
+    def key_id_of(self, stored: str) -> str | None:
+        try:
+            return _split(stored)[1]
+        except IntegrityFailure:
+            return None
 
 
 def _split(stored: str) -> tuple[str, str, str]:
     parts = stored.split(":", 2)
-    if len(parts) != 3 or parts[0] != PREFIX:
-        raise FieldKeyError("a stored value is not in the encrypted-field format")
+    if len(parts) != 3 or parts[0] not in (PREFIX, LEGACY_PREFIX):
+        raise IntegrityFailure("is not in the encrypted-field format")
     return parts[0], parts[1], parts[2]
 
 
 def is_encrypted(stored: str) -> bool:
-    return stored.startswith(PREFIX + ":")
+    return stored.startswith((PREFIX + ":", LEGACY_PREFIX + ":"))
 
 
 @lru_cache(maxsize=4)

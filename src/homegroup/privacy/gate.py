@@ -24,16 +24,16 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from homegroup.accounts.models import Role
+from homegroup.accounts.models import Role, User
 from homegroup.audit import actions as audit
 from homegroup.audit.models import Outcome
-from homegroup.privacy import actions, categories, consent_text, rules
+from homegroup.privacy import actions, categories, rules
 from homegroup.privacy.models import (
     BreakGlassGrant,
     CareTeamMember,
@@ -99,15 +99,10 @@ class Disclosure:
     def scope_summary(self) -> str:
         """A clear summary of the consent's scope, to print beside the notice (P2-07)."""
         shown = "; ".join(categories.label(c) for c in categories.ordered(self.allowed_categories))
-        parts = []
-        for consent in self.consents:
-            if consent.expires_at is not None:
-                until = consent_text.last_day(consent.expires_at).strftime("%Y-%m-%d")
-                parts.append(
-                    _("consent %(id)s, until %(date)s") % {"id": consent.pk, "date": until}
-                )
-            else:
-                parts.append(_("consent %(id)s, until revoked") % {"id": consent.pk})
+        parts = [
+            _("consent %(id)s, %(until)s") % {"id": consent.pk, "until": consent.until_label}
+            for consent in self.consents
+        ]
         if self.break_glass is not None:
             parts.append(
                 _("emergency access until %(time)s UTC")
@@ -127,16 +122,8 @@ def _viewer_program_ids(viewer: Any, person_id: int) -> frozenset[int]:
     if not viewer.has_role(Role.CLINICIAN):
         return frozenset()
     return frozenset(
-        CareTeamMember.objects.current()
-        .filter(
-            person_id=person_id,
-            clinician=viewer,
-            program__memberships__user=viewer,
-            program__memberships__role="clinician",
-            program__memberships__ended_at__isnull=True,
-            program__enrolments__person_id=person_id,
-            program__enrolments__ended_at__isnull=True,
-        )
+        CareTeamMember.objects.in_force()
+        .filter(person_id=person_id, clinician=viewer)
         .values_list("program_id", flat=True)
     )
 
@@ -144,20 +131,7 @@ def _viewer_program_ids(viewer: Any, person_id: int) -> frozenset[int]:
 def _open_grants(viewer: Any, person_id: int, now: datetime) -> list[BreakGlassGrant]:
     if not viewer.has_role(Role.CLINICIAN):
         return []
-    # The clinician must still work in the program, and the person still be enrolled in it.
-    return list(
-        BreakGlassGrant.objects.open_at(now)
-        .filter(
-            clinician=viewer,
-            person_id=person_id,
-            program__memberships__user=viewer,
-            program__memberships__role="clinician",
-            program__memberships__ended_at__isnull=True,
-            program__enrolments__person_id=person_id,
-            program__enrolments__ended_at__isnull=True,
-        )
-        .distinct()
-    )
+    return list(BreakGlassGrant.objects.in_force(now).filter(clinician=viewer, person_id=person_id))
 
 
 def _denied(viewer_id: int | None, person_id: int, purpose: str, channel: str) -> Disclosure:
@@ -233,10 +207,15 @@ def _disclose(
     if viewer_id == person_id:
         # A person's own record is not a disclosure; the journal audits its own reads.
         return Disclosure(person_id, viewer_id, purpose, channel, rules.SELF, requested)
+    person_active = bool(
+        User.objects.filter(pk=person_id).values_list("is_active", flat=True).first()
+    )
     program_ids = _viewer_program_ids(viewer, person_id)
     consents = {
         consent.pk: consent
-        for consent in Consent.objects.possibly_active(now).filter(
+        for consent in Consent.objects.possibly_active(now)
+        .with_treatment()
+        .filter(
             Q(recipient_user_id=viewer_id) | Q(recipient_program_id__in=program_ids),
             person_id=person_id,
         )
@@ -263,6 +242,7 @@ def _disclose(
         requested=requested,
         purpose=purpose,
         now=now,
+        person_active=person_active,
     )
     if decision.basis == rules.DENIED:
         audit.record(
@@ -305,24 +285,27 @@ def visible_person_ids(viewer: Any, *, now: datetime | None = None) -> set[int]:
     if viewer is None or not viewer.is_authenticated or not viewer.is_active:
         return set()
     now = now or timezone.now()
+    # The gate's rules, row for row: active accounts only, the same care-team and break-glass
+    # rule (`in_force`), the same consent status.
     ids = {
         consent.person_id
-        for consent in Consent.objects.received_by(viewer).possibly_active(now)
+        for consent in Consent.objects.received_by(viewer)
+        .possibly_active(now)
+        .with_treatment()
+        .filter(person__is_active=True)
         if rules.consent_is_active(consent.facts(), now)
     }
     if viewer.has_role(Role.CLINICIAN):
-        places = CareTeamMember.objects.for_clinician(viewer).filter(
-            program__memberships__user=viewer,
-            program__memberships__role="clinician",
-            program__memberships__ended_at__isnull=True,
-            program__enrolments__person_id=F("person_id"),
-            program__enrolments__ended_at__isnull=True,
-        )
+        places = CareTeamMember.objects.in_force().filter(clinician=viewer)
         pairs = set(places.values_list("program_id", "person_id"))
         if pairs:
-            program_consents = Consent.objects.possibly_active(now).filter(
-                recipient_program_id__in={program for program, _person in pairs},
-                person_id__in={person for _program, person in pairs},
+            program_consents = (
+                Consent.objects.possibly_active(now)
+                .with_treatment()
+                .filter(
+                    recipient_program_id__in={program for program, _person in pairs},
+                    person_id__in={person for _program, person in pairs},
+                )
             )
             ids |= {
                 consent.person_id
@@ -332,7 +315,7 @@ def visible_person_ids(viewer: Any, *, now: datetime | None = None) -> set[int]:
                 and rules.TREATMENT in consent.purposes
             }
         ids |= set(
-            BreakGlassGrant.objects.open_at(now)
+            BreakGlassGrant.objects.in_force(now)
             .filter(clinician=viewer)
             .values_list("person_id", flat=True)
         )

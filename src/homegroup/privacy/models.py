@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -168,6 +168,19 @@ class CareTeamQuerySet(models.QuerySet["CareTeamMember"]):
         """The people a clinician cares for now (the later caseload starts here)."""
         return self.current().filter(clinician=clinician)
 
+    def in_force(self) -> CareTeamQuerySet:
+        """Places through which a program's consent can reach the clinician: the clinician still
+        works in the program as a clinician, the person is still enrolled in it, and the
+        person's account is active. The gate and every listing use this one rule."""
+        return self.current().filter(
+            person__is_active=True,
+            program__memberships__user=F("clinician"),
+            program__memberships__role=ProgramRole.CLINICIAN,
+            program__memberships__ended_at__isnull=True,
+            program__enrolments__person=F("person"),
+            program__enrolments__ended_at__isnull=True,
+        )
+
 
 class CareTeamMember(models.Model):
     """One clinician caring for one person within one program. Ending keeps the history.
@@ -233,10 +246,10 @@ class ExpiryKind(models.TextChoices):
 
 
 class ConsentStatus(models.TextChoices):
-    PENDING = "pending", _("waiting for the recipient")
-    ACTIVE = "active", _("active")
-    EXPIRED = "expired", _("ended")
-    REVOKED = "revoked", _("revoked")
+    PENDING = rules.PENDING, _("waiting for the recipient")
+    ACTIVE = rules.ACTIVE, _("active")
+    EXPIRED = rules.ENDED, _("ended")
+    REVOKED = rules.REVOKED, _("revoked")
 
 
 class ConsentQuerySet(models.QuerySet["Consent"]):
@@ -248,10 +261,26 @@ class ConsentQuerySet(models.QuerySet["Consent"]):
         return self.filter(recipient_user=user)
 
     def possibly_active(self, now: datetime | None = None) -> ConsentQuerySet:
-        """A narrowing in SQL; `rules.consent_is_active` has the last word at access time."""
+        """A narrowing in SQL; `rules.consent_status` has the last word at access time."""
         now = now or timezone.now()
         return self.filter(activated_at__isnull=False, revoked_at__isnull=True).exclude(
-            expiry_kind=ExpiryKind.DATE, expires_at__lte=now
+            expires_at__lte=now
+        )
+
+    def with_treatment(self) -> ConsentQuerySet:
+        """Each consent with `treatment_ongoing`: the person is enrolled in the recipient program
+        now and has not left it since signing. An "end of treatment" consent ends with the first
+        leaving; joining again later never revives it (a new consent is needed). The gate, the
+        pages and the API read consents through this, so the fact is never assumed."""
+        enrolments = Enrolment.objects.filter(
+            person=OuterRef("person"), program=OuterRef("recipient_program")
+        )
+        return self.annotate(
+            treatment_ongoing=ExpressionWrapper(
+                Exists(enrolments.filter(ended_at__isnull=True))
+                & ~Exists(enrolments.filter(ended_at__gte=OuterRef("signed_at"))),
+                output_field=models.BooleanField(),
+            )
         )
 
 
@@ -293,11 +322,17 @@ class Consent(models.Model):
         help_text=_("A named person (a sponsor or supporter); empty until they accept the code."),
     )
     recipient_label = EncryptedTextField(
-        blank=True, default="", help_text=_("How the person named the recipient, in their words.")
+        blank=True,
+        default="",
+        help_text=_("How the person named the recipient, in their words."),
+        bound_to=("person_id", "created_at"),
     )
     expiry_kind = models.CharField(max_length=24, choices=ExpiryKind.choices)
     expires_at = models.DateTimeField(null=True, blank=True)
-    text = EncryptedTextField(help_text=_("The consent exactly as the person signed it."))
+    text = EncryptedTextField(
+        help_text=_("The consent exactly as the person signed it."),
+        bound_to=("person_id", "created_at"),
+    )
     text_version = models.CharField(max_length=24)
     text_sha256 = models.CharField(max_length=64)
     signature_method = models.CharField(
@@ -331,7 +366,18 @@ class Consent(models.Model):
     def __str__(self) -> str:
         return f"consent {self.pk}"
 
-    def facts(self, *, treatment_ongoing: bool = True) -> rules.ConsentFacts:
+    def _treatment_ongoing(self) -> bool:
+        """From `with_treatment()`'s annotation, or read now by the same rule (one query)."""
+        annotated = getattr(self, "treatment_ongoing", None)
+        if annotated is not None:
+            return bool(annotated)
+        if self.pk is None:
+            return False
+        found = Consent.objects.with_treatment().filter(pk=self.pk)
+        # An annotation, which the type checker's model of the fields cannot see.
+        return bool(found.values_list("treatment_ongoing", flat=True).get())  # type: ignore[misc]
+
+    def facts(self) -> rules.ConsentFacts:
         return rules.ConsentFacts(
             id=self.pk,
             kind=self.kind,
@@ -343,20 +389,24 @@ class Consent(models.Model):
             revoked_at=self.revoked_at,
             expires_at=self.expires_at,
             expiry_kind=self.expiry_kind,
-            treatment_ongoing=treatment_ongoing,
+            treatment_ongoing=self._treatment_ongoing(),
+            share_code_expires_at=self.share_code_expires_at,
         )
 
-    def status(self, *, now: datetime | None = None, treatment_ongoing: bool = True) -> str:
-        now = now or timezone.now()
-        if self.revoked_at is not None:
-            return ConsentStatus.REVOKED
-        if self.activated_at is None:
-            if self.share_code_expires_at is not None and self.share_code_expires_at <= now:
-                return ConsentStatus.EXPIRED
-            return ConsentStatus.PENDING
-        if rules.consent_is_active(self.facts(treatment_ongoing=treatment_ongoing), now):
-            return ConsentStatus.ACTIVE
-        return ConsentStatus.EXPIRED
+    def status(self, *, now: datetime | None = None) -> str:
+        """`rules.consent_status` over this consent's facts: the one answer everywhere."""
+        return rules.consent_status(self.facts(), now or timezone.now())
+
+    @property
+    def until_label(self) -> str:
+        """How long the consent runs, as the scope beside a disclosure says it (P2-07)."""
+        if self.expires_at is not None:
+            return _("until %(date)s") % {
+                "date": (self.expires_at - timedelta(microseconds=1)).strftime("%Y-%m-%d")
+            }
+        if self.expiry_kind == ExpiryKind.END_OF_TREATMENT:
+            return str(_("until the end of treatment"))
+        return str(_("until revoked"))
 
     @property
     def last_day(self) -> datetime | None:
@@ -420,6 +470,19 @@ class BreakGlassQuerySet(models.QuerySet["BreakGlassGrant"]):
     def open_at(self, now: datetime) -> BreakGlassQuerySet:
         return self.filter(opened_at__lte=now, expires_at__gt=now)
 
+    def in_force(self, now: datetime) -> BreakGlassQuerySet:
+        """Open grants that still give access: the clinician still works in the grant's program,
+        the person is still enrolled in it and their account is active (the gate's rule, and
+        the caseload's)."""
+        return self.open_at(now).filter(
+            person__is_active=True,
+            program__memberships__user=F("clinician"),
+            program__memberships__role=ProgramRole.CLINICIAN,
+            program__memberships__ended_at__isnull=True,
+            program__enrolments__person=F("person"),
+            program__enrolments__ended_at__isnull=True,
+        )
+
     def awaiting_review(self) -> BreakGlassQuerySet:
         return self.filter(reviewed_at__isnull=True)
 
@@ -440,13 +503,18 @@ class BreakGlassGrant(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="break_glass_subjects"
     )
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="break_glass")
-    reason = EncryptedTextField(help_text=_("The clinician's written reason."))
+    reason = EncryptedTextField(
+        help_text=_("The clinician's written reason."),
+        bound_to=("clinician_id", "person_id", "opened_at"),
+    )
     opened_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by_id = models.BigIntegerField(null=True, blank=True)
     review_outcome = models.CharField(max_length=16, choices=ReviewOutcome.choices, blank=True)
-    review_note = EncryptedTextField(blank=True, default="")
+    review_note = EncryptedTextField(
+        blank=True, default="", bound_to=("clinician_id", "person_id", "opened_at")
+    )
 
     objects = BreakGlassQuerySet.as_manager()
 

@@ -32,6 +32,12 @@ NO_EXPIRY = "none"
 
 COUNSELING_NOTES_CATEGORY = "counseling_notes"
 
+# A consent's status, the one answer for the gate, the pages and the API (`consent_status`).
+PENDING = "pending"
+ACTIVE = "active"
+ENDED = "expired"
+REVOKED = "revoked"
+
 # Bases of a decision.
 SELF = "self"
 CONSENT = "consent"
@@ -51,8 +57,12 @@ class ConsentFacts:
     revoked_at: datetime | None
     expires_at: datetime | None
     expiry_kind: str
-    # False once the person has left the program an "end of treatment" consent depends on.
-    treatment_ongoing: bool = True
+    # Whether the treatment an "end of treatment" consent depends on still runs: the person is
+    # enrolled in the recipient program and has not left it since signing. Always gathered from
+    # the database (`Consent.objects.with_treatment()`), never assumed.
+    treatment_ongoing: bool
+    # A named person's code: a pending consent whose code expired has ended unredeemed.
+    share_code_expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -91,17 +101,30 @@ class Decision:
     grant_categories: frozenset[str] = field(default_factory=frozenset)
 
 
+def consent_status(consent: ConsentFacts, now: datetime) -> str:
+    """Pending, active, ended or revoked at this moment: decided here only, for the gate, the
+    pages and the API alike (P2-04, P2-05)."""
+    if consent.revoked_at is not None and consent.revoked_at <= now:
+        return REVOKED
+    if consent.activated_at is None or consent.activated_at > now:
+        code_expired = (
+            consent.share_code_expires_at is not None and consent.share_code_expires_at <= now
+        )
+        return ENDED if code_expired else PENDING
+    # An end written on the consent holds for good, whatever its kind: a date, or the moment
+    # the person left the program of an "end of treatment" consent.
+    if consent.expires_at is not None and consent.expires_at <= now:
+        return ENDED
+    if consent.expiry_kind == EXPIRES_ON_DATE:
+        return ACTIVE if consent.expires_at is not None else ENDED
+    if consent.expiry_kind == EXPIRES_AT_END_OF_TREATMENT:
+        return ACTIVE if consent.treatment_ongoing else ENDED
+    return ACTIVE if consent.expiry_kind == NO_EXPIRY else ENDED
+
+
 def consent_is_active(consent: ConsentFacts, now: datetime) -> bool:
     """Signed and accepted, not revoked, not past its end: checked at the moment of access."""
-    if consent.activated_at is None or consent.activated_at > now:
-        return False
-    if consent.revoked_at is not None and consent.revoked_at <= now:
-        return False
-    if consent.expiry_kind == EXPIRES_ON_DATE:
-        return consent.expires_at is not None and now < consent.expires_at
-    if consent.expiry_kind == EXPIRES_AT_END_OF_TREATMENT:
-        return consent.treatment_ongoing
-    return consent.expiry_kind == NO_EXPIRY
+    return consent_status(consent, now) == ACTIVE
 
 
 def consent_covers(consent: ConsentFacts, viewer: ViewerFacts, purpose: str) -> bool:
@@ -143,9 +166,13 @@ def decide(
     requested: frozenset[str],
     purpose: str,
     now: datetime,
+    person_active: bool,
 ) -> Decision:
-    """Which of the requested categories this viewer may see now, and on which basis."""
-    if not viewer.is_active or not requested:
+    """Which of the requested categories this viewer may see now, and on which basis.
+
+    An inactive account (deleted and in its grace period, or switched off) is disclosed to
+    nobody: its person cannot sign in to revoke anything."""
+    if not viewer.is_active or not person_active or not requested:
         return Decision(DENIED, frozenset())
     if viewer.user_id == person_id:
         return Decision(SELF, frozenset(requested))

@@ -23,7 +23,6 @@ from homegroup.audit import actions as audit
 from homegroup.audit.models import Outcome
 from homegroup.forms import attach_errors, form_status
 from homegroup.privacy import accounting, actions, categories, throttle
-from homegroup.privacy.access import MAX_ID
 from homegroup.privacy.forms import (
     AssignClinicianForm,
     BreakGlassForm,
@@ -65,21 +64,17 @@ def _user(request: HttpRequest) -> User:
 # --- A person's sharing page -------------------------------------------------------------------
 
 
-def _consent_rows(
-    person: User, ongoing: set[int]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _consent_rows(person: User) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     now = timezone.now()
     current: list[dict[str, Any]] = []
     ended: list[dict[str, Any]] = []
-    consents = Consent.objects.given_by(person).select_related(
-        "recipient_program", "recipient_user"
+    consents = (
+        Consent.objects.given_by(person)
+        .with_treatment()
+        .select_related("recipient_program", "recipient_user")
     )
     for consent in consents:
-        status = consent.status(
-            now=now,
-            treatment_ongoing=consent.recipient_program_id is None
-            or consent.recipient_program_id in ongoing,
-        )
+        status = consent.status(now=now)
         row = {
             "consent": consent,
             "status": status,
@@ -131,7 +126,7 @@ def _sharing_page(
 ) -> HttpResponse:
     person = _user(request)
     enrolments = list(Enrolment.objects.current().filter(person=person).select_related("program"))
-    current, ended = _consent_rows(person, {e.program_id for e in enrolments})
+    current, ended = _consent_rows(person)
     restrictions = list(
         Restriction.objects.current()
         .filter(person=person)
@@ -243,7 +238,9 @@ def share_with_supporter(request: HttpRequest) -> HttpResponse:
 def consent_detail(request: HttpRequest, consent_id: int) -> HttpResponse:
     person = _user(request)
     consent = audit.get_or_refuse(
-        Consent.objects.given_by(person).select_related("recipient_program", "recipient_user"),
+        Consent.objects.given_by(person)
+        .with_treatment()
+        .select_related("recipient_program", "recipient_user"),
         consent_id,
         actor_id=person.pk,
         owner_field="person",
@@ -255,13 +252,7 @@ def consent_detail(request: HttpRequest, consent_id: int) -> HttpResponse:
         object_type="consent",
         object_id=consent.pk,
     )
-    ongoing = (
-        consent.recipient_program_id is None
-        or Enrolment.objects.current()
-        .filter(person=person, program_id=consent.recipient_program_id)
-        .exists()
-    )
-    status = consent.status(treatment_ongoing=ongoing)
+    status = consent.status()
     return render(
         request,
         "privacy/consent.html",
@@ -457,6 +448,8 @@ def shared_with_me(request: HttpRequest) -> HttpResponse:
         }
         for consent in Consent.objects.received_by(user)
         .possibly_active(now)
+        .with_treatment()
+        .filter(person__is_active=True)
         .select_related("person")
         if consent.status(now=now) == ConsentStatus.ACTIVE
     ]
@@ -680,11 +673,11 @@ BREAK_GLASS_VIEWED = "privacy.break_glass_viewed"
 def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
     """Emergency access for a clinician of the person's program outside their care team (H-02)."""
     clinician = _user(request)
-    if person_id > MAX_ID or not actions.shared_programs(clinician, person_id):
+    if not actions.shared_programs(clinician, person_id):
         audit.refuse(
             action=BREAK_GLASS_VIEWED,
             actor_id=clinician.pk,
-            subject_id=person_id if person_id <= MAX_ID else None,
+            subject_id=person_id,
             object_type="person",
             object_id=person_id,
         )

@@ -28,5 +28,8 @@ class Command(BaseCommand):
             return
         ring = current_key_ring()
         for count in actions.rotate_field_keys():
-            self.stdout.write(f"{count.column}: {count.rewritten} values re-encrypted")
+            line = f"{count.column}: {count.rewritten} values re-encrypted"
+            if count.unreadable:
+                line += f", {count.unreadable} unreadable left as they are (see the error log)"
+            self.stdout.write(line)
         self.stdout.write(f"All encrypted fields now use key {ring.current_id!r}.")
