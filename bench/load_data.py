@@ -87,7 +87,7 @@ def verify(pattern: str) -> dict[str, Any]:
             key = (person, body["date"])
             duplicates += key in acked
             acked[key] = body
-    people = list(User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").values_list("pk", flat=True))
+    people = User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").values_list("pk", flat=True)
     stored: dict[tuple[int, str], dict[str, Any]] = {}
     rows = (
         CheckIn.objects.filter(person_id__in=people)

@@ -115,8 +115,7 @@ def prepare(env: dict[str, str], *, people: int, meetings: int, var: Path) -> Pa
     )
     people_file = var / "people.tsv"
     subprocess.run(
-        [str(PYTHON), str(BENCH / "load_data.py"), "people", "--people", str(people)]
-        + ["--out", str(people_file)],
+        [PYTHON, BENCH / "load_data.py", "people", "--people", str(people), "--out", people_file],
         **run,
     )
     return people_file
@@ -124,8 +123,7 @@ def prepare(env: dict[str, str], *, people: int, meetings: int, var: Path) -> Pa
 
 def verify(env: dict[str, str], acked_glob: str, out: Path) -> dict[str, Any]:
     subprocess.run(
-        [str(PYTHON), str(BENCH / "load_data.py"), "verify", "--acked", acked_glob]
-        + ["--out", str(out)],
+        [PYTHON, BENCH / "load_data.py", "verify", "--acked", acked_glob, "--out", out],
         env=env,
         cwd=ROOT,
         check=True,
@@ -168,7 +166,8 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise SystemExit(f"make serve exited with {self.process.returncode}: see {self.log_path}")
+                code = self.process.returncode
+                raise SystemExit(f"make serve exited with {code}: see {self.log_path}")
             if self.get("/readyz")[0] == 200:
                 self.started_at = time.monotonic()
                 return
@@ -179,7 +178,7 @@ class Server:
     def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, Any]:
         request = urllib.request.Request(self.base + path, headers=headers or {})
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
+            with urllib.request.urlopen(request, timeout=10) as response:
                 return response.status, response.read(), response.headers
         except urllib.error.HTTPError as error:
             return error.code, error.read(), error.headers

@@ -113,21 +113,16 @@ def test_a_database_error_in_the_middle_of_a_check_in_leaves_no_half_written_day
 
 
 def test_any_other_error_is_still_a_500(people, ana):
-    with mock.patch(
-        "homegroup.journal.actions.record_check_in", side_effect=RuntimeError("a bug")
-    ):
+    with mock.patch("homegroup.journal.actions.record_check_in", side_effect=RuntimeError("a bug")):
         response = put_day(ana, today_of(people.ana).isoformat())
     assert response.status_code == 500
     assert "Retry-After" not in response
 
 
 def test_a_wrapped_database_error_counts_as_unavailable():
-    try:
-        try:
-            raise psycopg.OperationalError("terminating connection due to administrator command")
-        except psycopg.OperationalError as cause:
-            raise OperationalError("wrapped") from cause
-    except OperationalError as error:
-        assert is_database_unavailable(error)
+    cause = psycopg.OperationalError("terminating connection due to administrator command")
+    wrapped = RuntimeError("while rendering")
+    wrapped.__cause__ = cause
+    assert is_database_unavailable(wrapped)
     assert not is_database_unavailable(ValueError("no"))
     assert not is_database_unavailable(None)

@@ -1,5 +1,5 @@
 """The static files storage of production (DEBUG=0): WhiteNoise's compressed, content-hashed
-files, so that each one can be cached for a year (`collectstatic` writes them, `make serve` runs it).
+files, so that each one can be cached for a year (`make serve` runs `collectstatic` first).
 """
 
 from __future__ import annotations
