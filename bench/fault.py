@@ -62,6 +62,7 @@ PG_VERSION_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
 FAULT_VAR = VAR.parent / "fault"
 MAX_CONNECTIONS = 20
 RESERVED = 3  # superuser_reserved_connections: this script's own way in during "exhaust"
+CONNECTIONS = 8  # wrk's
 
 
 class Cluster:
@@ -197,7 +198,7 @@ def run_fault(
         script=CHECKINS_LUA,
         seconds=at + down + after + 600,  # an upper bound: SIGINT ends the run
         threads=1,
-        connections=8,
+        connections=CONNECTIONS,
         args=[str(people), str(acked), "1", str(start)],
     )
     log(f"{name}: {title.format(down=down)}, {at} s in, then {after} s more")
@@ -293,7 +294,7 @@ def backup_faults(env: dict[str, str], server: Server, cluster: Cluster) -> dict
         time.sleep(1)
         stop.set()
         prober.join()
-        message = (backup.stderr.strip().splitlines() or [""])[-1]
+        message = (backup.stderr.strip().splitlines() or [""])[-1].replace(f"{ROOT}/", "")
         results["full_disk"] = {
             "how": "a 128 KiB tmpfs mounted for the run",
             "exit": backup.returncode,
@@ -360,8 +361,8 @@ def render(results: dict[str, Any]) -> str:
         "",
         f"A throwaway PostgreSQL {results['postgres']} cluster (max_connections "
         f"{MAX_CONNECTIONS}, {RESERVED} reserved for superusers; the app connects as an ordinary "
-        f"role), `make serve` against it, wrk sending check-in PUTs on 8 connections, each a "
-        "unique person-day with a marker in its note. The fault starts "
+        f"role), `make serve` against it, wrk sending check-in PUTs on {CONNECTIONS} connections, "
+        "each a unique person-day with a marker in its note. The fault starts "
         f"{results['at']} s into each run, which goes on {results['after']} s after the fault "
         "ends (however long it took).",
         "",
@@ -396,8 +397,10 @@ def render(results: dict[str, Any]) -> str:
         f" lost, {check['different']} different from what was acknowledged, "
         f"{check['half_written']} half-written** (every request carries exactly one meeting; a "
         "check-in row without exactly one meeting row would be half-written); "
-        f"{check['stored_not_acknowledged']} stored but never acknowledged (the answer was lost "
-        "to the fault after the commit: a client retries its idempotent PUT). Audit chain: "
+        f"{check['stored_not_acknowledged']} stored but never acknowledged: wrk stops without "
+        f"reading the answers in flight ({CONNECTIONS} connections × {len(results['faults'])} "
+        "runs), and an answer can be lost to a fault after its commit (the client repeats its "
+        "idempotent PUT). Audit chain: "
         f"{'; '.join(check['audit'])}",
         "",
     ]

@@ -30,6 +30,7 @@ from typing import Any
 from serving import (
     BENCH,
     CHECKINS_LUA,
+    PYTHON,
     ROOT,
     VAR,
     Server,
@@ -167,6 +168,29 @@ def mixed_run(
     return {"seconds": seconds, "kinds": results, "acked_glob": f"{acked}.*"}
 
 
+def checkin_profile(env: dict[str, str], people: Path, *, start: int) -> dict[str, Any]:
+    """bench/checkin_profile.py, and under callgrind when valgrind is installed."""
+    quiet = {**env, "ACCESS_LOG_LEVEL": "WARNING"}
+    script = [str(PYTHON), str(BENCH / "checkin_profile.py"), "--people", str(people)]
+    out = VAR / "profile.json"
+    subprocess.run([*script, "--start", str(start), "--out", str(out)], env=quiet, check=True)
+    result: dict[str, Any] = json.loads(out.read_text())
+    if shutil.which("valgrind") and shutil.which("callgrind_control"):
+        count = 40
+        trace = VAR / "callgrind.out"
+        valgrind = ["valgrind", "--tool=callgrind", "--instr-atstart=no"]
+        measured = ["--start", str(start + 1000), "--count", str(count), "--callgrind"]
+        subprocess.run(
+            [*valgrind, f"--callgrind-out-file={trace}", *script, *measured],
+            env=quiet,
+            check=True,
+            capture_output=True,
+        )
+        totals = [line for line in trace.read_text().splitlines() if line.startswith("totals:")]
+        result["instructions"] = int(totals[0].split()[1]) / count if totals else None
+    return result
+
+
 def ms(microseconds: float) -> str:
     return f"{microseconds / 1000:.1f} ms"
 
@@ -224,6 +248,30 @@ def render(results: dict[str, Any]) -> str:
         f"Target {'held' if held else 'not held'} in this run.",
         "",
     ]
+    profile = results.get("profile")
+    if profile:
+        statements = ", ".join(profile["statements"])
+        lines += [
+            "### Where a check-in's CPU goes (in-process, the same database)",
+            "",
+            f"`bench/checkin_profile.py`: check-in PUTs through the whole handler and middleware "
+            f"stack with Django's test client. **{profile['statement_count']} SQL statements** "
+            f"per new day ({statements}), plus the connection health check's `SELECT 1`. CPU "
+            f"per check-in {profile['cpu_ms_min']:.2f} ms (the quietest batch; median "
+            f"{profile['cpu_ms_median']:.2f} ms)"
+            + (
+                f"; **{profile['instructions'] / 1e6:.1f} million instructions per check-in** "
+                "(callgrind: unaffected by other work on the machine)"
+                if profile.get("instructions")
+                else ""
+            )
+            + ".",
+            "",
+            "| Part (cProfile, CPU clock; parts nest) | Share |",
+            "|---|---|",
+            *(f"| {part} | {share:.0%} |" for part, share in profile["shares"].items()),
+            "",
+        ]
     mixed = results.get("mixed")
     if mixed:
         lines += [
@@ -285,6 +333,9 @@ def main() -> None:
         server.stop()
     log("verifying every acknowledged check-in")
     results["verify"] = verify(env, str(VAR / "acked-*.*"), VAR / "verify.json")
+    if os.environ.get("LOAD_PROFILE", "1") != "0":
+        log("profiling a check-in in-process")
+        results["profile"] = checkin_profile(env, people_file, start=10_000_000)
     (VAR / "results.json").write_text(json.dumps(results, indent=1))
     text = render(results)
     if os.environ.get("LOAD_WRITE_DOCS", "1") != "0":
