@@ -40,3 +40,6 @@ loglevel = env_str("GUNICORN_LOG_LEVEL", "info")
 # gunicorn trusts it only from these addresses.
 forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 proc_name = "homegroup"
+# gunicorn's runtime control socket lives at one path per user ($HOME/.gunicorn/gunicorn.ctl):
+# a second server on the machine would take it over. Signals (TERM, HUP, TTIN/TTOU) do the job.
+control_socket_disable = True
