@@ -126,3 +126,21 @@ def test_a_wrapped_database_error_counts_as_unavailable():
     assert is_database_unavailable(wrapped)
     assert not is_database_unavailable(ValueError("no"))
     assert not is_database_unavailable(None)
+
+
+def test_an_outage_logs_one_line_per_request_without_the_path_or_a_traceback(
+    people, client_for, caplog
+):
+    client = client_for(people.sam)
+    client.raise_request_exception = False
+    with mock.patch(
+        "django.db.backends.base.base.BaseDatabaseWrapper.ensure_connection",
+        side_effect=OperationalError("connection refused\nIs the server running?"),
+    ):
+        response = client.get(f"/shared/{people.ana.pk}/")
+    assert response.status_code == 503
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    assert record.levelname == "WARNING"
+    assert record.getMessage() == "Database unavailable, answered 503: connection refused"
+    assert record.exc_info is None
+    assert str(people.ana.pk) not in record.getMessage()

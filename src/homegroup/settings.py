@@ -275,7 +275,10 @@ LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "homegroup.privacy.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "homegroup.privacy.middleware.RequestIdLogFilter"},
+        "database_unavailable": {"()": "homegroup.unavailable.UnavailableLogFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
     },
@@ -290,7 +293,7 @@ LOGGING = {
     "loggers": {
         # The default request logger prints the path, which can carry a person's id: keep warnings
         # to our own audited events.
-        "django.request": {"level": "ERROR"},
+        "django.request": {"level": "ERROR", "filters": ["database_unavailable"]},
         "axes": {"level": "WARNING"},
         # One line per request: method, URL pattern (never the path, which can carry a
         # person's id, nor the query string, address or user agent), status, time, size.
