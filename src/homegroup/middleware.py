@@ -66,7 +66,7 @@ class AccessLogMiddleware:
 def _route(request: HttpRequest) -> str:
     match = getattr(request, "resolver_match", None)
     if match is not None:
-        return "/" + match.route
+        return "/" + str(match.route)
     if request.path.startswith(settings.STATIC_URL):
         return settings.STATIC_URL + "…"  # a file name says nothing about a person
     return "(no route)"

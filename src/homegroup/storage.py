@@ -7,7 +7,7 @@ from __future__ import annotations
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
-class HashedStaticStorage(CompressedManifestStaticFilesStorage):
+class HashedStaticStorage(CompressedManifestStaticFilesStorage):  # type: ignore[misc]
     # The vendored libraries (Leaflet, Chart.js) end with a sourceMappingURL comment naming a
     # .map file we do not ship; rewriting it would fail collectstatic. Browsers only fetch maps
     # with the developer tools open, where a missing map is harmless.
