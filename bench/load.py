@@ -4,10 +4,11 @@
    postgres://postgres@127.0.0.1:5432/homegroup_load — dropped and created here), migrated, a
    synthetic directory of 2,000 meetings, LOAD_PEOPLE people in recovery (default 200) signed in.
 2. `make serve` (gunicorn, DEBUG=0, throwaway keys) on 127.0.0.1:LOAD_PORT (default 8400).
-3. Check-in PUTs alone for LOAD_SECONDS (default 60) with wrk (LOAD_CONNECTIONS, default 16;
-   closed loop): every request a unique person-and-day with a unique marker in its note. Then
-   every acknowledged check-in is looked up in the database with the body acknowledged, no
-   check-in may be half-written, and `homegroup audit-verify` must pass.
+3. After a 5 s warm-up, check-in PUTs alone for LOAD_SECONDS (default 60) with wrk
+   (LOAD_CONNECTIONS, default 16; closed loop): every request a unique person-and-day with a
+   unique marker in its note. Then every acknowledged check-in is looked up in the database
+   with the body acknowledged, no check-in may be half-written, and `homegroup audit-verify`
+   must pass.
 4. A mixed run (LOAD_MIXED_SECONDS, default 30): public searches, meeting pages, Meeting Guide
    feed downloads (conditional when the feed sends an ETag), journal pages and check-ins, each
    kind its own wrk at once; each kind's throughput and p50/p95/p99, without a target.
@@ -328,13 +329,22 @@ def main() -> None:
                 ["psql", url, "-tAc", "SHOW server_version"], capture_output=True, text=True
             ).stdout.strip(),
         }
-        run = checkin_run(server, url, people_file, seconds=seconds, start=0, name="checkins")
+        # Each worker's first requests fill its caches (URL patterns, templates, schemas):
+        # warm them, so that the measured run is the steady state a long-running server has.
+        warm = checkin_run(server, url, people_file, seconds=5, start=0, name="warmup")
+        run = checkin_run(
+            server, url, people_file, seconds=seconds, start=warm["requests"] + 100, name="checkins"
+        )
         results["checkins"] = run
         log(f"{run['rate']:,.0f}/s, p99 {run['latency_us']['p99'] / 1000:.1f} ms")
         if os.environ.get("LOAD_MIXED", "1") != "0":
             time.sleep(2)
             results["mixed"] = mixed_run(
-                server, url, people_file, seconds=mixed_seconds, start=run["requests"] + 10_000
+                server,
+                url,
+                people_file,
+                seconds=mixed_seconds,
+                start=warm["requests"] + run["requests"] + 10_000,
             )
     finally:
         server.stop()
@@ -342,8 +352,11 @@ def main() -> None:
     results["verify"] = verify(env, str(VAR / "acked-*.*"), VAR / "verify.json")
     if os.environ.get("LOAD_PROFILE", "1") != "0":
         log("profiling a check-in in-process")
-        sent = run["requests"] + sum(
-            kind["requests"] for kind in results.get("mixed", {}).get("kinds", {}).values()
+        sent = (
+            warm["requests"]
+            + 100
+            + run["requests"]
+            + sum(kind["requests"] for kind in results.get("mixed", {}).get("kinds", {}).values())
         )
         results["profile"] = checkin_profile(env, people_file, start=sent + 20_000)
     (VAR / "results.json").write_text(json.dumps(results, indent=1))
