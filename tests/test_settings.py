@@ -101,10 +101,11 @@ def test_production_serves_hashed_static_files_with_kept_database_connections_ch
     script = (
         "from django.conf import settings as s; "
         "print(s.STORAGES['staticfiles']['BACKEND'], s.WHITENOISE_USE_FINDERS, "
-        "s.DATABASES['default']['CONN_HEALTH_CHECKS'], "
+        "s.DATABASES['default']['CONN_MAX_AGE'], s.DATABASES['default']['CONN_HEALTH_CHECKS'], "
         "s.DATABASES['default']['OPTIONS']['connect_timeout'])"
     )
     result = homegroup("shell", "-c", script, env=PRODUCTION)
     assert result.returncode == 0, result.stderr
     last = result.stdout.strip().splitlines()[-1]
-    assert last.split() == ["homegroup.storage.HashedStaticStorage", "False", "True", "5"]
+    expected = ["homegroup.storage.HashedStaticStorage", "False", "600", "True", "5"]
+    assert last.split() == expected

@@ -42,7 +42,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'homegroup.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
+        # Production keeps connections: opening one per request costs more than a check-in.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 600, minimum=0),
         # A kept connection is checked once per request before its first query, so one that a
         # database restart broke is replaced instead of failing that request (issue 18).
         conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
