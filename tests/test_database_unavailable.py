@@ -46,12 +46,17 @@ def assert_unavailable_json(response):
     assert "try again" in data["error"]
 
 
-def test_a_database_error_raised_in_an_api_view_is_a_503_in_the_error_shape(people, ana):
+def test_a_database_error_raised_in_an_api_view_is_a_503_in_the_error_shape(people, ana, caplog):
     with mock.patch(
         "homegroup.journal.actions.record_check_in", side_effect=OperationalError(GONE)
     ):
         response = put_day(ana, today_of(people.ana).isoformat())
     assert_unavailable_json(response)
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    assert (record.levelname, record.getMessage()) == (
+        "WARNING",
+        f"Database unavailable, answered 503: {GONE}",
+    )
 
 
 def test_an_interface_error_of_a_closed_connection_is_a_503_too(people, ana):

@@ -90,7 +90,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _unavailable(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
     # ninja answers a view's exception itself (with DEBUG, a traceback as a 500): the database
     # going away is a 503 here exactly as in the project's handler500.
-    return unavailable_response(request)
+    return unavailable_response(request, exc if isinstance(exc, BaseException) else None)
 
 
 for _error_class in UNAVAILABLE_ERRORS:

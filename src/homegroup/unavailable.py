@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 # Long enough for a PostgreSQL restart or failover, short enough that an app's retry of a
 # check-in lands soon after the database is back.
 RETRY_AFTER_SECONDS = 5
+ERROR_ATTRIBUTE = "homegroup_database_error"
 
 try:  # psycopg raises its own classes when a connection fails outside Django's wrappers.
     import psycopg
@@ -43,8 +44,9 @@ def is_database_unavailable(error: BaseException | None) -> bool:
     return False
 
 
-def unavailable_response(request: HttpRequest) -> HttpResponse:
+def unavailable_response(request: HttpRequest, error: BaseException | None = None) -> HttpResponse:
     """503 + Retry-After, touching neither the database nor the session (both may be down)."""
+    setattr(request, ERROR_ATTRIBUTE, error)  # for UnavailableLogFilter's line
     response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse(
@@ -65,16 +67,22 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _first_line(error: BaseException | None) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
 class UnavailableLogFilter(logging.Filter):
-    """Django logs every 503 at ERROR with its path and a traceback: during an outage that is
-    sixty lines per request, and the path can carry a person's id. One warning line instead,
-    saying what failed (the database's own words: no personal data)."""
+    """Django logs every 503 at ERROR with its path (and a traceback when it caught the error):
+    during an outage that is sixty lines per request, and the path can carry a person's id. One
+    warning line instead, saying what failed (the database's own words: no personal data)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
+        # The API answers its views' errors itself; unavailable_response kept the error.
+        error = error or getattr(getattr(record, "request", None), ERROR_ATTRIBUTE, None)
         if getattr(record, "status_code", None) == 503 and is_database_unavailable(error):
             record.levelno, record.levelname = logging.WARNING, "WARNING"
             record.msg = "Database unavailable, answered 503: %s"
-            record.args = ((str(error).strip().splitlines() or [type(error).__name__])[0],)
+            record.args = (_first_line(error),)
             record.exc_info = record.exc_text = None
         return True
