@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import homegroup.gunicorn_conf as conf  # the server's settings, read from the same environment
 from serving import (
     BENCH,
     CHECKINS_LUA,
@@ -323,8 +324,7 @@ def main() -> None:
             "date": now(),
             "machine": machine(),
             "people": people,
-            "server": f"{env.get('WEB_CONCURRENCY', str(2 * (os.cpu_count() or 1)))} workers"
-            f" × {env.get('GUNICORN_THREADS', '1')} thread",
+            "server": f"{conf.workers} workers × {conf.threads} threads ({conf.worker_class})",
             "postgres": subprocess.run(
                 ["psql", url, "-tAc", "SHOW server_version"], capture_output=True, text=True
             ).stdout.strip(),

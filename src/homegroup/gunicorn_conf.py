@@ -3,8 +3,8 @@
     gunicorn -c python:homegroup.gunicorn_conf homegroup.wsgi
 
 HOST (127.0.0.1) and PORT (8000): where to listen; behind a TLS proxy on another host, HOST=0.0.0.0.
-WEB_CONCURRENCY: worker processes (default: 2 per core). GUNICORN_THREADS: threads per worker
-(default 1, a sync worker). GUNICORN_TIMEOUT: seconds before a stuck worker is replaced.
+WEB_CONCURRENCY: worker processes (default: one per core). GUNICORN_THREADS: threads per worker
+(default 2; 1 makes it a sync worker). GUNICORN_TIMEOUT: seconds before a stuck worker is replaced.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from homegroup.lib.env import env_int, env_str
 _cores = os.cpu_count() or 1
 
 bind = f"{env_str('HOST', '127.0.0.1')}:{env_int('PORT', 8000, minimum=1)}"
-workers = env_int("WEB_CONCURRENCY", 2 * _cores, minimum=1)
-threads = env_int("GUNICORN_THREADS", 1, minimum=1)
+# One process per core, two threads each: a check-in waits on PostgreSQL about as long as it
+# computes, so a second thread keeps the core busy meanwhile; threaded workers also keep HTTP
+# connections alive. Measured with check-in PUTs (docs/operations.md, "Why gunicorn"): 2 × 2
+# threaded workers used about a third less CPU per check-in than 4 or 2 sync workers.
+workers = env_int("WEB_CONCURRENCY", _cores, minimum=1)
+threads = env_int("GUNICORN_THREADS", 2, minimum=1)
 worker_class = "gthread" if threads > 1 else "sync"
-# A check-in waits on PostgreSQL about as long as it computes: two processes per core keep the
-# cores busy while one waits (measured in docs/benchmarks.md, "Check-ins under load").
 
 # Import Django once in the master, then fork: workers start in milliseconds and share the
 # code's memory. Safe because nothing opens a database connection at import time.
