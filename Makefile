@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 LINT_PATHS := src tests $(wildcard bench) $(wildcard scripts)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo test check dependency-audit lint format typecheck migrations-check pytest pytest-pg chromium bench clean
+.PHONY: help install run demo serve load fault wrk test check dependency-audit lint format typecheck migrations-check pytest pytest-pg chromium bench clean
 
 help: ## List the targets with what each does
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -36,6 +36,21 @@ run: $(STAMP) ## Migrate the local SQLite database, load demo data and serve on 
 demo: $(STAMP) ## Load the demo data into the local database (safe to repeat)
 	$(BIN)/homegroup migrate --verbosity 0
 	$(BIN)/homegroup demo
+
+serve: $(STAMP) ## The production server (gunicorn) on PORT: DEBUG=0, settings from the environment (docs/operations.md)
+	DEBUG=0 $(BIN)/homegroup migrate --noinput --verbosity 0
+	DEBUG=0 $(BIN)/homegroup collectstatic --noinput --verbosity 0
+	DEBUG=0 PORT=$(PORT) exec $(BIN)/gunicorn -c python:homegroup.gunicorn_conf homegroup.wsgi
+
+wrk: ## Install Debian's wrk (the HTTP load generator of make load and make fault) when it is missing
+	@command -v wrk >/dev/null || { echo "Installing Debian's wrk for the load runs"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+load: $(STAMP) wrk ## make serve on loopback against PostgreSQL: check-in PUTs, then a mixed run (LOAD_SECONDS, default 60)
+	$(BIN)/python bench/load.py
+
+fault: $(STAMP) wrk ## Database faults during a load run on a throwaway PostgreSQL cluster; backup faults (docs/operations.md)
+	$(BIN)/python bench/fault.py
 
 chromium: ## Install Debian's Chromium for the browser tests when it is missing
 	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the browser tests"; \

@@ -26,6 +26,7 @@ import base64
 import json
 import os
 import platform
+import re
 import secrets
 import shutil
 import subprocess
@@ -283,6 +284,13 @@ def run_peer(
 # --- Machine -----------------------------------------------------------------------------------
 
 
+def write_report(path: Path, text: str) -> None:
+    """Write the bench's report, keeping the sections other runs own (`make load`'s)."""
+    old = path.read_text() if path.exists() else ""
+    blocks = re.findall(r"(<!-- (\w+):begin -->.*?<!-- \2:end -->)", old, flags=re.DOTALL)
+    path.write_text(text.rstrip() + "".join(f"\n\n{block}" for block, _name in blocks) + "\n")
+
+
 def machine() -> dict[str, Any]:
     cpu = ""
     cpuinfo = Path("/proc/cpuinfo")
@@ -321,7 +329,7 @@ def main() -> None:
     )
     options = parser.parse_args()
     if options.render_only:
-        options.out.write_text(report.render(json.loads((VAR / "results.json").read_text())))
+        write_report(options.out, report.render(json.loads((VAR / "results.json").read_text())))
         log(f"wrote {options.out}")
         return
     VAR.mkdir(parents=True, exist_ok=True)
@@ -386,7 +394,7 @@ def main() -> None:
     results["machine"]["load_after"] = os.getloadavg() if hasattr(os, "getloadavg") else None
     results["total_seconds"] = time.perf_counter() - started
     (VAR / "results.json").write_text(json.dumps(results, indent=1))
-    options.out.write_text(report.render(results))
+    write_report(options.out, report.render(results))
     log(f"wrote {options.out} in {results['total_seconds'] / 60:.1f} minutes")
     for line in report.summary(results):
         print(line)

@@ -156,3 +156,17 @@ def test_passwords_are_hashed_with_argon2():
 def test_times_are_stored_in_utc():
     assert project_settings.USE_TZ is True
     assert project_settings.TIME_ZONE == "UTC"
+
+
+def test_production_serves_hashed_static_files_with_kept_database_connections_checked():
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.STORAGES['staticfiles']['BACKEND'], s.WHITENOISE_USE_FINDERS, "
+        "s.DATABASES['default']['CONN_MAX_AGE'], s.DATABASES['default']['CONN_HEALTH_CHECKS'], "
+        "s.DATABASES['default']['OPTIONS']['connect_timeout'])"
+    )
+    result = homegroup("shell", "-c", script, env=PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    last = result.stdout.strip().splitlines()[-1]
+    expected = ["homegroup.storage.HashedStaticStorage", "False", "600", "True", "5"]
+    assert last.split() == expected

@@ -20,6 +20,7 @@ from homegroup.api_schemas import Error, ErrorDetail  # noqa: F401  (the one err
 from homegroup.directory.api import router as directory_router
 from homegroup.journal.api import router as journal_router
 from homegroup.privacy.api import router as privacy_router
+from homegroup.unavailable import UNAVAILABLE_ERRORS, unavailable_response
 
 
 class SessionAuth(NinjaSessionAuth):
@@ -85,6 +86,15 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, str(exc))
 
+
+def _unavailable(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+    # ninja answers a view's exception itself (with DEBUG, a traceback as a 500): the database
+    # going away is a 503 here exactly as in the project's handler500.
+    return unavailable_response(request, exc if isinstance(exc, BaseException) else None)
+
+
+for _error_class in UNAVAILABLE_ERRORS:
+    api.add_exception_handler(_error_class, _unavailable)
 
 api.add_router("/", accounts_router)
 api.add_router("/", privacy_router)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import unquote_to_bytes
@@ -57,6 +59,9 @@ class TrustedProxyMiddleware:
         return self.get_response(request)
 
 
+access_log = logging.getLogger("homegroup.access")
+
+
 class RejectNulMiddleware:
     """A NUL character in the path, the query string or a JSON body is a 400 (the generic error
     page, or the API's error shape), before any view can hand it to the database: PostgreSQL
@@ -78,3 +83,38 @@ class RejectNulMiddleware:
 def _json_has_nul(body: bytes) -> bool:
     # JSON carries NUL as the escape \u0000 (a raw NUL byte is invalid JSON anyway).
     return b"\x00" in body or b"\\u0000" in body
+
+
+class AccessLogMiddleware:
+    """One log line per request without personal data (A-11): the method, the URL *pattern*
+    that answered (`journal/<int:person_id>/`, never the path with the id, nor the query
+    string, which can hold a ZIP code), the status, the time taken and the size. No address
+    and no user agent: with a recovery app's URL they would say who is in treatment. The
+    request id (added by the log filter) ties a line to its audit rows."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not access_log.isEnabledFor(logging.INFO):
+            return self.get_response(request)
+        started = time.perf_counter()
+        response = self.get_response(request)
+        access_log.info(
+            "%s %s %s %.1fms %s",
+            request.method,
+            _route(request),
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+            "-" if response.streaming else len(response.content),
+        )
+        return response
+
+
+def _route(request: HttpRequest) -> str:
+    match = getattr(request, "resolver_match", None)
+    if match is not None:
+        return "/" + str(match.route)
+    if request.path.startswith(settings.STATIC_URL):
+        return settings.STATIC_URL + "…"  # a file name says nothing about a person
+    return "(no route)"

@@ -79,9 +79,18 @@ if DATABASE_OWNER_URL:
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_OWNER_URL if HOMEGROUP_DATABASE_AS_OWNER and DATABASE_OWNER_URL else DATABASE_URL,
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
+        # Production keeps connections: opening one per request costs more than a check-in.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 600, minimum=0),
+        # A kept connection is checked once per request before its first query, so one that a
+        # database restart broke is replaced instead of failing that request (issue 18).
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that stops answering fails a request (a 503) in seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DATABASE_CONNECT_TIMEOUT", 5, minimum=1
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers run beside the one writer; the timeout waits instead of failing at once.
@@ -117,6 +126,8 @@ MIDDLEWARE = [
     # First: forwarded headers count only from HOMEGROUP_TRUSTED_PROXIES.
     "homegroup.middleware.TrustedProxyMiddleware",
     "homegroup.privacy.middleware.RequestIdMiddleware",
+    # Outermost but the request id: it logs the final status, 503s and static files included.
+    "homegroup.middleware.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -303,16 +314,26 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every star
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Production serves `collectstatic`'s content-hashed names (app.3f2a9c.css), which WhiteNoise
+    # sends with a year-long immutable cache header; locally the plain names need no collectstatic.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if DEBUG
+        else "homegroup.storage.HashedStaticStorage"
+    },
 }
-WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
+# Locally WhiteNoise finds files in the apps; in production only what collectstatic gathered.
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
 
 # --- Logging: no person data and no secrets (A-11); request ids tie a log line to an audit row.
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "homegroup.privacy.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "homegroup.privacy.middleware.RequestIdLogFilter"},
+        "database_unavailable": {"()": "homegroup.unavailable.UnavailableLogFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
     },
@@ -327,8 +348,12 @@ LOGGING = {
     "loggers": {
         # The default request logger prints the path, which can carry a person's id: keep warnings
         # to our own audited events.
-        "django.request": {"level": "ERROR"},
+        "django.request": {"level": "ERROR", "filters": ["database_unavailable"]},
         "axes": {"level": "WARNING"},
+        # One line per request: method, URL pattern (never the path, which can carry a
+        # person's id, nor the query string, address or user agent), status, time, size.
+        # Off locally, where runserver prints its own lines.
+        "homegroup.access": {"level": env_str("ACCESS_LOG_LEVEL", "WARNING" if DEBUG else "INFO")},
     },
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -13,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from homegroup.api import error_response
+from homegroup.unavailable import is_database_unavailable, unavailable_response
 
 
 @require_GET
@@ -67,5 +69,9 @@ def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this inside its `except`: a database that went away, at connection time in a
+    # middleware or in a view, is a 503 with Retry-After, not a bug (homegroup/unavailable.py).
+    if is_database_unavailable(sys.exc_info()[1]):
+        return unavailable_response(request)
     # No template context processors and no database: the error may be the database itself.
     return HttpResponse(loader.get_template("errors/500.html").render(), status=500)

@@ -187,3 +187,33 @@ def test_a_range_ending_before_1900_is_refused_with_a_message_not_a_server_error
     assert response.status_code == 400
     assert response.json()["details"] == [{"loc": ["query", "to"], "message": "Check the year."}]
     assert ana.get("/api/v1/me/checkins/0001-01-01").status_code == 400
+
+
+def test_the_answer_to_a_new_day_is_exactly_what_reading_it_back_gives(people, ana):
+    # A new day is answered from the row as written (no read-back of the day itself): every
+    # cleaning the action does must show in the answer as it does in a later read.
+    meeting("Serenity Group", slug="serenity")
+    plan = buprenorphine(people.ana)
+    day = (today_of(people.ana) - timedelta(days=3)).isoformat()
+    body = {
+        "meetings": [
+            {"meeting": "serenity"},
+            {"meeting": "serenity", "attendance": "online"},
+            {"name": "  Zoom   lunch  ", "attendance": "online"},
+            {"name": ""},
+        ],
+        "step_worked": 3,
+        "doses": [{"plan_id": plan.pk, "status": "different_dose", "dose_taken": 4.5}],
+        "use": "used",
+        "substances": ["opioids", "alcohol", "alcohol"],
+        "drinks": 2,
+        "craving": 7,
+        "note": "  a hard day\r\nI called Sam  ",
+    }
+    answer = put(ana, day, body).json()
+    assert answer == ana.get(f"/api/v1/me/checkins/{day}").json()
+    assert answer["retrospective"] is True
+    assert answer["step_work"] is True
+    assert answer["substances"] == ["alcohol", "opioids"]
+    assert answer["note"] == "a hard day\nI called Sam"
+    assert [m["name"] for m in answer["meetings"]] == ["Serenity Group", "Zoom lunch"]

@@ -4,6 +4,7 @@ On SQLite the drill restores into a fresh file; when the suite runs on PostgreSQ
 into a scratch database next to the test database (pg_dump / pg_restore).
 """
 
+import errno
 import json
 import sqlite3
 import uuid
@@ -210,3 +211,24 @@ def test_R_01_the_sqlite_payload_is_a_consistent_database_file(tmp_path):
         assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     finally:
         check.close()
+
+
+def test_R_01_a_backup_onto_a_full_disk_fails_loudly_and_leaves_no_partial_file(
+    tmp_path, monkeypatch
+):
+    populate()
+    target = tmp_path / "homegroup.hgb"
+    written = 0
+    real_write = backup.EncryptedWriter.write
+
+    def fill_up(self, data):
+        nonlocal written
+        written += len(data)
+        if written > 4096:  # the disk fills up part of the way through
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(self, data)
+
+    monkeypatch.setattr(backup.EncryptedWriter, "write", fill_up)
+    with pytest.raises(CommandError, match="No space left on device; no backup was written"):
+        call_command("backup", output=str(target))
+    assert list(tmp_path.iterdir()) == []

@@ -9,6 +9,7 @@ number answers 400 with the API's error shape, and nothing is stored.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -228,7 +229,14 @@ def _parse_day(value: str, loc: list[str | int]) -> date:
     return day
 
 
-def _out(check_in: CheckIn) -> CheckInOut:
+def _out(
+    check_in: CheckIn,
+    meetings: Iterable[CheckInMeeting] | None = None,
+    doses: Iterable[CheckInDose] | None = None,
+) -> CheckInOut:
+    """The check-in as stored; its meetings and doses prefetched (`_with_details`) or given."""
+    meetings = check_in.meetings.all() if meetings is None else meetings
+    doses = check_in.doses.all() if doses is None else doses
     return CheckInOut(
         date=check_in.date,
         retrospective=check_in.retrospective,
@@ -238,7 +246,7 @@ def _out(check_in: CheckIn) -> CheckInOut:
                 name=m.meeting.name if m.meeting else m.name,
                 attendance=m.attendance,
             )
-            for m in check_in.meetings.all()
+            for m in meetings
         ],
         **{name: getattr(check_in, name) for name in actions.ACTIVITIES},
         step_worked=check_in.step_worked,
@@ -249,7 +257,7 @@ def _out(check_in: CheckIn) -> CheckInOut:
                 status=d.status,
                 dose_taken=float(d.dose_taken) if d.dose_taken is not None else None,
             )
-            for d in check_in.doses.all()
+            for d in doses
         ],
         use=check_in.use_status or None,
         substances=list(check_in.substances),
@@ -263,13 +271,25 @@ def _out(check_in: CheckIn) -> CheckInOut:
     )
 
 
+# Only the columns `_out` shows: a directory meeting has some forty, and building them was a
+# good part of a check-in's CPU under load (docs/benchmarks.md, "Check-ins under load").
+def _meetings() -> QuerySet[CheckInMeeting]:
+    return CheckInMeeting.objects.select_related("meeting").only(
+        "check_in", "name", "attendance", "meeting__slug", "meeting__name"
+    )
+
+
+def _doses() -> QuerySet[CheckInDose]:
+    return CheckInDose.objects.select_related("plan").only(
+        "check_in", "plan", "status", "dose_taken", "plan__medication"
+    )
+
+
 def _with_details(person: User) -> QuerySet[CheckIn]:
     return (
         CheckIn.objects.visible_to(person)
-        .prefetch_related(
-            Prefetch("meetings", queryset=CheckInMeeting.objects.select_related("meeting"))
-        )
-        .prefetch_related(Prefetch("doses", queryset=CheckInDose.objects.select_related("plan")))
+        .prefetch_related(Prefetch("meetings", queryset=_meetings()))
+        .prefetch_related(Prefetch("doses", queryset=_doses()))
     )
 
 
@@ -313,7 +333,9 @@ def get_check_in(request: HttpRequest, day: str) -> CheckInOut:
 
 def _values(person: User, body: CheckInIn) -> actions.CheckInValues:
     slugs = {m.meeting for m in body.meetings if m.meeting}
-    by_slug = {m.slug: m.pk for m in Meeting.objects.filter(slug__in=slugs)} if slugs else {}
+    by_slug = (
+        dict(Meeting.objects.filter(slug__in=slugs).values_list("slug", "pk")) if slugs else {}
+    )
     meetings = []
     for index, attended in enumerate(body.meetings):
         if attended.meeting and attended.meeting not in by_slug:
@@ -365,7 +387,17 @@ def put_check_in(request: HttpRequest, day: str, body: CheckInIn) -> CheckInOut:
                 for message in messages
             ]
         ) from None
-    # An unchanged day writes nothing and audits nothing: the answer only echoes the request.
+    if saved.created:
+        # A new day holds exactly what this request sent and the action wrote: the row is in
+        # memory as saved, and only the meetings and doses it has are read back (with their
+        # directory names), one query each instead of three for every check-in.
+        check_in = saved.check_in
+        return _out(
+            check_in,
+            list(_meetings().filter(check_in=check_in)) if body.meetings else [],
+            list(_doses().filter(check_in=check_in)) if body.doses else [],
+        )
+    # A corrected day is read back whole. An unchanged one writes nothing and audits nothing.
     return _out(_with_details(person).get(pk=saved.check_in.pk))
 
 

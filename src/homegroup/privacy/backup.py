@@ -237,6 +237,32 @@ def backup(*, output: Path, using: str = DEFAULT_DB_ALIAS) -> BackupReport:
     }
     output = Path(output)
     partial = output.with_name(output.name + ".partial")
+    try:
+        contents = _write_backup(partial, key, header, connection, using)
+    except OSError as error:
+        # A full disk or a vanished mount: say so plainly, and leave no partial file to fill
+        # the disk further or be mistaken for a backup.
+        partial.unlink(missing_ok=True)
+        raise BackupError(
+            f"could not write {partial}: {error.strerror or error}; no backup was written"
+        ) from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(output)
+    return BackupReport(
+        path=output,
+        vendor=vendor,
+        tables=len(contents["tables"]),
+        rows=sum(table["rows"] for table in contents["tables"].values()),
+        size=output.stat().st_size,
+    )
+
+
+def _write_backup(
+    partial: Path, key: bytes, header: dict[str, Any], connection: Any, using: str
+) -> dict[str, Any]:
+    vendor = connection.vendor
     with tempfile.TemporaryDirectory() as scratch, open(partial, "wb") as out:
         os.chmod(partial, 0o600)
         writer = EncryptedWriter(out, key, header)
@@ -258,14 +284,7 @@ def backup(*, output: Path, using: str = DEFAULT_DB_ALIAS) -> BackupReport:
                 _write_manifest(writer, contents)
                 _pg_dump_into(writer, connection.settings_dict, snapshot)
         writer.close()
-    partial.replace(output)
-    return BackupReport(
-        path=output,
-        vendor=vendor,
-        tables=len(contents["tables"]),
-        rows=sum(table["rows"] for table in contents["tables"].values()),
-        size=output.stat().st_size,
-    )
+    return contents
 
 
 def _write_manifest(writer: EncryptedWriter, contents: dict[str, Any]) -> None:
