@@ -8,8 +8,8 @@ import pytest
 from django.db import InterfaceError, OperationalError
 from django.test import Client
 
+from homegroup.audit.models import AuditEvent
 from homegroup.journal.models import CheckIn, CheckInMeeting
-from homegroup.privacy.models import AuditEvent
 from homegroup.unavailable import RETRY_AFTER_SECONDS, is_database_unavailable
 from tests.journal.journal_data import meeting, start_journal, today_of
 
