@@ -17,15 +17,17 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from homegroup.directory.importers.attendance import derive_attendance
-from homegroup.directory.importers.canonical import CanonicalMeeting, Contact
+from homegroup.directory.importers.canonical import NOTES_MAX, CanonicalMeeting
 from homegroup.directory.importers.codes import CodeResolver, code_table
-from homegroup.directory.models import WEEKDAY_CHOICES, Attendance, Meeting, Region, Stance
+from homegroup.directory.models import (
+    WEEKDAY_CHOICES,
+    Attendance,
+    Meeting,
+    Stance,
+)
 from homegroup.lib.times import duration_between, end_from_start
 from homegroup.lib.timezones import is_timezone
 
-# Long enough for any real note (the longest in the sample feeds is ~2,000 characters), short
-# enough that a pasted novel is refused instead of stored.
-NOTES_MAX = 5000
 MAINTAINER_REASON = "set by a maintainer"
 DEFAULT_DURATION = timedelta(hours=1)
 _TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
@@ -264,78 +266,6 @@ def meeting_initial(meeting: Meeting) -> dict[str, Any]:
         "group": meeting.group,
         "notes": meeting.notes,
     }
-
-
-def region_path(region: Region | None) -> tuple[str, ...]:
-    """General → specific names; parents already selected cost no query."""
-    names: list[str] = []
-    while region is not None:
-        names.append(region.name)
-        region = region.parent
-    return tuple(reversed(names))
-
-
-def canonical_from_meeting(meeting: Meeting) -> CanonicalMeeting:
-    """A stored meeting back in the canonical shape, so an edit keeps what the form lacks.
-
-    ``source_id`` is the source's own id (the part of ``source_key`` before the day), so the
-    edited meeting is still the one its source updates on the next import.
-    """
-    return CanonicalMeeting(
-        source_id=meeting.source_key.rsplit(":", 1)[0],
-        slug=meeting.slug,
-        name=meeting.name,
-        day=meeting.day,
-        start=meeting.start_time,
-        end=meeting.end_time,
-        duration=duration_between(start=meeting.start_time, end=meeting.end_time),
-        fellowship=meeting.fellowship.code,
-        attendance=meeting.attendance,  # type: ignore[arg-type]
-        attendance_reason=meeting.attendance_reason,
-        timezone=meeting.timezone,
-        location=meeting.location,
-        address=meeting.address,
-        city=meeting.city,
-        state=meeting.state,
-        postal_code=meeting.postal_code,
-        country=meeting.country,
-        formatted_address=meeting.formatted_address,
-        latitude=meeting.latitude,
-        longitude=meeting.longitude,
-        approximate=meeting.approximate,
-        conference_url=meeting.conference_url,
-        conference_url_notes=meeting.conference_url_notes,
-        conference_phone=meeting.conference_phone,
-        conference_phone_notes=meeting.conference_phone_notes,
-        types=tuple(meeting.types),
-        unknown_codes=tuple(meeting.unknown_codes),
-        group=meeting.group,
-        group_notes=meeting.group_notes,
-        district=meeting.district,
-        regions=region_path(meeting.region),
-        notes=meeting.notes,
-        location_notes=meeting.location_notes,
-        contacts=tuple(
-            Contact(
-                name=contact.get("name", ""),
-                email=contact.get("email", ""),
-                phone=contact.get("phone", ""),
-                public=bool(contact.get("public", False)),
-            )
-            for contact in meeting.contacts
-        ),
-        venmo=meeting.venmo,
-        square=meeting.square,
-        paypal=meeting.paypal,
-        entity=meeting.entity,
-        entity_email=meeting.entity_email,
-        entity_phone=meeting.entity_phone,
-        entity_location=meeting.entity_location,
-        entity_url=meeting.entity_url,
-        entity_logo=meeting.entity_logo,
-        updated=meeting.source_updated,
-        url=meeting.url,
-    )
 
 
 class MeetingFilterForm(forms.Form):

@@ -31,7 +31,6 @@ from homegroup.directory.forms import (
     MeetingForm,
     ProblemFilterForm,
     ReviewForm,
-    canonical_from_meeting,
     meeting_initial,
 )
 from homegroup.directory.geocoding import suggest_coordinates
@@ -45,6 +44,7 @@ from homegroup.directory.models import (
     ReviewStatus,
     Source,
     TimezoneOrigin,
+    canonical_from_meeting,
 )
 from homegroup.forms import attach_errors, form_status
 
