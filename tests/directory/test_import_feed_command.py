@@ -231,22 +231,16 @@ def test_a_bad_time_zone_is_refused():
         import_feed("metro", TSML, "--timezone", "Eastern")
 
 
-def test_an_address_is_fetched(monkeypatch):
-    fetched: list[str] = []
-
-    class Response(io.BytesIO):
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return None
-
-    def urlopen(request, timeout):
-        fetched.append(request.full_url)
-        return Response(TSML.read_bytes())
-
-    monkeypatch.setattr("urllib.request.urlopen", urlopen)
-    run, _output = import_feed("remote", "https://example.org/wp-json/meetings.json")
-    assert fetched == ["https://example.org/wp-json/meetings.json"]
+def test_an_address_is_fetched(feed_server):
+    feed_server.routes["/wp-json/meetings.json"] = TSML.read_bytes()
+    run, _output = import_feed("remote", feed_server.url("/wp-json/meetings.json"))
     assert run.files == ["meetings.json"]
     assert run.created == 12
+
+
+def test_an_address_on_the_servers_own_network_is_refused_by_default(feed_server, settings):
+    settings.HOMEGROUP_FETCH_ALLOW_PRIVATE = False
+    feed_server.routes["/meetings.json"] = TSML.read_bytes()
+    with pytest.raises(CommandError, match=r"127\.0\.0\.1 is a private, local or reserved address"):
+        import_feed("remote", feed_server.url("/meetings.json"))
+    assert feed_server.hosts == []  # refused before connecting

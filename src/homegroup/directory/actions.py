@@ -487,6 +487,21 @@ def configure_source(
     return source
 
 
+def create_source(*, name: str, url: str, actor: User) -> Source:
+    """A directory maintainer adds a source to import from the web (its short name made from
+    its name, numbered when taken)."""
+    require_maintainer(actor, "directory.source_created")
+    if web_address(url.strip()) is None:
+        raise ValidationError({"url": _("Give the feed's http:// or https:// address.")})
+    base = slugify(name)[:56] or "source"
+    slug, number = base, 2
+    with transaction.atomic():
+        while Source.objects.filter(slug=slug).exists():
+            slug, number = f"{base}-{number}", number + 1
+        source = ensure_source(slug=slug, name=" ".join(name.split())[:200], actor_id=actor.pk)
+        return configure_source(source=source, url=url, actor_id=actor.pk)
+
+
 def _refresh_held(meetings: QuerySet[Meeting], *, source: Source) -> int:
     """Recompute what each meeting's public output hides (after a policy change or a
     maintainer's publication); returns how many meetings changed."""
@@ -505,7 +520,7 @@ def publish_contact_details(*, meeting: Meeting, values: Sequence[str], actor: U
     """A directory maintainer publishes phone numbers or email addresses held in a meeting's
     notes (an intergroup's hotline, a group's own address): shown in public from now on, and
     after every re-import of the same text."""
-    _require_maintainer(actor, "directory.contact_details_published", meeting_id=meeting.pk)
+    require_maintainer(actor, "directory.contact_details_published", meeting_id=meeting.pk)
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().select_related("source").get(pk=meeting.pk)
         wanted = [value for value in values if value in meeting.contact_details_held]
@@ -870,7 +885,7 @@ def import_feed(
             listed = Meeting.objects.active().of_source(source).count()
             raise FeedError(_nothing_imported(parsed, listed=listed))
     except FeedError as error:
-        _fail(run, str(error), refusal=error.refusal)
+        fail_run(run, str(error), refusal=error.refusal)
         raise ImportFailed(str(error), run, error.refusal) from None
 
     run.feed_format = (",".join(parsed.formats) or feed_format or "")[:16]
@@ -884,7 +899,7 @@ def import_feed(
     if refused is not None:
         message, counts = refused
         run.diff = counts
-        _fail(run, message, refusal=REFUSED_REMOVALS)
+        fail_run(run, message, refusal=REFUSED_REMOVALS)
         raise ImportFailed(message, run, REFUSED_REMOVALS)
     return run
 
@@ -947,7 +962,8 @@ def _store_run(
     )
 
 
-def _fail(run: ImportRun, message: str, *, refusal: str = "") -> None:
+def fail_run(run: ImportRun, message: str, *, refusal: str = "") -> None:
+    """End a run that changed nothing: kept with why it failed, audited as a failure."""
     with transaction.atomic():
         run.error = message[:2000]
         run.refusal = refusal
@@ -1052,16 +1068,7 @@ def _apply_meetings(
     to_create: list[tuple[CanonicalMeeting, str]] = []
     total = len(meetings)
     for done, (canonical, how) in enumerate(meetings, start=1):
-        key = source_key_for(canonical)
-        known = existing.get(key)
-        applied.contact_problems.extend(
-            _contact_problems(
-                canonical,
-                file=parsed.files.get(key, ""),
-                source=source,
-                published=known.contact_details_published if known is not None else (),
-            )
-        )
+        known = existing.get(source_key_for(canonical))
         if known is None:
             to_create.append((canonical, how))
         elif known.removed_at is None and known.fingerprint == fingerprint(canonical):
@@ -1104,8 +1111,20 @@ def _apply_meetings(
         in_feed[created.pk] = canonical
         applied.created.append(created.slug)
         new_or_restored.add(created.pk)
+        existing[created.source_key] = created
     if progress is not None:
         progress(total, total)
+    for canonical, _how in meetings:
+        key = source_key_for(canonical)
+        stored = existing[key]
+        applied.contact_problems.extend(
+            _contact_problems(
+                replace(canonical, slug=stored.slug),
+                file=parsed.files.get(key, ""),
+                source=source,
+                published=stored.contact_details_published,
+            )
+        )
     touched = _sync_feed_evidence(source=source, in_feed=in_feed, run=run, now=now, applied=applied)
     changed_levels = _refresh_levels(touched | new_or_restored, today=now.date())
     applied.levels = changed_levels
@@ -1593,6 +1612,7 @@ __all__ += [
     "add_mat_evidence",
     "configure_source",
     "contact_details_of",
+    "create_source",
     "feed_evidence",
     "held_for",
     "import_feed",
@@ -1612,7 +1632,8 @@ __all__ += [
 LOCAL_SOURCE = "local"
 
 
-def _require_maintainer(actor: User, action: str, *, meeting_id: int | None = None) -> None:
+def require_maintainer(actor: User, action: str, *, meeting_id: int | None = None) -> None:
+    """PermissionDenied (the refusal audited) unless ``actor`` is a directory maintainer."""
     if not actor.has_role(Role.DIRECTORY_MAINTAINER):
         raise _deny(action, actor=actor, meeting_id=meeting_id)
 
@@ -1650,7 +1671,7 @@ def create_meeting_by_maintainer(*, canonical: CanonicalMeeting, actor: User) ->
 
     A zone the maintainer chose is theirs ("manual"); left empty, it comes from the pin.
     """
-    _require_maintainer(actor, "directory.meeting_created")
+    require_maintainer(actor, "directory.meeting_created")
     source = ensure_source(
         slug=LOCAL_SOURCE, name="Listed by this directory's maintainers", actor_id=actor.pk
     )
@@ -1689,7 +1710,7 @@ def update_meeting_by_maintainer(
     one is decided again from the pin (or the source's default). A new day moves the meeting
     within its source, so its next import still finds it only on the day the feed says.
     """
-    _require_maintainer(actor, "directory.meeting_updated", meeting_id=meeting.pk)
+    require_maintainer(actor, "directory.meeting_updated", meeting_id=meeting.pk)
     meeting = (
         Meeting.objects.select_for_update()
         .select_related("source", "fellowship", "region__parent__parent")
@@ -1746,7 +1767,7 @@ def update_meeting_by_maintainer(
 @transaction.atomic
 def remove_meeting_by_maintainer(*, meeting: Meeting, actor: User) -> None:
     """A directory maintainer takes a meeting off the directory (history and row kept)."""
-    _require_maintainer(actor, "directory.meeting_removed", meeting_id=meeting.pk)
+    require_maintainer(actor, "directory.meeting_removed", meeting_id=meeting.pk)
     if meeting.removed_at is not None:
         return
     remove_meeting(meeting=meeting, actor_id=actor.pk)
@@ -1762,7 +1783,7 @@ def remove_meeting_by_maintainer(*, meeting: Meeting, actor: User) -> None:
 def restore_meeting_by_maintainer(*, meeting: Meeting, actor: User) -> None:
     """A directory maintainer lists a removed meeting again, as it was. (Its source's next
     import removes it again if the feed no longer has it.)"""
-    _require_maintainer(actor, "directory.meeting_restored", meeting_id=meeting.pk)
+    require_maintainer(actor, "directory.meeting_restored", meeting_id=meeting.pk)
     if meeting.removed_at is None:
         return
     now = timezone.now()
@@ -1783,7 +1804,9 @@ def restore_meeting_by_maintainer(*, meeting: Meeting, actor: User) -> None:
 __all__ += [
     "LOCAL_SOURCE",
     "create_meeting_by_maintainer",
+    "fail_run",
     "remove_meeting_by_maintainer",
+    "require_maintainer",
     "restore_meeting_by_maintainer",
     "update_meeting_by_maintainer",
 ]

@@ -11,8 +11,10 @@ from typing import Any
 
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from homegroup.directory.contact_details import mask
 from homegroup.directory.importers.canonical import CanonicalMeeting, Contact
 from homegroup.lib.times import duration_between
 
@@ -170,6 +172,14 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
     def of_source(self, source: Source) -> MeetingQuerySet:
         return self.filter(source=source)
 
+    def held_for_review(self) -> MeetingQuerySet:
+        """Meetings whose notes hold phone numbers or email addresses hidden in public."""
+        return self.exclude(contact_details_held=[])
+
+    def edited_locally(self) -> MeetingQuerySet:
+        """Imported meetings with a maintainer's edits kept over the feed."""
+        return self.exclude(local_edits={})
+
 
 class Meeting(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="meetings")
@@ -321,6 +331,11 @@ class Meeting(models.Model):
     @property
     def types(self) -> list[str]:
         return [code for code in self.type_codes.split(",") if code]
+
+    def public_text(self, field: str) -> str:
+        """A free-text field as the public sees it: phone numbers and email addresses held for
+        review (the source's contact policy) replaced by words saying so."""
+        return mask_held(getattr(self, field), self.contact_details_held)
 
     @staticmethod
     def join_types(codes: Any) -> str:
@@ -508,6 +523,19 @@ class MeetingChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id} {self.change}"
+
+
+def mask_held(text: str, held: list[str]) -> str:
+    """``text`` with the held phone numbers and email addresses hidden, for every public output
+    (the meeting page, the Meeting Guide feed, iCalendar)."""
+    if not held or not text:
+        return text
+    return mask(
+        text,
+        held,
+        phone=gettext("[phone number hidden]"),
+        email=gettext("[email address hidden]"),
+    )
 
 
 def region_path(region: Region | None) -> tuple[str, ...]:
