@@ -355,3 +355,31 @@ def test_a_mixed_feed_keeps_each_meetings_fellowship_in_one_source():
     stored = dict(Meeting.objects.values_list("slug", "fellowship__code"))
     assert stored == {"aa-meeting": "AA", "na-meeting": "NA"}
     assert Meeting.objects.get(slug="na-meeting").types == ["BT", "C", "IW"]
+
+
+def test_meetings_to_attend_in_person_without_coordinates_are_counted_in_the_run():
+    records = [
+        record("pinned"),
+        record("unpinned", latitude=None, longitude=None, timezone="America/New_York"),
+        record(
+            "online-only",
+            latitude=None,
+            longitude=None,
+            address=None,
+            city=None,
+            state=None,
+            postal_code=None,
+            conference_url="https://zoom.us/j/123456789",
+            timezone="America/New_York",
+        ),
+    ]
+    run = run_import("metro", *[{k: v for k, v in r.items() if v is not None} for r in records])
+    assert run.created == 3
+    assert run.without_coordinates == ["unpinned"]  # an online meeting needs no pin
+
+
+def test_a_meeting_a_maintainer_lists_by_hand_publishes_the_numbers_they_typed(people):
+    from tests.directory.maintain_data import listed_meeting
+
+    meeting = listed_meeting(people.max, notes="Call the intergroup: 505-555-0100")
+    assert meeting.contact_details_held == []

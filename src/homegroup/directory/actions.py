@@ -96,6 +96,7 @@ def ensure_source(
     feed_format: str = "",
     default_fellowship: str | None = None,
     default_timezone: str = "",
+    contact_policy: str = ContactPolicy.HOLD,
     actor_id: int | None = None,
 ) -> Source:
     slug = slugify(slug)
@@ -113,6 +114,7 @@ def ensure_source(
             if default_fellowship
             else None,
             default_timezone=default_timezone,
+            contact_policy=contact_policy,
             created_at=timezone.now(),
         )
         source.save(force_insert=True)
@@ -898,7 +900,11 @@ def import_feed(
             _store_run(run, parsed, source=source, actor_id=actor_id, now=now, progress=progress)
     if refused is not None:
         message, counts = refused
+        # What the file held, so that the run's page shows it beside the refusal.
         run.diff = counts
+        run.records = parsed.records
+        run.skipped = sum(1 for problem in parsed.problems if problem["skipped"])
+        run.problems = list(parsed.problems)
         fail_run(run, message, refusal=REFUSED_REMOVALS)
         raise ImportFailed(message, run, REFUSED_REMOVALS)
     return run
@@ -1672,8 +1678,12 @@ def create_meeting_by_maintainer(*, canonical: CanonicalMeeting, actor: User) ->
     A zone the maintainer chose is theirs ("manual"); left empty, it comes from the pin.
     """
     require_maintainer(actor, "directory.meeting_created")
+    # Maintainers write these listings themselves: a number they type is meant to be seen.
     source = ensure_source(
-        slug=LOCAL_SOURCE, name="Listed by this directory's maintainers", actor_id=actor.pk
+        slug=LOCAL_SOURCE,
+        name="Listed by this directory's maintainers",
+        contact_policy=ContactPolicy.PUBLISH,
+        actor_id=actor.pk,
     )
     _check_hand_made(canonical, default_zone=source.default_timezone)
     # A hand-made meeting has no id at a source: a random one keeps it itself across edits.
