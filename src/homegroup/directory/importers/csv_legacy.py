@@ -31,7 +31,8 @@ A map is a JSON file; every key is optional (the comments below explain; JSON ha
 Without ``fields``, header names are matched to Meeting Guide fields the way the 12 Step
 Meeting List plugin writes its CSV export and TSML UI reads a Google Sheet: case and spaces
 ignored ("Conference URL" → conference_url), "ID" is the slug when there is no "Slug" column,
-and "Address" is the whole address unless there is also a "City" column.
+and "Address" is the whole address unless there is also a "City" column. A map naming a column
+the file lacks is refused in one line naming it. docs/formats.md documents every key.
 """
 
 from __future__ import annotations
