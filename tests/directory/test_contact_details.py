@@ -103,6 +103,8 @@ def test_a_maintainer_sees_them_and_publishes_one_with_one_click(people, client_
     assert "jo@example.org" not in page
     event = AuditEvent.objects.get(action="directory.contact_details_published")
     assert (event.actor_id, event.object_id) == (people.max.pk, str(meeting.pk))
+    history = maintainer.get(reverse("maintain:meeting-history", args=["jo"])).content.decode()
+    assert "Phone numbers and email addresses published from the notes" in history
 
 
 def test_a_published_number_stays_published_after_the_feed_changes(people):

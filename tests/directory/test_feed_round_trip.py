@@ -202,6 +202,12 @@ REAL_FEEDS = {
     "hand-made-csv": ("springfield", HAND_MADE / "intergroup.csv", "--timezone", "America/Chicago"),
     "hand-made-mixed": ("springfield-mixed", HAND_MADE / "mixed_fellowships.json"),
     "hand-made-ndjson": ("springfield-lines", HAND_MADE / "one_per_line.ndjson"),
+    "hand-made-pipes": (
+        "springfield-pipes",
+        HAND_MADE / "pipe_export.txt",
+        "--map",
+        HAND_MADE / "pipe_export.map.json",
+    ),
 }
 
 

@@ -528,11 +528,20 @@ def publish_contact_details(*, meeting: Meeting, values: Sequence[str], actor: U
         wanted = [value for value in values if value in meeting.contact_details_held]
         if not wanted:
             raise ValidationError({"values": _("Nothing of this meeting is held any more.")})
-        meeting.contact_details_published = sorted({*meeting.contact_details_published, *wanted})
+        before = list(meeting.contact_details_published)
+        meeting.contact_details_published = sorted({*before, *wanted})
         meeting.contact_details_held = held_for(
             meeting, source=meeting.source, published=meeting.contact_details_published
         )
         meeting.save(update_fields=["contact_details_published", "contact_details_held"])
+        # In the meeting's history too: who made which number public, and when.
+        MeetingChange.objects.create(
+            meeting=meeting,
+            changed_at=timezone.now(),
+            actor_id=actor.pk,
+            change="updated",
+            fields={"contact_details_published": [before, meeting.contact_details_published]},
+        )
         audit.record(
             action="directory.contact_details_published",
             actor_id=actor.pk,

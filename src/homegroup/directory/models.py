@@ -280,6 +280,7 @@ class Meeting(models.Model):
         ),
     )
     contact_details_published = models.JSONField(
+        _("phone numbers and email addresses published from the notes"),
         default=list,
         blank=True,
         help_text=_("Phone numbers and email addresses in the notes a maintainer published."),

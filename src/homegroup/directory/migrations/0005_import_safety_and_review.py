@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='meeting',
             name='contact_details_published',
-            field=models.JSONField(blank=True, default=list, help_text='Phone numbers and email addresses in the notes a maintainer published.'),
+            field=models.JSONField(blank=True, default=list, help_text='Phone numbers and email addresses in the notes a maintainer published.', verbose_name='phone numbers and email addresses published from the notes'),
         ),
         migrations.AddField(
             model_name='meeting',
