@@ -524,7 +524,11 @@ def publish_contact_details(*, meeting: Meeting, values: Sequence[str], actor: U
     after every re-import of the same text."""
     require_maintainer(actor, "directory.contact_details_published", meeting_id=meeting.pk)
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().select_related("source").get(pk=meeting.pk)
+        meeting = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("source")
+            .get(pk=meeting.pk)
+        )
         wanted = [value for value in values if value in meeting.contact_details_held]
         if not wanted:
             raise ValidationError({"values": _("Nothing of this meeting is held any more.")})
@@ -1730,8 +1734,9 @@ def update_meeting_by_maintainer(
     within its source, so its next import still finds it only on the day the feed says.
     """
     require_maintainer(actor, "directory.meeting_updated", meeting_id=meeting.pk)
+    # Lock the meeting's row only: PostgreSQL locks no row of an outer join (the region).
     meeting = (
-        Meeting.objects.select_for_update()
+        Meeting.objects.select_for_update(of=("self",))
         .select_related("source", "fellowship", "region__parent__parent")
         .get(pk=meeting.pk)
     )

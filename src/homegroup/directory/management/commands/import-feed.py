@@ -42,7 +42,8 @@ class Command(BaseCommand):
         "Import a source's meeting feed (Meeting Guide JSON, a BMLT response, or a delimited "
         "file with --map) as a diff against what the source gave last time: created, updated, "
         "unchanged, removed. Several files of one source make one run. A file that cannot be "
-        "read changes nothing and exits non-zero with one line saying why."
+        "read, has unreadable rows, imports nothing, or would remove more of the source's "
+        "meetings than its limit changes nothing and exits non-zero with one line saying why."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -62,7 +63,9 @@ class Command(BaseCommand):
             help="The files' format (default: detected from each file).",
         )
         parser.add_argument(
-            "--map", help="A JSON column and code map (needed for delimited files without headers)."
+            "--map",
+            help="A JSON column and code map (needed for delimited files without headers; kept "
+            "on the source for next time: docs/formats.md lists its keys).",
         )
         parser.add_argument("--formats", help="A BMLT GetFormats response: the server's formats.")
         parser.add_argument(
