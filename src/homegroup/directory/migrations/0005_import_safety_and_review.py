@@ -17,6 +17,37 @@ def fill_feed_ids(apps, schema_editor):
     Meeting.objects.bulk_update(batch, ["feed_id"])
 
 
+def hold_numbers_already_listed(apps, schema_editor):
+    # Every source starts with the "hold for review" policy: numbers already in the notes of
+    # listed meetings are hidden now, not at each meeting's next change. The finder is pure
+    # (directory/contact_details.py), so it is safe to call from a migration.
+    from homegroup.directory.contact_details import PUBLIC_TEXT_FIELDS, find_in_listing
+
+    Meeting = apps.get_model("directory", "Meeting")
+    fields = [*PUBLIC_TEXT_FIELDS, "conference_phone", "entity_phone", "entity_email"]
+    batch = []
+    for meeting in (
+        Meeting.objects.exclude(source__slug="local").only("pk", *fields).iterator(chunk_size=2000)
+    ):
+        found = find_in_listing(
+            {name: getattr(meeting, name) for name in PUBLIC_TEXT_FIELDS},
+            conference_phone=meeting.conference_phone,
+            entity_phone=meeting.entity_phone,
+            entity_email=meeting.entity_email,
+        )
+        if found:
+            meeting.contact_details_held = sorted({item.value for item in found})
+            batch.append(meeting)
+    Meeting.objects.bulk_update(batch, ["contact_details_held"], batch_size=2000)
+
+
+def local_listings_publish_what_maintainers_type(apps, schema_editor):
+    # The "local" source holds the meetings maintainers list by hand: a number they type into
+    # the notes is meant to be seen (directory.actions.create_meeting_by_maintainer).
+    Source = apps.get_model("directory", "Source")
+    Source.objects.filter(slug="local").update(contact_policy="publish")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -95,4 +126,8 @@ class Migration(migrations.Migration):
             field=models.CharField(help_text='Identifies the meeting within its source across imports: its id and day (a hash of the id when the id is long).', max_length=128),
         ),
         migrations.RunPython(fill_feed_ids, migrations.RunPython.noop),
+        migrations.RunPython(
+            local_listings_publish_what_maintainers_type, migrations.RunPython.noop
+        ),
+        migrations.RunPython(hold_numbers_already_listed, migrations.RunPython.noop),
     ]
