@@ -91,6 +91,39 @@ def _import_run_url(people: People) -> str:
     return f"/directory/manage/runs/{run.pk}/"
 
 
+def _source_url(suffix: str = "") -> Callable[[People], str]:
+    def url(people: People) -> str:
+        from homegroup.directory import actions as directory_actions
+
+        source = directory_actions.create_source(
+            name="Matrix Intergroup", url="https://example.org/feed.json", actor=people.max
+        )
+        return f"/directory/manage/sources/{source.slug}/{suffix}"
+
+    return url
+
+
+def _run_status_url(people: People) -> str:
+    return _import_run_url(people) + "status/"
+
+
+def _evidence_withdraw_url(people: People) -> str:
+    from datetime import date
+
+    from homegroup.directory import actions as directory_actions
+
+    meeting = _listed_meeting(people)
+    evidence = directory_actions.add_mat_evidence(
+        meeting=meeting,
+        actor=people.max,
+        kind="maintainer",
+        stance="welcoming",
+        summary="Checked with the group.",
+        observed_on=date.today(),
+    )
+    return f"/directory/manage/meetings/{meeting.slug}/medication/{evidence.pk}/withdraw/"
+
+
 def _pending_report_url(people: People) -> str:
     from datetime import date
 
@@ -450,9 +483,27 @@ MATRIX: dict[str, list[Rule]] = {
     "api/v1/me/disclosures": [Rule("signed-in", everyone(200, anon=401))],
     # The directory published as a Meeting Guide feed: public listings, no sign-in.
     "api/v1/feeds/meeting-guide.json": [Rule("public", everyone(200))],
-    # Directory maintainers only: sources and runs, meetings by hand, history, the review queue.
+    # Directory maintainers only: sources (settings, imports from the web) and runs, meetings by
+    # hand, held numbers, statements about medication, history, the review queue.
     "directory/manage/": [Rule("role-only", MAINTAINER_ONLY)],
+    "directory/manage/sources/new/": [
+        Rule(
+            "role-only",
+            MAINTAINER_POSTS,
+            "post",
+            data={"name": "Matrix Intergroup", "url": "https://example.org/feed.json"},
+        )
+    ],
+    "directory/manage/sources/<slug:slug>/": [
+        Rule("role-only", MAINTAINER_ONLY, url=_source_url())
+    ],
+    "directory/manage/sources/<slug:slug>/import/": [
+        Rule("role-only", MAINTAINER_POSTS, "post", url=_source_url("import/"))
+    ],
     "directory/manage/runs/<id:run_id>/": [Rule("role-only", MAINTAINER_ONLY, url=_import_run_url)],
+    "directory/manage/runs/<id:run_id>/status/": [
+        Rule("role-only", MAINTAINER_ONLY, url=_run_status_url)
+    ],
     "directory/manage/meetings/": [Rule("role-only", MAINTAINER_ONLY)],
     "directory/manage/meetings/new/": [Rule("role-only", MAINTAINER_ONLY)],
     "directory/manage/meetings/<slug:slug>/edit/": [
@@ -466,6 +517,21 @@ MATRIX: dict[str, list[Rule]] = {
     ],
     "directory/manage/meetings/<slug:slug>/history/": [
         Rule("role-only", MAINTAINER_ONLY, url=_maintain_url("history"))
+    ],
+    "directory/manage/meetings/<slug:slug>/publish-contact/": [
+        Rule(
+            "role-only",
+            MAINTAINER_POSTS,
+            "post",
+            url=_maintain_url("publish-contact"),
+            data={"value": "505-555-0100"},
+        )
+    ],
+    "directory/manage/meetings/<slug:slug>/medication/": [
+        Rule("role-only", MAINTAINER_ONLY, url=_maintain_url("medication"))
+    ],
+    "directory/manage/meetings/<slug:slug>/medication/<id:evidence_id>/withdraw/": [
+        Rule("role-only", MAINTAINER_POSTS, "post", url=_evidence_withdraw_url)
     ],
     "directory/manage/reports/": [Rule("role-only", MAINTAINER_ONLY)],
     "directory/manage/reports/<id:evidence_id>/review/": [

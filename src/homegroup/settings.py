@@ -362,6 +362,18 @@ LOGGING = {
 # suggests coordinates and never blocks a save (homegroup/directory/geocoding.py).
 HOMEGROUP_GEOCODER = env_str("HOMEGROUP_GEOCODER", "homegroup.directory.geocoding.NullGeocoder")
 
+# Fetching a source's feed from its URL (the source page's "Import now", `homegroup
+# refresh-sources`, `import-feed URL`): http(s) only, and never a private, loopback or link-local
+# address unless allowed (a feed on the same network as the server; tests use a loopback server).
+HOMEGROUP_FETCH_ALLOW_PRIVATE = env_bool("HOMEGROUP_FETCH_ALLOW_PRIVATE", False)
+HOMEGROUP_FETCH_TIMEOUT_SECONDS = env_int("HOMEGROUP_FETCH_TIMEOUT_SECONDS", 30, minimum=1)
+HOMEGROUP_FETCH_MAX_MB = env_int("HOMEGROUP_FETCH_MAX_MB", 32, minimum=1)
+# Who runs an import started from the source page: "process" starts `homegroup refresh-sources
+# --run ID` in the background at once; "cron" leaves it for the next `homegroup refresh-sources`.
+HOMEGROUP_IMPORT_WORKER = env_str("HOMEGROUP_IMPORT_WORKER", "process")
+if HOMEGROUP_IMPORT_WORKER not in ("process", "cron"):
+    raise SettingError("HOMEGROUP_IMPORT_WORKER must be process or cron")
+
 # The "Help now" panel on every page (recovery-care.md §5 and §7; sources in docs/references.md):
 # crisis lines, then harm-reduction lines, per country. Each line: "name" and "about" (English,
 # translated on the page), and how to reach it: "call" and "text" (a number), "chat" (a URL).

@@ -1,12 +1,12 @@
 """Round trip: the directory's Meeting Guide feed, imported into an empty directory and exported
 again, gives the same meetings — names, days, times, zones, addresses, coordinates, types (MOUD
-included), online details and notes. For a hand-made feed and for every real fixture file."""
+and each fellowship's own codes included), online details and notes. For a hand-made feed, for
+every fixture file, and for a BMLT source carried on through two Meeting Guide hops."""
 
 from __future__ import annotations
 
 import io
 import json
-from collections import defaultdict
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from homegroup.directory.models import (
 pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "meetings"
+HAND_MADE = FIXTURES / "hand_made"
 
 
 def export() -> list[dict[str, Any]]:
@@ -49,22 +50,17 @@ def empty_the_directory() -> None:
 
 
 def import_feed_of(records: list[dict[str, Any]]) -> None:
-    """Import an exported feed. A Meeting Guide feed has no fellowship field the importer
-    reads, so each fellowship's meetings come in as one source (as the feed's `fellowship`
-    filter would serve them)."""
-    by_fellowship: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for record in records:
-        by_fellowship[record["fellowship"]].append(record)
-    for code, group in sorted(by_fellowship.items()):
-        source = actions.ensure_source(slug=f"round-trip-{code}")
-        run = actions.import_feed(
-            source=source,
-            files=[("meeting-guide.json", json.dumps(group).encode())],
-            feed_format="meeting-guide",
-            fellowship=code,
-        )
-        assert run.skipped == 0, run.problems
-        assert run.created == len(group)
+    """Import an exported feed as one source, as another directory would: each record's
+    `fellowship` says whose code list its types belong to."""
+    source = actions.ensure_source(slug="round-trip")
+    run = actions.import_feed(
+        source=source,
+        files=[("meeting-guide.json", json.dumps(records).encode())],
+        feed_format="meeting-guide",
+    )
+    assert run.skipped == 0, run.problems
+    assert run.created == len(records)
+    assert run.unknown_codes == {}  # every exported code is known to its fellowship
 
 
 def assert_round_trip() -> list[dict[str, Any]]:
@@ -203,6 +199,15 @@ REAL_FEEDS = {
         "csv",
     ),
     "tsml": ("tsml-sample", FIXTURES / "tsml_pdf12step_sample/example.com-meetings.json"),
+    "hand-made-csv": ("springfield", HAND_MADE / "intergroup.csv", "--timezone", "America/Chicago"),
+    "hand-made-mixed": ("springfield-mixed", HAND_MADE / "mixed_fellowships.json"),
+    "hand-made-ndjson": ("springfield-lines", HAND_MADE / "one_per_line.ndjson"),
+    "hand-made-pipes": (
+        "springfield-pipes",
+        HAND_MADE / "pipe_export.txt",
+        "--map",
+        HAND_MADE / "pipe_export.map.json",
+    ),
 }
 
 
@@ -223,3 +228,18 @@ def test_a_real_feed_survives_the_round_trip(name, people):
     first = assert_round_trip()
     assert len(first) == count
     assert [record["slug"] for record in first if "MOUD" in record["types"]] == [confirmed.slug]
+
+
+def test_a_bmlt_source_survives_two_meeting_guide_hops_with_its_own_codes():
+    """BMLT → this directory's feed → another directory (Meeting Guide) → its feed → a third:
+    the NA codes the server uses (BT, IP, IW…) are NA codes at every hop, never "unknown"."""
+    call_import(*REAL_FEEDS["gnyr"])
+    first = export()
+    basic_text = [record for record in first if "BT" in record["types"]]
+    assert len(basic_text) > 100
+    assert {code for record in first for code in record["types"]} >= {"BT", "IP", "IW", "JFT"}
+    for _hop in range(2):
+        empty_the_directory()
+        import_feed_of(first)
+        assert export() == first
+    assert Meeting.objects.filter(type_codes__contains=",BT,").count() == len(basic_text)

@@ -101,7 +101,7 @@ def test_a_changed_field_is_named_in_the_diff_and_the_history():
 
 def test_a_meeting_missing_from_the_feed_is_removed_and_restored_when_it_returns():
     run_import("metro", *THREE)
-    run = run_import("metro", THREE[0], THREE[1])
+    run = run_import("metro", THREE[0], THREE[1], allow_removals=True)
     assert run.removed == 1
     assert run.diff["removed"] == ["gamma"]
     gamma = Meeting.objects.get(slug="gamma")
@@ -122,7 +122,9 @@ def test_another_sources_meetings_are_never_removed():
 def test_a_dry_run_computes_the_diff_and_changes_nothing():
     run_import("metro", *THREE)
     before = list(Meeting.objects.values_list("slug", "name", "removed_at"))
-    run = run_import("metro", record("alpha", name="Renamed"), record("omega"), dry_run=True)
+    run = run_import(
+        "metro", record("alpha", name="Renamed"), record("omega"), dry_run=True, allow_removals=True
+    )
     assert run.dry_run is True
     assert (run.created, run.updated, run.removed) == (1, 1, 3)
     assert run.diff["updated"] == {"alpha": ["name"]}
@@ -158,8 +160,11 @@ def test_a_file_bigger_than_any_feed_is_refused(monkeypatch):
 
 def test_an_empty_feed_never_wipes_a_source():
     run_import("metro", *THREE)
-    with pytest.raises(actions.ImportFailed, match="no usable meetings"):
-        run_import("metro")
+    with pytest.raises(actions.ImportFailed) as failure:
+        run_import("metro", allow_removals=True)
+    assert str(failure.value) == (
+        "the feed has no meetings; the source's 4 listed meetings are kept"
+    )
     assert Meeting.objects.active().count() == 4
 
 
@@ -313,3 +318,68 @@ def test_a_dry_run_adds_no_evidence():
     run = run_import("metro", record("alpha", types=["MOUD"]), dry_run=True)
     assert run.diff["evidence"] == {"added": 1, "removed": 0}
     assert not MatEvidence.objects.exists()
+
+
+ADDRESS_SLUG = "grace-community-church-fellowship-hall-1234-north-main-street-springfield"
+
+
+def test_long_ids_are_kept_whole_so_meetings_that_share_64_characters_never_collide():
+    records = [record(ADDRESS_SLUG + "-il"), record(ADDRESS_SLUG + "-mo", name="Other")]
+    run = run_import("long-ids", *records)
+    assert (run.created, run.skipped) == (2, 0)
+    stored = sorted(Meeting.objects.values_list("feed_id", "slug"))
+    assert [feed_id for feed_id, _slug in stored] == [ADDRESS_SLUG + "-il", ADDRESS_SLUG + "-mo"]
+    assert len({slug for _feed_id, slug in stored}) == 2
+    assert all(len(slug) <= 64 for _feed_id, slug in stored)
+    again = run_import("long-ids", *records)
+    assert (again.created, again.unchanged, again.removed) == (0, 2, 0)
+
+
+def test_an_id_longer_than_a_key_is_keyed_by_its_hash_and_found_again():
+    very_long = "x" * 300
+    run_import("long-ids", record(very_long))
+    meeting = Meeting.objects.get()
+    assert meeting.feed_id == very_long
+    assert meeting.source_key.startswith("#")
+    assert len(meeting.source_key) < 128
+    assert run_import("long-ids", record(very_long, name="Renamed")).updated == 1
+
+
+def test_a_mixed_feed_keeps_each_meetings_fellowship_in_one_source():
+    records = [
+        record("aa-meeting", fellowship="AA", types=["O", "B"]),
+        record("na-meeting", fellowship="NA", types=["C", "IW", "BT"]),
+    ]
+    run = run_import("mixed", *records, fellowship="AA")
+    assert run.unknown_codes == {}
+    stored = dict(Meeting.objects.values_list("slug", "fellowship__code"))
+    assert stored == {"aa-meeting": "AA", "na-meeting": "NA"}
+    assert Meeting.objects.get(slug="na-meeting").types == ["BT", "C", "IW"]
+
+
+def test_meetings_to_attend_in_person_without_coordinates_are_counted_in_the_run():
+    records = [
+        record("pinned"),
+        record("unpinned", latitude=None, longitude=None, timezone="America/New_York"),
+        record(
+            "online-only",
+            latitude=None,
+            longitude=None,
+            address=None,
+            city=None,
+            state=None,
+            postal_code=None,
+            conference_url="https://zoom.us/j/123456789",
+            timezone="America/New_York",
+        ),
+    ]
+    run = run_import("metro", *[{k: v for k, v in r.items() if v is not None} for r in records])
+    assert run.created == 3
+    assert run.without_coordinates == ["unpinned"]  # an online meeting needs no pin
+
+
+def test_a_meeting_a_maintainer_lists_by_hand_publishes_the_numbers_they_typed(people):
+    from tests.directory.maintain_data import listed_meeting
+
+    meeting = listed_meeting(people.max, notes="Call the intergroup: 505-555-0100")
+    assert meeting.contact_details_held == []

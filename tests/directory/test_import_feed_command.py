@@ -231,22 +231,79 @@ def test_a_bad_time_zone_is_refused():
         import_feed("metro", TSML, "--timezone", "Eastern")
 
 
-def test_an_address_is_fetched(monkeypatch):
-    fetched: list[str] = []
-
-    class Response(io.BytesIO):
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return None
-
-    def urlopen(request, timeout):
-        fetched.append(request.full_url)
-        return Response(TSML.read_bytes())
-
-    monkeypatch.setattr("urllib.request.urlopen", urlopen)
-    run, _output = import_feed("remote", "https://example.org/wp-json/meetings.json")
-    assert fetched == ["https://example.org/wp-json/meetings.json"]
+def test_an_address_is_fetched(feed_server):
+    feed_server.routes["/wp-json/meetings.json"] = TSML.read_bytes()
+    run, _output = import_feed("remote", feed_server.url("/wp-json/meetings.json"))
     assert run.files == ["meetings.json"]
     assert run.created == 12
+
+
+def test_an_address_on_the_servers_own_network_is_refused_by_default(feed_server, settings):
+    settings.HOMEGROUP_FETCH_ALLOW_PRIVATE = False
+    feed_server.routes["/meetings.json"] = TSML.read_bytes()
+    with pytest.raises(CommandError, match=r"127\.0\.0\.1 is a private, local or reserved address"):
+        import_feed("remote", feed_server.url("/meetings.json"))
+    assert feed_server.hosts == []  # refused before connecting
+
+
+HAND_MADE = FIXTURES / "hand_made"
+
+
+def test_the_map_is_kept_on_the_source_so_a_later_import_reads_the_file_the_same_way():
+    pipe, the_map = HAND_MADE / "pipe_export.txt", HAND_MADE / "pipe_export.map.json"
+    first, _output = import_feed("pipes", pipe, "--map", the_map)
+    assert first.created == 3
+    assert Meeting.objects.get(slug="p2").types == ["C", "ST", "W"]  # SS is ST through the map
+    assert Source.objects.get(slug="pipes").import_map == json.loads(the_map.read_bytes())
+    again, _output = import_feed("pipes", pipe)  # no --map this time
+    assert (again.created, again.updated, again.unchanged, again.unknown_codes) == (0, 0, 3, {})
+
+
+def test_a_dry_run_keeps_no_map():
+    import_feed("pipes", HAND_MADE / "pipe_export.txt", "--map", HAND_MADE / "pipe_export.map.json",
+                "--dry-run")  # fmt: skip
+    assert Source.objects.get(slug="pipes").import_map == {}
+
+
+def test_the_output_lists_the_first_20_problems_in_plain_words_and_every_one_with_v2(tmp_path):
+    records = [
+        {"slug": f"m{n}", "name": f"M{n}", "day": 1, "time": "25:99", "timezone": "UTC"}
+        for n in range(25)
+    ] + [{"slug": "ok", "name": "OK", "day": 1, "time": "19:00", "timezone": "UTC"}]
+    path = tmp_path / "times.json"
+    path.write_text(json.dumps(records))
+    _run, output = import_feed("times", path)
+    assert (
+        "record 1 (m0): A start time that is not a time of day, skipped. The time '25:99' is "
+        "not a time of day." in output
+    )
+    assert "Problems (the first 20 of 25; -v 2 lists every one)" in output
+    assert "record 20 (m19)" in output
+    assert "record 21 (m20)" not in output
+    _run, every = import_feed("times", path, "-v", "2")
+    assert "record 25 (m24)" in every
+
+
+def test_feed_text_is_shown_never_obeyed_by_the_terminal(tmp_path):
+    records = [
+        {
+            "slug": "[link=https://evil.example]click[/link]",
+            "name": "Bold \x1b[1mname\x1b[0m",
+            "day": 1,
+            "time": "19:00",
+            "timezone": "UTC",
+            "types": ["\x1b[31mRED", "[bold]X[/bold]"],
+        }
+    ]
+    path = tmp_path / "[red]feed.json"
+    path.write_text(json.dumps(records))
+    _run, output = import_feed("escapes", path)
+    assert "\x1b" not in output
+    assert "\\x1b[31mRED" in output
+    assert "[bold]X[/bold]" in output  # as text: rich did not take it as markup
+    assert "[red]feed.json" in output
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"\x1b[2J": 1')
+    with pytest.raises(CommandError) as failure:
+        import_feed("escapes", broken)
+    assert "\x1b" not in str(failure.value)

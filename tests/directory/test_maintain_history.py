@@ -10,8 +10,7 @@ from django.urls import reverse
 from homegroup.accounts import actions as account_actions
 from homegroup.accounts.models import Role
 from homegroup.directory import actions
-from homegroup.directory.forms import canonical_from_meeting
-from homegroup.directory.models import Meeting
+from homegroup.directory.models import Meeting, canonical_from_meeting
 from tests.directory.maintain_data import (
     REQUEST_QUERIES,
     edit_data,

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
@@ -25,6 +26,12 @@ from homegroup.accounts.models import Role, User
 from homegroup.audit import actions as audit
 from homegroup.audit.models import Outcome
 from homegroup.directory import mat
+from homegroup.directory.contact_details import (
+    PUBLIC_TEXT_FIELDS,
+    Found,
+    find_in_listing,
+    held_values,
+)
 from homegroup.directory.importers import (
     FeedError,
     FeedFormat,
@@ -36,7 +43,10 @@ from homegroup.directory.importers import (
 )
 from homegroup.directory.importers.canonical import CanonicalMeeting
 from homegroup.directory.importers.codes import MOUD, normalise_code_map
+from homegroup.directory.importers.fields import web_address
+from homegroup.directory.local_edits import apply_edits, edits_after
 from homegroup.directory.models import (
+    ContactPolicy,
     EvidenceKind,
     Fellowship,
     ImportRun,
@@ -45,9 +55,11 @@ from homegroup.directory.models import (
     MeetingChange,
     Region,
     ReviewStatus,
+    RunState,
     Source,
     Stance,
     TimezoneOrigin,
+    canonical_from_meeting,
 )
 from homegroup.lib.timezones import check_timezone, resolve_timezone
 
@@ -84,6 +96,7 @@ def ensure_source(
     feed_format: str = "",
     default_fellowship: str | None = None,
     default_timezone: str = "",
+    contact_policy: str = ContactPolicy.HOLD,
     actor_id: int | None = None,
 ) -> Source:
     slug = slugify(slug)
@@ -101,6 +114,7 @@ def ensure_source(
             if default_fellowship
             else None,
             default_timezone=default_timezone,
+            contact_policy=contact_policy,
             created_at=timezone.now(),
         )
         source.save(force_insert=True)
@@ -151,9 +165,37 @@ def _run_cached(key: tuple[str, Any], make: Callable[..., Any], *args: Any, **kw
     return cache[key]
 
 
+# Source ids up to this length are their own key; longer ones (real feeds derive ids from whole
+# addresses) are keyed by their hash, so that no id is ever cut and two never collide.
+_KEY_ID_MAX = 100
+
+
 def source_key_for(canonical: CanonicalMeeting) -> str:
     """How a meeting is known within its source across imports: the source's id and the day."""
-    return f"{canonical.source_id or canonical.slug}:{canonical.day}"
+    ident = canonical.source_id or canonical.slug
+    if len(ident) > _KEY_ID_MAX:
+        ident = "#" + hashlib.sha256(ident.encode()).hexdigest()
+    return f"{ident}:{canonical.day}"
+
+
+def contact_details_of(meeting: CanonicalMeeting | Meeting) -> list[Found]:
+    """Phone numbers and email addresses in the meeting's public free text (not its own dial-in
+    or its publisher's contact fields). A stored meeting and a canonical one name them alike."""
+    return find_in_listing(
+        {name: getattr(meeting, name) for name in PUBLIC_TEXT_FIELDS},
+        conference_phone=meeting.conference_phone,
+        entity_phone=meeting.entity_phone,
+        entity_email=meeting.entity_email,
+    )
+
+
+def held_for(
+    meeting: CanonicalMeeting | Meeting, *, source: Source, published: Sequence[str] = ()
+) -> list[str]:
+    """What public output must hide of the meeting's free text under its source's policy."""
+    if source.contact_policy == ContactPolicy.PUBLISH:
+        return []
+    return held_values(contact_details_of(meeting), published=published)
 
 
 @dataclass(frozen=True)
@@ -164,7 +206,9 @@ class Saved:
     timezone_origin: str
 
 
-def _model_values(canonical: CanonicalMeeting, *, source: Source) -> tuple[dict[str, Any], str]:
+def _model_values(
+    canonical: CanonicalMeeting, *, source: Source, published: Sequence[str] = ()
+) -> tuple[dict[str, Any], str]:
     zone, how = resolve_timezone(
         tz=canonical.timezone,
         latitude=canonical.latitude,
@@ -229,6 +273,8 @@ def _model_values(canonical: CanonicalMeeting, *, source: Source) -> tuple[dict[
         "entity_logo": canonical.entity_logo[:500],
         "url": canonical.url[:500],
         "source_updated": canonical.updated,
+        "feed_id": canonical.source_id,
+        "contact_details_held": held_for(canonical, source=source, published=published),
         "fingerprint": fingerprint(canonical),
     }
     return values, how
@@ -244,6 +290,10 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+# Columns that keep track of a meeting rather than describe it: never listed as changed.
+_BOOKKEEPING = frozenset({"fingerprint", "local_edits", "contact_details_held", "feed_id"})
+
+
 def save_meeting(
     *,
     source: Source,
@@ -252,20 +302,29 @@ def save_meeting(
     import_run: ImportRun | None = None,
     now: datetime | None = None,
     timezone_origin: str | None = None,
+    feed_fingerprint: str | None = None,
+    local_edits: dict[str, Any] | None = None,
 ) -> Saved:
     """Create the meeting, or update it in place; record which fields changed.
 
     The caller holds the transaction (an import applies a whole feed in one). An unchanged
     meeting (same fingerprint) is not written at all, not even `last_verified_at`: the import
     run records the verification, so a re-import of an unchanged feed writes no meeting row.
+    ``feed_fingerprint`` is what the feed gave when ``canonical`` carries a maintainer's edits
+    (``local_edits``, stored with it): the next import compares against the feed, not the edit.
     """
     now = now or timezone.now()
     source_key = source_key_for(canonical)
     existing = Meeting.objects.filter(source=source, source_key=source_key).first()
-    unchanged = existing is not None and existing.fingerprint == fingerprint(canonical)
-    if existing is not None and unchanged and existing.removed_at is None:
+    stored_fingerprint = feed_fingerprint or fingerprint(canonical)
+    unchanged = existing is not None and existing.fingerprint == stored_fingerprint
+    if existing is not None and unchanged and existing.removed_at is None and local_edits is None:
         return Saved(existing, "unchanged", (), existing.timezone_origin)
-    values, how = _model_values(canonical, source=source)
+    published = existing.contact_details_published if existing is not None else ()
+    values, how = _model_values(canonical, source=source, published=published)
+    values["fingerprint"] = stored_fingerprint
+    if local_edits is not None:
+        values["local_edits"] = local_edits
     if timezone_origin:
         values["timezone_origin"] = how = timezone_origin
     if existing is None:
@@ -291,7 +350,7 @@ def save_meeting(
     changed = {
         name: [_jsonable(getattr(existing, name)), _jsonable(value)]
         for name, value in values.items()
-        if name != "fingerprint" and getattr(existing, name) != value
+        if name not in _BOOKKEEPING and getattr(existing, name) != value
     }
     change = "restored" if existing.removed_at else "updated"
     for name, value in values.items():
@@ -355,24 +414,68 @@ def configure_source(
     source: Source,
     default_timezone: str | None = None,
     default_fellowship: str | None = None,
+    import_map: dict[str, Any] | None = None,
+    removal_limit: int | None = None,
+    contact_policy: str | None = None,
+    url: str | None = None,
+    refresh_hours: int | None = None,
+    name: str | None = None,
     actor_id: int | None = None,
 ) -> Source:
-    """Set a source's defaults (what `import-feed --timezone/--fellowship` says). They persist:
-    a re-import without them must not move every meeting to another zone or fellowship."""
+    """Set a source's settings; None leaves one as it is. They persist: a re-import without
+    `import-feed --timezone/--fellowship/--map` must not move every meeting to another zone or
+    fellowship, or read the file's columns differently. ``refresh_hours`` 0 turns scheduled
+    refreshes off. A new contact policy applies at once to the source's listed meetings."""
+    errors: dict[str, str] = {}
     changed: list[str] = []
+
+    def put(field_name: str, value: Any) -> None:
+        if getattr(source, field_name) != value:
+            setattr(source, field_name, value)
+            changed.append(field_name)
+
     if default_timezone is not None and default_timezone != source.default_timezone:
         if default_timezone:
             try:
                 default_timezone = check_timezone(default_timezone)
             except ValueError as error:
-                raise ValidationError({"default_timezone": str(error)}) from None
-        source.default_timezone = default_timezone
-        changed.append("default_timezone")
+                errors["default_timezone"] = str(error)
+        put("default_timezone", default_timezone)
     if default_fellowship:
         fellowship = ensure_fellowship(code=default_fellowship)
         if fellowship.pk != source.default_fellowship_id:
             source.default_fellowship = fellowship
             changed.append("default_fellowship")
+    if import_map is not None:
+        try:
+            csv_legacy.map_from_dict(import_map)
+        except FeedError as error:
+            errors["import_map"] = str(error)
+        put("import_map", import_map)
+    if removal_limit is not None:
+        if not 0 <= removal_limit <= 100:
+            errors["removal_limit"] = _("A percentage from 0 to 100.")
+        put("removal_limit", removal_limit)
+    if contact_policy is not None:
+        if contact_policy not in ContactPolicy.values:
+            errors["contact_policy"] = _("Choose to hold them for review or to publish them.")
+        put("contact_policy", contact_policy)
+    if url is not None:
+        url = url.strip()
+        if url and web_address(url) is None:
+            errors["url"] = _("Give the feed's http:// or https:// address.")
+        put("url", url)
+    if refresh_hours is not None:
+        if not 0 <= refresh_hours <= 24 * 31:
+            errors["refresh_hours"] = _("Between 1 hour and 31 days, or 0 for never.")
+        put("refresh_hours", refresh_hours or None)
+    if name is not None:
+        name = " ".join(name.split())
+        if not name:
+            errors["name"] = _("A source needs a name.")
+        put("name", name[:200])
+    if errors:
+        raise ValidationError(errors)
     if changed:
         source.save(update_fields=changed)
         audit.record(
@@ -381,7 +484,75 @@ def configure_source(
             object_type="source",
             object_id=source.pk,
         )
+        if "contact_policy" in changed:
+            _refresh_held(Meeting.objects.filter(source=source), source=source)
     return source
+
+
+def create_source(*, name: str, url: str, actor: User) -> Source:
+    """A directory maintainer adds a source to import from the web (its short name made from
+    its name, numbered when taken)."""
+    require_maintainer(actor, "directory.source_created")
+    if web_address(url.strip()) is None:
+        raise ValidationError({"url": _("Give the feed's http:// or https:// address.")})
+    base = slugify(name)[:56] or "source"
+    slug, number = base, 2
+    with transaction.atomic():
+        while Source.objects.filter(slug=slug).exists():
+            slug, number = f"{base}-{number}", number + 1
+        source = ensure_source(slug=slug, name=" ".join(name.split())[:200], actor_id=actor.pk)
+        return configure_source(source=source, url=url, actor_id=actor.pk)
+
+
+def _refresh_held(meetings: QuerySet[Meeting], *, source: Source) -> int:
+    """Recompute what each meeting's public output hides (after a policy change or a
+    maintainer's publication); returns how many meetings changed."""
+    fields = ["pk", *PUBLIC_TEXT_FIELDS, "conference_phone", "entity_phone", "entity_email"]
+    changed = []
+    for meeting in meetings.only(*fields, "contact_details_held", "contact_details_published"):
+        held = held_for(meeting, source=source, published=meeting.contact_details_published)
+        if held != meeting.contact_details_held:
+            meeting.contact_details_held = held
+            changed.append(meeting)
+    Meeting.objects.bulk_update(changed, ["contact_details_held"], batch_size=500)
+    return len(changed)
+
+
+def publish_contact_details(*, meeting: Meeting, values: Sequence[str], actor: User) -> Meeting:
+    """A directory maintainer publishes phone numbers or email addresses held in a meeting's
+    notes (an intergroup's hotline, a group's own address): shown in public from now on, and
+    after every re-import of the same text."""
+    require_maintainer(actor, "directory.contact_details_published", meeting_id=meeting.pk)
+    with transaction.atomic():
+        meeting = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("source")
+            .get(pk=meeting.pk)
+        )
+        wanted = [value for value in values if value in meeting.contact_details_held]
+        if not wanted:
+            raise ValidationError({"values": _("Nothing of this meeting is held any more.")})
+        before = list(meeting.contact_details_published)
+        meeting.contact_details_published = sorted({*before, *wanted})
+        meeting.contact_details_held = held_for(
+            meeting, source=meeting.source, published=meeting.contact_details_published
+        )
+        meeting.save(update_fields=["contact_details_published", "contact_details_held"])
+        # In the meeting's history too: who made which number public, and when.
+        MeetingChange.objects.create(
+            meeting=meeting,
+            changed_at=timezone.now(),
+            actor_id=actor.pk,
+            change="updated",
+            fields={"contact_details_published": [before, meeting.contact_details_published]},
+        )
+        audit.record(
+            action="directory.contact_details_published",
+            actor_id=actor.pk,
+            object_type="meeting",
+            object_id=meeting.pk,
+        )
+    return meeting
 
 
 # --- Import -------------------------------------------------------------------------------------
@@ -392,11 +563,16 @@ _IMPORTED_EVIDENCE = (EvidenceKind.PUBLISHER_STATEMENT, EvidenceKind.SOURCE_NOTE
 
 
 class ImportFailed(FeedError):
-    """A file could not be used: nothing changed; ``run`` is the kept record of the attempt."""
+    """A file could not be used: nothing changed; ``run`` is the kept record of the attempt.
+    ``refusal`` says when a maintainer may accept it deliberately ("removals", "unreadable")."""
 
-    def __init__(self, message: str, run: ImportRun) -> None:
+    def __init__(self, message: str, run: ImportRun, refusal: str = "") -> None:
         super().__init__(message)
         self.run = run
+        self.refusal = refusal
+
+
+REFUSED_REMOVALS = "removals"
 
 
 class _RolledBack(Exception):
@@ -416,6 +592,9 @@ class _Applied:
     evidence_added: int = 0
     evidence_removed: int = 0
     levels: dict[str, list[str]] = field(default_factory=dict)
+    kept_edits: dict[str, list[str]] = field(default_factory=dict)
+    conflicts: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    contact_problems: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -425,9 +604,11 @@ class _Parsed:
     formats: tuple[str, ...]
     records: int
     meetings: tuple[tuple[CanonicalMeeting, str], ...]  # (meeting with its zone, zone origin)
+    files: dict[str, str]  # source key → the file the meeting came from
     problems: tuple[dict[str, Any], ...]
     timezones: dict[str, list[str]]
     unknown_codes: dict[str, int]
+    without_coordinates: list[str]
 
 
 def _problem_dict(problem: Problem, *, file: str) -> dict[str, Any]:
@@ -443,6 +624,18 @@ def _read_companion(kind: str, data: bytes | None, reader: Callable[[bytes], Any
         raise FeedError(f"{kind}: {error}") from None
 
 
+def _source_map(source: Source, given: bytes | None) -> csv_legacy.SourceMap | None:
+    """The map given for this run, else the one the source kept from an earlier run."""
+    if given is not None:
+        return _read_companion("--map", given, csv_legacy.load_map)  # type: ignore[no-any-return]
+    if not source.import_map:
+        return None
+    try:
+        return csv_legacy.map_from_dict(source.import_map)
+    except FeedError as error:
+        raise FeedError(f"the source's kept map: {error}") from None
+
+
 def _parse_files(
     *,
     source: Source,
@@ -452,12 +645,13 @@ def _parse_files(
     formats: bytes | None,
     service_bodies: bytes | None,
     fellowship: str | None,
+    skip_unreadable: bool,
 ) -> _Parsed:
     """Parse, normalise and resolve time zones (pure but for the source's settings);
     FeedError names the file that cannot be used."""
     if not files:
         raise FeedError("no files to import")
-    the_map = _read_companion("--map", source_map, csv_legacy.load_map)
+    the_map = _source_map(source, source_map)
     table = _read_companion("--formats", formats, bmlt.parse_formats)
     bodies = _read_companion("--service-bodies", service_bodies, bmlt.parse_service_bodies)
     try:
@@ -467,7 +661,10 @@ def _parse_files(
     if fellowship is None and source.default_fellowship_id:
         fellowship = source.default_fellowship.code  # type: ignore[union-attr]
     options = ImportOptions(
-        fellowship=fellowship, code_map=code_map, contacts_public=source.contacts_public
+        fellowship=fellowship,
+        code_map=code_map,
+        contacts_public=source.contacts_public,
+        skip_unreadable=skip_unreadable,
     )
     chosen: list[str] = []
     records = 0
@@ -488,7 +685,8 @@ def _parse_files(
                 source_map=the_map,
             )
         except FeedError as error:
-            raise FeedError(f"{name}: {error}") from None
+            failure = type(error)(f"{name}: {error}")
+            raise failure from None
         except RecursionError:
             raise FeedError(f"{name}: nested too deeply to be a meeting feed") from None
         if result.format not in chosen:
@@ -507,7 +705,7 @@ def _parse_files(
             message = (
                 f"also in {seen[1]} ({seen[0].position}); counted once"
                 if same
-                else f"same id {meeting.source_id!r} as in {seen[1]} ({seen[0].position}) "
+                else f"same id {meeting.source_id[:80]!r} as in {seen[1]} ({seen[0].position}) "
                 "with other content; the first is kept"
             )
             problems.append(
@@ -533,9 +731,15 @@ def _parse_files(
         formats=tuple(chosen),
         records=records,
         meetings=tuple(meetings),
+        files={key: file for key, (_meeting, file, _fp) in by_key.items()},
         problems=tuple(problems),
         timezones=timezones,
         unknown_codes=dict(unknown.most_common()),
+        without_coordinates=[
+            meeting.slug
+            for meeting, _how in meetings
+            if meeting.latitude is None and meeting.attendance != "online"
+        ],
     )
 
 
@@ -595,6 +799,54 @@ def _resolve_zones(
     return meetings, problems, timezones
 
 
+# What to do when every record of a file was skipped for one reason (the message names it).
+_NOTHING_IMPORTED_HINTS = {
+    "no_timezone": "give the source a default time zone with --timezone (e.g. America/Chicago)",
+    "unpublished": "every meeting is unpublished on the server",
+    "unreadable_row": "check the map's delimiter and columns (--map)",
+    "duplicate_id": "every meeting repeats an id: check which column the map reads as the id",
+}
+
+
+def _nothing_imported(parsed: _Parsed, *, listed: int) -> str:
+    """Why a run that read records imported none, and what would fix it."""
+    kept = f"; the source's {listed:,} listed meetings are kept" if listed else ""
+    if not parsed.records:
+        return f"the feed has no meetings{kept}"
+    skipped = [problem for problem in parsed.problems if problem["skipped"]]
+    if not skipped:
+        return f"none of the {parsed.records:,} records gave a meeting{kept}"
+    reason, count = Counter(problem["reason"] for problem in skipped).most_common(1)[0]
+    first = next(problem for problem in skipped if problem["reason"] == reason)
+    fix = _NOTHING_IMPORTED_HINTS.get(reason, "check the file and its map")
+    return (
+        f"nothing could be imported: {count:,} of the {parsed.records:,} records were skipped "
+        f"for {reason} (first: {first['position']}: {first['message']}); {fix}{kept}"
+    )
+
+
+def _removals_refused(
+    parsed: _Parsed, *, source: Source, allow_removals: bool
+) -> tuple[str, dict[str, int]] | None:
+    """The refusal of an import that would remove more than the source's limit of its listed
+    meetings: a feed cut short, or one page of a paged feed, must not pass for the source."""
+    listed = list(Meeting.objects.active().of_source(source).values_list("source_key", flat=True))
+    if not listed or allow_removals:
+        return None
+    incoming = {source_key_for(meeting) for meeting, _how in parsed.meetings}
+    gone = sum(1 for key in listed if key not in incoming)
+    if gone * 100 <= source.removal_limit * len(listed):
+        return None
+    share = gone * 100 // len(listed)
+    message = (
+        f"this import would remove {gone:,} of the source's {len(listed):,} listed meetings "
+        f"({share}%), more than its limit of {source.removal_limit}%: the file may be cut short "
+        "or hold only part of the source. If the source really dropped them, import again "
+        "allowing removals (--allow-removals)"
+    )
+    return message, {"would_remove": gone, "listed": len(listed)}
+
+
 def import_feed(
     *,
     source: Source,
@@ -605,28 +857,34 @@ def import_feed(
     service_bodies: bytes | None = None,
     fellowship: str | None = None,
     dry_run: bool = False,
+    allow_removals: bool = False,
+    skip_unreadable: bool = False,
     actor_id: int | None = None,
     now: datetime | None = None,
     progress: Callable[[int, int], None] | None = None,
+    run: ImportRun | None = None,
 ) -> ImportRun:
     """Import every file of one source in one run, as a diff against what it gave last time.
 
-    Files are parsed first (a file that cannot be used raises ImportFailed and changes nothing
-    but the kept run, which says why). Then, in one transaction: created, updated (which
-    fields), unchanged (not written at all), removed (the source's meetings missing from the
-    feed), the MAT evidence the feed states kept in sync, and levels refreshed. A dry run
-    computes all of it and rolls it back. Every run is kept and audited as
-    "directory.import". ``progress(done, total)`` is called as meetings are applied.
+    Files are parsed first; a file that cannot be used, a run that would import nothing, a
+    file with unreadable rows (unless ``skip_unreadable``) or a run that would remove more than
+    the source's ``removal_limit`` of its listed meetings (unless ``allow_removals``) raises
+    ImportFailed and changes nothing but the kept run, which says why. Then, in one
+    transaction: created, updated (which fields), unchanged (not written at all), removed (the
+    source's meetings missing from the feed), the MAT evidence the feed states kept in sync,
+    and levels refreshed. A maintainer's local edits are kept over the feed until the feed
+    changes that field (the diff lists the conflicts). A dry run computes all of it and rolls
+    it back. Every run is kept and audited as "directory.import". ``progress(done, total)`` is
+    called as meetings are applied. ``run`` is a queued run to fill in (an import started from
+    the source's page); by default a new one is made.
     """
     now = now or timezone.now()
-    run = ImportRun(
-        source=source,
-        started_at=now,
-        actor_id=actor_id,
-        dry_run=dry_run,
-        feed_format=feed_format or "",
-        files=[name for name, _data in files],
-    )
+    if run is None:
+        run = ImportRun(source=source, started_at=now, actor_id=actor_id, dry_run=dry_run)
+    run.feed_format = feed_format or ""
+    run.files = [name for name, _data in files]
+    run.allow_removals = allow_removals
+    run.skip_unreadable = skip_unreadable
     try:
         parsed = _parse_files(
             source=source,
@@ -636,65 +894,101 @@ def import_feed(
             formats=formats,
             service_bodies=service_bodies,
             fellowship=fellowship,
+            skip_unreadable=skip_unreadable,
         )
         if not parsed.meetings:
-            active = Meeting.objects.active().of_source(source).count()
-            if active:
-                raise FeedError(
-                    f"no usable meetings in the feed; the source's {active} meetings are kept "
-                    "(remove them by hand if the source really has none)"
-                )
+            listed = Meeting.objects.active().of_source(source).count()
+            raise FeedError(_nothing_imported(parsed, listed=listed))
     except FeedError as error:
-        _fail(run, str(error))
-        raise ImportFailed(str(error), run) from None
+        fail_run(run, str(error), refusal=error.refusal)
+        raise ImportFailed(str(error), run, error.refusal) from None
 
     run.feed_format = (",".join(parsed.formats) or feed_format or "")[:16]
+    refused: tuple[str, dict[str, int]] | None = None
     with transaction.atomic():
-        run.save(force_insert=True)
-        try:
-            with transaction.atomic():
-                applied = _apply(
-                    source=source,
-                    meetings=parsed.meetings,
-                    run=run,
-                    actor_id=actor_id,
-                    now=now,
-                    progress=progress,
-                )
-                if dry_run:
-                    raise _RolledBack(applied)
-        except _RolledBack as rolled_back:
-            applied = rolled_back.applied
-        skipped = sum(1 for problem in parsed.problems if problem["skipped"])
+        # One import of a source at a time: the removal check and the diff see the same rows.
+        Source.objects.select_for_update().filter(pk=source.pk).first()
+        refused = _removals_refused(parsed, source=source, allow_removals=allow_removals)
+        if refused is None:
+            _store_run(run, parsed, source=source, actor_id=actor_id, now=now, progress=progress)
+    if refused is not None:
+        message, counts = refused
+        # What the file held, so that the run's page shows it beside the refusal.
+        run.diff = counts
         run.records = parsed.records
-        run.created = len(applied.created)
-        run.updated = len(applied.updated)
-        run.unchanged = applied.unchanged
-        run.removed = len(applied.removed)
-        run.skipped = skipped
+        run.skipped = sum(1 for problem in parsed.problems if problem["skipped"])
         run.problems = list(parsed.problems)
-        run.timezones = parsed.timezones
-        run.unknown_codes = parsed.unknown_codes
-        run.diff = {
-            "created": applied.created,
-            "updated": applied.updated,
-            "removed": applied.removed,
-            "evidence": {"added": applied.evidence_added, "removed": applied.evidence_removed},
-            "mat_levels": applied.levels,
-        }
-        run.finished_at = timezone.now()
-        run.save()
-        audit.record(
-            action="directory.import", actor_id=actor_id, object_type="import_run", object_id=run.pk
-        )
+        fail_run(run, message, refusal=REFUSED_REMOVALS)
+        raise ImportFailed(message, run, REFUSED_REMOVALS)
     return run
 
 
-def _fail(run: ImportRun, message: str) -> None:
+def _store_run(
+    run: ImportRun,
+    parsed: _Parsed,
+    *,
+    source: Source,
+    actor_id: int | None,
+    now: datetime,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    run.state = RunState.RUNNING
+    run.save()
+    try:
+        with transaction.atomic():
+            applied = _apply(
+                source=source,
+                parsed=parsed,
+                run=run,
+                actor_id=actor_id,
+                now=now,
+                progress=progress,
+            )
+            if run.dry_run:
+                raise _RolledBack(applied)
+    except _RolledBack as rolled_back:
+        applied = rolled_back.applied
+    skipped = sum(1 for problem in parsed.problems if problem["skipped"])
+    run.records = parsed.records
+    run.created = len(applied.created)
+    run.updated = len(applied.updated)
+    run.unchanged = applied.unchanged
+    run.removed = len(applied.removed)
+    run.skipped = skipped
+    run.problems = [*parsed.problems, *applied.contact_problems]
+    run.timezones = parsed.timezones
+    run.unknown_codes = parsed.unknown_codes
+    run.without_coordinates = parsed.without_coordinates
+    run.diff = {
+        "created": applied.created,
+        "updated": applied.updated,
+        "removed": applied.removed,
+        "evidence": {"added": applied.evidence_added, "removed": applied.evidence_removed},
+        "mat_levels": applied.levels,
+        "local_edits_kept": applied.kept_edits,
+        "conflicts": applied.conflicts,
+    }
+    run.refusal = ""
+    run.error = ""
+    run.state = RunState.FINISHED
+    run.finished_at = timezone.now()
+    run.save()
+    audit.record(
+        action="directory.import",
+        actor_id=actor_id,
+        object_type="import_run",
+        object_id=run.pk,
+    )
+
+
+def fail_run(run: ImportRun, message: str, *, refusal: str = "") -> None:
+    """End a run that changed nothing: kept with why it failed, audited as a failure."""
     with transaction.atomic():
         run.error = message[:2000]
+        run.refusal = refusal
+        run.state = RunState.FAILED
         run.finished_at = timezone.now()
-        run.save(force_insert=True)
+        run.save()
         audit.record(
             action="directory.import",
             actor_id=run.actor_id,
@@ -707,7 +1001,7 @@ def _fail(run: ImportRun, message: str) -> None:
 def _apply(
     *,
     source: Source,
-    meetings: Sequence[tuple[CanonicalMeeting, str]],
+    parsed: _Parsed,
     run: ImportRun,
     actor_id: int | None,
     now: datetime,
@@ -718,7 +1012,7 @@ def _apply(
     try:
         return _apply_meetings(
             source=source,
-            meetings=meetings,
+            parsed=parsed,
             run=run,
             actor_id=actor_id,
             now=now,
@@ -729,10 +1023,44 @@ def _apply(
         _RUN_CACHE.reset(token)
 
 
+def _contact_problems(
+    canonical: CanonicalMeeting, *, file: str, source: Source, published: Sequence[str]
+) -> list[dict[str, Any]]:
+    """The run report's line for each phone number or email address in a meeting's notes."""
+    found = contact_details_of(canonical)
+    if not found:
+        return []
+    hold = source.contact_policy == ContactPolicy.HOLD
+    labels = {"phone": "a phone number", "email": "an email address"}
+    problems = []
+    for item in found:
+        if not hold:
+            status = "published as is (the source's policy)"
+        elif item.value in published:
+            status = "published by a maintainer"
+        else:
+            status = "held for review: hidden in public until a maintainer publishes it"
+        problems.append(
+            _problem_dict(
+                Problem(
+                    canonical.position,
+                    f"{labels[item.kind]} in the {item.field.replace('_', ' ')}: "
+                    f"{item.value}; {status}",
+                    "warning",
+                    item.field,
+                    canonical.slug,
+                    "contact_in_text",
+                ),
+                file=file,
+            )
+        )
+    return problems
+
+
 def _apply_meetings(
     *,
     source: Source,
-    meetings: Sequence[tuple[CanonicalMeeting, str]],
+    parsed: _Parsed,
     run: ImportRun,
     actor_id: int | None,
     now: datetime,
@@ -743,9 +1071,17 @@ def _apply_meetings(
     existing = {
         meeting.source_key: meeting
         for meeting in Meeting.objects.filter(source=source).only(
-            "pk", "source_key", "slug", "fingerprint", "removed_at", "timezone_origin"
+            "pk",
+            "source_key",
+            "slug",
+            "fingerprint",
+            "removed_at",
+            "timezone_origin",
+            "local_edits",
+            "contact_details_published",
         )
     }
+    meetings = parsed.meetings
     in_feed: dict[int, CanonicalMeeting] = {}
     new_or_restored: set[int] = set()
     to_create: list[tuple[CanonicalMeeting, str]] = []
@@ -758,13 +1094,15 @@ def _apply_meetings(
             applied.unchanged += 1
             in_feed[known.pk] = canonical
         else:
-            saved = save_meeting(
+            saved = _save_from_feed(
                 source=source,
                 canonical=canonical,
+                how=how,
+                known=known,
+                run=run,
                 actor_id=actor_id,
-                import_run=run,
                 now=now,
-                timezone_origin=how,
+                applied=applied,
             )
             in_feed[saved.meeting.pk] = canonical
             if saved.change == "restored":
@@ -792,12 +1130,64 @@ def _apply_meetings(
         in_feed[created.pk] = canonical
         applied.created.append(created.slug)
         new_or_restored.add(created.pk)
+        existing[created.source_key] = created
     if progress is not None:
         progress(total, total)
+    for canonical, _how in meetings:
+        key = source_key_for(canonical)
+        stored = existing[key]
+        applied.contact_problems.extend(
+            _contact_problems(
+                replace(canonical, slug=stored.slug),
+                file=parsed.files.get(key, ""),
+                source=source,
+                published=stored.contact_details_published,
+            )
+        )
     touched = _sync_feed_evidence(source=source, in_feed=in_feed, run=run, now=now, applied=applied)
     changed_levels = _refresh_levels(touched | new_or_restored, today=now.date())
     applied.levels = changed_levels
     return applied
+
+
+def _save_from_feed(
+    *,
+    source: Source,
+    canonical: CanonicalMeeting,
+    how: str,
+    known: Meeting,
+    run: ImportRun,
+    actor_id: int | None,
+    now: datetime,
+    applied: _Applied,
+) -> Saved:
+    """Save a changed meeting from the feed, keeping a maintainer's edits of the fields the
+    feed did not change (and noting in the diff those it did)."""
+    if not known.local_edits:
+        return save_meeting(
+            source=source,
+            canonical=canonical,
+            actor_id=actor_id,
+            import_run=run,
+            now=now,
+            timezone_origin=how,
+        )
+    merged = apply_edits(canonical, known.local_edits)
+    saved = save_meeting(
+        source=source,
+        canonical=merged.meeting,
+        actor_id=actor_id,
+        import_run=run,
+        now=now,
+        timezone_origin=TimezoneOrigin.MANUAL if "timezone" in merged.kept else how,
+        feed_fingerprint=fingerprint(canonical),
+        local_edits=merged.edits,
+    )
+    if merged.kept:
+        applied.kept_edits[saved.meeting.slug] = list(merged.kept)
+    if merged.conflicts:
+        applied.conflicts[saved.meeting.slug] = merged.conflicts
+    return saved
 
 
 _BATCH = 500
@@ -1236,11 +1626,16 @@ def _withdraw(*, evidence: MatEvidence, actor: User) -> None:
 
 
 __all__ += [
+    "REFUSED_REMOVALS",
     "ImportFailed",
     "add_mat_evidence",
     "configure_source",
+    "contact_details_of",
+    "create_source",
     "feed_evidence",
+    "held_for",
     "import_feed",
+    "publish_contact_details",
     "refresh_mat_level",
     "report_mat_experience",
     "reporter_key",
@@ -1256,7 +1651,8 @@ __all__ += [
 LOCAL_SOURCE = "local"
 
 
-def _require_maintainer(actor: User, action: str, *, meeting_id: int | None = None) -> None:
+def require_maintainer(actor: User, action: str, *, meeting_id: int | None = None) -> None:
+    """PermissionDenied (the refusal audited) unless ``actor`` is a directory maintainer."""
     if not actor.has_role(Role.DIRECTORY_MAINTAINER):
         raise _deny(action, actor=actor, meeting_id=meeting_id)
 
@@ -1294,9 +1690,13 @@ def create_meeting_by_maintainer(*, canonical: CanonicalMeeting, actor: User) ->
 
     A zone the maintainer chose is theirs ("manual"); left empty, it comes from the pin.
     """
-    _require_maintainer(actor, "directory.meeting_created")
+    require_maintainer(actor, "directory.meeting_created")
+    # Maintainers write these listings themselves: a number they type is meant to be seen.
     source = ensure_source(
-        slug=LOCAL_SOURCE, name="Listed by this directory's maintainers", actor_id=actor.pk
+        slug=LOCAL_SOURCE,
+        name="Listed by this directory's maintainers",
+        contact_policy=ContactPolicy.PUBLISH,
+        actor_id=actor.pk,
     )
     _check_hand_made(canonical, default_zone=source.default_timezone)
     # A hand-made meeting has no id at a source: a random one keeps it itself across edits.
@@ -1333,12 +1733,17 @@ def update_meeting_by_maintainer(
     one is decided again from the pin (or the source's default). A new day moves the meeting
     within its source, so its next import still finds it only on the day the feed says.
     """
-    _require_maintainer(actor, "directory.meeting_updated", meeting_id=meeting.pk)
-    meeting = Meeting.objects.select_for_update().select_related("source").get(pk=meeting.pk)
+    require_maintainer(actor, "directory.meeting_updated", meeting_id=meeting.pk)
+    # Lock the meeting's row only: PostgreSQL locks no row of an outer join (the region).
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("source", "fellowship", "region__parent__parent")
+        .get(pk=meeting.pk)
+    )
     if meeting.removed_at is not None:
         raise ValidationError({"meeting": _("List this meeting again before editing it.")})
     _check_hand_made(canonical, default_zone=meeting.source.default_timezone)
-    canonical = replace(canonical, source_id=meeting.source_key.rsplit(":", 1)[0])
+    canonical = replace(canonical, source_id=meeting.feed_id)
     key = source_key_for(canonical)
     if key != meeting.source_key:
         if Meeting.objects.filter(source_id=meeting.source_id, source_key=key).exists():
@@ -1353,9 +1758,25 @@ def update_meeting_by_maintainer(
         origin = TimezoneOrigin.MANUAL.value
     else:
         origin = meeting.timezone_origin
-    saved = save_meeting(
-        source=meeting.source, canonical=canonical, actor_id=actor.pk, timezone_origin=origin
-    )
+    if meeting.source.slug == LOCAL_SOURCE:
+        saved = save_meeting(
+            source=meeting.source, canonical=canonical, actor_id=actor.pk, timezone_origin=origin
+        )
+    else:
+        # An imported meeting: the edit is kept over the feed until the feed changes the field.
+        edits = edits_after(
+            before=canonical_from_meeting(meeting),
+            after=canonical,
+            previous=meeting.local_edits or {},
+        )
+        saved = save_meeting(
+            source=meeting.source,
+            canonical=canonical,
+            actor_id=actor.pk,
+            timezone_origin=origin,
+            feed_fingerprint=meeting.fingerprint,
+            local_edits=edits,
+        )
     audit.record(
         action="directory.meeting_updated",
         actor_id=actor.pk,
@@ -1370,7 +1791,7 @@ def update_meeting_by_maintainer(
 @transaction.atomic
 def remove_meeting_by_maintainer(*, meeting: Meeting, actor: User) -> None:
     """A directory maintainer takes a meeting off the directory (history and row kept)."""
-    _require_maintainer(actor, "directory.meeting_removed", meeting_id=meeting.pk)
+    require_maintainer(actor, "directory.meeting_removed", meeting_id=meeting.pk)
     if meeting.removed_at is not None:
         return
     remove_meeting(meeting=meeting, actor_id=actor.pk)
@@ -1386,7 +1807,7 @@ def remove_meeting_by_maintainer(*, meeting: Meeting, actor: User) -> None:
 def restore_meeting_by_maintainer(*, meeting: Meeting, actor: User) -> None:
     """A directory maintainer lists a removed meeting again, as it was. (Its source's next
     import removes it again if the feed no longer has it.)"""
-    _require_maintainer(actor, "directory.meeting_restored", meeting_id=meeting.pk)
+    require_maintainer(actor, "directory.meeting_restored", meeting_id=meeting.pk)
     if meeting.removed_at is None:
         return
     now = timezone.now()
@@ -1407,7 +1828,9 @@ def restore_meeting_by_maintainer(*, meeting: Meeting, actor: User) -> None:
 __all__ += [
     "LOCAL_SOURCE",
     "create_meeting_by_maintainer",
+    "fail_run",
     "remove_meeting_by_maintainer",
+    "require_maintainer",
     "restore_meeting_by_maintainer",
     "update_meeting_by_maintainer",
 ]

@@ -40,4 +40,6 @@ class SourceAdmin(SourceBase):
     list_display = ("slug", "name", "feed_format", "default_fellowship", "default_timezone")
     search_fields = ("slug", "name")
     list_select_related = ("default_fellowship",)
-    readonly_fields = ("created_at",)
+    # Set on the source's page (actions.configure_source): a new contact policy must re-hide or
+    # show its meetings' numbers at once, and a map is checked before it is kept.
+    readonly_fields = ("created_at", "contact_policy", "import_map")

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from homegroup.directory.actions import MAX_FEED_BYTES
+from homegroup.directory.fetch import fetch_feed
 from homegroup.directory.importers import FeedError
-
-_TIMEOUT_SECONDS = 60
 
 
 def is_url(location: str) -> bool:
@@ -17,17 +15,10 @@ def is_url(location: str) -> bool:
 
 
 def read_location(location: str) -> bytes:
-    """The bytes of a file path or an http(s) URL; FeedError in one line when unreadable."""
+    """The bytes of a file path or an http(s) URL; FeedError in one line when unreadable. A
+    URL is fetched under the same rules as from the source page (directory.fetch)."""
     if is_url(location):
-        request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
-            location, headers={"User-Agent": "Homegroup import-feed", "Accept": "*/*"}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=_TIMEOUT_SECONDS) as response:  # noqa: S310
-                data: bytes = response.read(MAX_FEED_BYTES + 1)
-        except (OSError, ValueError) as error:
-            raise FeedError(f"{location}: cannot fetch: {error}") from None
-        return data
+        return fetch_feed(location).body
     path = Path(location)
     try:
         if path.stat().st_size > MAX_FEED_BYTES:

@@ -14,8 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from homegroup.directory.contact_details import PUBLIC_TEXT_FIELDS
 from homegroup.directory.exporters.meeting_guide import ROW_FIELDS, export_meetings
-from homegroup.directory.models import Fellowship, Meeting, Region
+from homegroup.directory.models import Fellowship, Meeting, Region, mask_held
 
 
 def region_paths() -> dict[int, tuple[str, ...]]:
@@ -75,11 +76,16 @@ def feed_queryset(*, fellowship: str | None = None, region: str | None = None) -
 
 
 def build_feed(queryset: QuerySet[Meeting]) -> list[dict[str, Any]]:
-    """The Meeting Guide feed of the queryset's active meetings, in a stable order."""
+    """The Meeting Guide feed of the queryset's active meetings, in a stable order. Phone
+    numbers and email addresses held for review are hidden in the notes."""
     rows = list(
         queryset.filter(removed_at__isnull=True)
         .order_by("day", "start_time", "name", "pk")
-        .values(*ROW_FIELDS)
+        .values(*ROW_FIELDS, "contact_details_held")
     )
+    for row in rows:
+        if row["contact_details_held"]:
+            for name in PUBLIC_TEXT_FIELDS:
+                row[name] = mask_held(row[name], row["contact_details_held"])
     paths = region_paths() if any(row["region_id"] for row in rows) else {}
     return export_meetings(rows, region_paths=paths)

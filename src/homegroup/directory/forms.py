@@ -17,15 +17,20 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from homegroup.directory.importers.attendance import derive_attendance
-from homegroup.directory.importers.canonical import CanonicalMeeting, Contact
+from homegroup.directory.importers.canonical import NOTES_MAX, CanonicalMeeting
 from homegroup.directory.importers.codes import CodeResolver, code_table
-from homegroup.directory.models import WEEKDAY_CHOICES, Attendance, Meeting, Region, Stance
+from homegroup.directory.models import (
+    WEEKDAY_CHOICES,
+    Attendance,
+    ContactPolicy,
+    EvidenceKind,
+    Meeting,
+    Source,
+    Stance,
+)
 from homegroup.lib.times import duration_between, end_from_start
 from homegroup.lib.timezones import is_timezone
 
-# Long enough for any real note (the longest in the sample feeds is ~2,000 characters), short
-# enough that a pasted novel is refused instead of stored.
-NOTES_MAX = 5000
 MAINTAINER_REASON = "set by a maintainer"
 DEFAULT_DURATION = timedelta(hours=1)
 _TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
@@ -266,87 +271,20 @@ def meeting_initial(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def region_path(region: Region | None) -> tuple[str, ...]:
-    """General → specific names; parents already selected cost no query."""
-    names: list[str] = []
-    while region is not None:
-        names.append(region.name)
-        region = region.parent
-    return tuple(reversed(names))
-
-
-def canonical_from_meeting(meeting: Meeting) -> CanonicalMeeting:
-    """A stored meeting back in the canonical shape, so an edit keeps what the form lacks.
-
-    ``source_id`` is the source's own id (the part of ``source_key`` before the day), so the
-    edited meeting is still the one its source updates on the next import.
-    """
-    return CanonicalMeeting(
-        source_id=meeting.source_key.rsplit(":", 1)[0],
-        slug=meeting.slug,
-        name=meeting.name,
-        day=meeting.day,
-        start=meeting.start_time,
-        end=meeting.end_time,
-        duration=duration_between(start=meeting.start_time, end=meeting.end_time),
-        fellowship=meeting.fellowship.code,
-        attendance=meeting.attendance,  # type: ignore[arg-type]
-        attendance_reason=meeting.attendance_reason,
-        timezone=meeting.timezone,
-        location=meeting.location,
-        address=meeting.address,
-        city=meeting.city,
-        state=meeting.state,
-        postal_code=meeting.postal_code,
-        country=meeting.country,
-        formatted_address=meeting.formatted_address,
-        latitude=meeting.latitude,
-        longitude=meeting.longitude,
-        approximate=meeting.approximate,
-        conference_url=meeting.conference_url,
-        conference_url_notes=meeting.conference_url_notes,
-        conference_phone=meeting.conference_phone,
-        conference_phone_notes=meeting.conference_phone_notes,
-        types=tuple(meeting.types),
-        unknown_codes=tuple(meeting.unknown_codes),
-        group=meeting.group,
-        group_notes=meeting.group_notes,
-        district=meeting.district,
-        regions=region_path(meeting.region),
-        notes=meeting.notes,
-        location_notes=meeting.location_notes,
-        contacts=tuple(
-            Contact(
-                name=contact.get("name", ""),
-                email=contact.get("email", ""),
-                phone=contact.get("phone", ""),
-                public=bool(contact.get("public", False)),
-            )
-            for contact in meeting.contacts
-        ),
-        venmo=meeting.venmo,
-        square=meeting.square,
-        paypal=meeting.paypal,
-        entity=meeting.entity,
-        entity_email=meeting.entity_email,
-        entity_phone=meeting.entity_phone,
-        entity_location=meeting.entity_location,
-        entity_url=meeting.entity_url,
-        entity_logo=meeting.entity_logo,
-        updated=meeting.source_updated,
-        url=meeting.url,
-    )
-
-
 class MeetingFilterForm(forms.Form):
-    """The maintainer's meeting list: by name, source and whether removed."""
+    """The maintainer's meeting list: by name, source, whether removed, and what needs a look."""
 
     q = forms.CharField(label=_("Name contains"), max_length=200, required=False)
     source = forms.ChoiceField(label=_("Source"), required=False)
     state = forms.ChoiceField(
         label=_("Show"),
         required=False,
-        choices=[("active", _("Listed meetings")), ("removed", _("Removed meetings"))],
+        choices=[
+            ("active", _("Listed meetings")),
+            ("removed", _("Removed meetings")),
+            ("held", _("With numbers or addresses held for review")),
+            ("edited", _("With local edits kept over the feed")),
+        ],
     )
 
     def __init__(self, *args: Any, sources: list[str], **kwargs: Any) -> None:
@@ -397,4 +335,130 @@ class MatReportForm(forms.Form):
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Within the last five years; not in the future."),
+    )
+
+
+class SourceForm(forms.Form):
+    """A source's settings, as its page edits them (directory.actions.configure_source)."""
+
+    name = _text(_("Name"), max_length=200, required=True)
+    url = forms.URLField(
+        label=_("Feed address"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_(
+            "Its Meeting Guide feed, BMLT search (with &get_used_formats=1) or CSV file, to "
+            "import from the web."
+        ),
+    )
+    refresh_hours = forms.IntegerField(
+        label=_("Import it again every (hours)"),
+        min_value=0,
+        max_value=24 * 31,
+        required=False,
+        help_text=_("Empty or 0: only when you ask. Needs `homegroup refresh-sources` in cron."),
+    )
+    removal_limit = forms.IntegerField(
+        label=_("Refuse an import that removes more than (% of its meetings)"),
+        min_value=0,
+        max_value=100,
+        help_text=_(
+            "A file cut short must not empty the source. You can still accept such an import "
+            "on its page."
+        ),
+    )
+    contact_policy = forms.ChoiceField(
+        label=_("Phone numbers and email addresses in its notes"),
+        choices=ContactPolicy.choices,
+        widget=forms.RadioSelect,
+    )
+    default_timezone = forms.CharField(
+        label=_("Default time zone"),
+        max_length=64,
+        required=False,
+        help_text=_("For meetings whose feed and pin give none, e.g. America/Denver."),
+    )
+    default_fellowship = forms.CharField(
+        label=_("Default fellowship"),
+        max_length=16,
+        required=False,
+        validators=[fellowship_code],
+        help_text=_("For records that name none, e.g. AA or NA."),
+    )
+
+    def clean_default_timezone(self) -> str:
+        zone = str(self.cleaned_data.get("default_timezone") or "").strip()
+        if zone and not is_timezone(zone):
+            raise forms.ValidationError(
+                _("%(zone)s is not a time zone name; use one like America/Chicago."),
+                params={"zone": zone[:64]},
+            )
+        return zone
+
+
+def source_initial(source: Source) -> dict[str, Any]:
+    return {
+        "name": source.name,
+        "url": source.url,
+        "refresh_hours": source.refresh_hours,
+        "removal_limit": source.removal_limit,
+        "contact_policy": source.contact_policy,
+        "default_timezone": source.default_timezone,
+        "default_fellowship": source.default_fellowship.code if source.default_fellowship else "",
+    }
+
+
+class NewSourceForm(forms.Form):
+    """A new source to import from the web."""
+
+    name = _text(_("Name"), max_length=200, required=True, help_text=_("e.g. Denver Area AA."))
+    url = forms.URLField(
+        label=_("Feed address"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Its Meeting Guide feed, BMLT search or CSV file."),
+    )
+
+
+class PublishContactForm(forms.Form):
+    # The held value the maintainer's "Publish" button names.
+    value = forms.CharField(max_length=300)
+
+
+class MatStatementForm(forms.Form):
+    """A statement about people on medication that a maintainer records for a meeting: the
+    group's own (by email, at a business meeting…) or the maintainer's own check."""
+
+    kind = forms.ChoiceField(
+        label=_("Who says so"),
+        widget=forms.RadioSelect,
+        choices=[
+            (EvidenceKind.PUBLISHER_STATEMENT.value, _("The group itself (its own statement)")),
+            (EvidenceKind.MAINTAINER.value, _("I checked with the meeting myself")),
+        ],
+    )
+    stance = forms.ChoiceField(
+        label=_("What was said"),
+        widget=forms.RadioSelect,
+        choices=[
+            (Stance.WELCOMING.value, _("People on medication are welcome, as full members")),
+            (
+                Stance.UNWELCOMING.value,
+                _("People on medication are asked not to share, lead or count their time"),
+            ),
+        ],
+    )
+    summary = forms.CharField(
+        label=_("In their words"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Shown on the meeting's page. Say what was stated, never who in the group said it."
+        ),
+    )
+    observed_on = forms.DateField(
+        label=_("When was it said?"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from homegroup.directory.contact_details import mask
+from homegroup.directory.importers.canonical import CanonicalMeeting, Contact
+from homegroup.lib.times import duration_between
 
 WEEKDAY_CHOICES = [
     (0, _("Sunday")),
@@ -89,6 +95,14 @@ class Region(models.Model):
         return self.name
 
 
+class ContactPolicy(models.TextChoices):
+    """What to do with phone numbers and email addresses found in a source's free text (notes),
+    which are often a member's own: contact fields are private by default, so are these."""
+
+    HOLD = "hold", _("Hold for review: hidden in public until a maintainer publishes them")
+    PUBLISH = "publish", _("Publish as is")
+
+
 class Source(models.Model):
     """Where meetings come from: a feed, a BMLT server, a file, or this site's own maintainers."""
 
@@ -110,6 +124,37 @@ class Source(models.Model):
     contacts_public = models.BooleanField(
         default=False, help_text=_("The source states that its contact fields may be published.")
     )
+    import_map = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The column and code map of the source's files (import-feed --map), kept so that a "
+            "later import without it reads the file the same way."
+        ),
+    )
+    removal_limit = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "An import that would remove more than this percentage of the source's listed "
+            "meetings is refused unless removals are allowed for that import (a partial file "
+            "must not pass for the whole source)."
+        ),
+    )
+    contact_policy = models.CharField(
+        max_length=8,
+        choices=ContactPolicy.choices,
+        default=ContactPolicy.HOLD,
+        help_text=_("Phone numbers and email addresses in the source's notes."),
+    )
+    refresh_hours = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "Import the source's URL again every so many hours (homegroup refresh-sources, run "
+            "from cron). Empty: only when a maintainer asks."
+        ),
+    )
     created_at = models.DateTimeField()
 
     class Meta:
@@ -127,12 +172,26 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
     def of_source(self, source: Source) -> MeetingQuerySet:
         return self.filter(source=source)
 
+    def held_for_review(self) -> MeetingQuerySet:
+        """Meetings whose notes hold phone numbers or email addresses hidden in public."""
+        return self.exclude(contact_details_held=[])
+
+    def edited_locally(self) -> MeetingQuerySet:
+        """Imported meetings with a maintainer's edits kept over the feed."""
+        return self.exclude(local_edits={})
+
 
 class Meeting(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="meetings")
     source_key = models.CharField(
         max_length=128,
-        help_text=_("Identifies the meeting within its source across imports (its id + day)."),
+        help_text=_(
+            "Identifies the meeting within its source across imports: its id and day (a hash "
+            "of the id when the id is long)."
+        ),
+    )
+    feed_id = models.TextField(
+        blank=True, help_text=_("The meeting's id at its source, in full, as the feed wrote it.")
     )
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=300)
@@ -212,6 +271,28 @@ class Meeting(models.Model):
         help_text=_("When a source or a maintainer last confirmed the meeting.")
     )
     removed_at = models.DateTimeField(null=True, blank=True)
+    contact_details_held = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_(
+            "Phone numbers and email addresses found in the notes and hidden in public until a "
+            "maintainer publishes them (the source's contact policy)."
+        ),
+    )
+    contact_details_published = models.JSONField(
+        _("phone numbers and email addresses published from the notes"),
+        default=list,
+        blank=True,
+        help_text=_("Phone numbers and email addresses in the notes a maintainer published."),
+    )
+    local_edits = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_(
+            "A maintainer's edits of an imported meeting, {field: {feed, local}}: each is kept "
+            "over the feed's value until the feed itself changes that field."
+        ),
+    )
 
     objects = MeetingQuerySet.as_manager()
 
@@ -252,20 +333,54 @@ class Meeting(models.Model):
     def types(self) -> list[str]:
         return [code for code in self.type_codes.split(",") if code]
 
+    def public_text(self, field: str) -> str:
+        """A free-text field as the public sees it: phone numbers and email addresses held for
+        review (the source's contact policy) replaced by words saying so."""
+        return mask_held(getattr(self, field), self.contact_details_held)
+
     @staticmethod
     def join_types(codes: Any) -> str:
         ordered = sorted({str(code) for code in codes if code})
         return f",{','.join(ordered)}," if ordered else ""
 
 
+class RunState(models.TextChoices):
+    QUEUED = "queued", _("waiting to start")
+    RUNNING = "running", _("fetching and importing")
+    FINISHED = "finished", _("finished")
+    FAILED = "failed", _("failed, nothing changed")
+
+
+class ImportRunQuerySet(models.QuerySet["ImportRun"]):
+    def in_progress(self) -> ImportRunQuerySet:
+        return self.filter(state__in=[RunState.QUEUED, RunState.RUNNING])
+
+
 class ImportRun(models.Model):
-    """One run of `homegroup import-feed`: what it read, what it changed, what it skipped."""
+    """One run of `homegroup import-feed` (or of an import started from the source's page):
+    what it read, what it changed, what it skipped."""
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="runs")
+    state = models.CharField(max_length=8, choices=RunState.choices, default=RunState.FINISHED)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     actor_id = models.BigIntegerField(null=True, blank=True)
     dry_run = models.BooleanField(default=False)
+    allow_removals = models.BooleanField(
+        default=False,
+        help_text=_("The maintainer accepted that this import removes more than the limit."),
+    )
+    skip_unreadable = models.BooleanField(
+        default=False, help_text=_("The maintainer chose to import the readable rows only.")
+    )
+    refusal = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text=_(
+            "What refused the run, when a maintainer may accept it deliberately: 'removals' "
+            "or 'unreadable'."
+        ),
+    )
     feed_format = models.CharField(max_length=16)
     files = models.JSONField(default=list, help_text=_("Names of the files or URLs read."))
     records = models.PositiveIntegerField(default=0)
@@ -289,6 +404,16 @@ class ImportRun(models.Model):
         blank=True,
         help_text=_("Type codes the run could not recognise, kept on the meetings: {code: count}."),
     )
+    without_coordinates = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_(
+            "Meetings to attend in person that have no coordinates: no search near a place "
+            "finds them until a maintainer places their pin."
+        ),
+    )
+
+    objects = ImportRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]
@@ -399,3 +524,88 @@ class MeetingChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id} {self.change}"
+
+
+def mask_held(text: str, held: list[str]) -> str:
+    """``text`` with the held phone numbers and email addresses hidden, for every public output
+    (the meeting page, the Meeting Guide feed, iCalendar)."""
+    if not held or not text:
+        return text
+    return mask(
+        text,
+        held,
+        phone=gettext("[phone number hidden]"),
+        email=gettext("[email address hidden]"),
+    )
+
+
+def region_path(region: Region | None) -> tuple[str, ...]:
+    """General → specific names; parents already selected cost no query."""
+    names: list[str] = []
+    while region is not None:
+        names.append(region.name)
+        region = region.parent
+    return tuple(reversed(names))
+
+
+def canonical_from_meeting(meeting: Meeting) -> CanonicalMeeting:
+    """A stored meeting back in the canonical shape, so an edit keeps what the form lacks.
+
+    ``source_id`` is the source's own id, so the edited meeting is still the one its source
+    updates on the next import.
+    """
+    return CanonicalMeeting(
+        source_id=meeting.feed_id,
+        slug=meeting.slug,
+        name=meeting.name,
+        day=meeting.day,
+        start=meeting.start_time,
+        end=meeting.end_time,
+        duration=duration_between(start=meeting.start_time, end=meeting.end_time),
+        fellowship=meeting.fellowship.code,
+        attendance=meeting.attendance,  # type: ignore[arg-type]
+        attendance_reason=meeting.attendance_reason,
+        timezone=meeting.timezone,
+        location=meeting.location,
+        address=meeting.address,
+        city=meeting.city,
+        state=meeting.state,
+        postal_code=meeting.postal_code,
+        country=meeting.country,
+        formatted_address=meeting.formatted_address,
+        latitude=meeting.latitude,
+        longitude=meeting.longitude,
+        approximate=meeting.approximate,
+        conference_url=meeting.conference_url,
+        conference_url_notes=meeting.conference_url_notes,
+        conference_phone=meeting.conference_phone,
+        conference_phone_notes=meeting.conference_phone_notes,
+        types=tuple(meeting.types),
+        unknown_codes=tuple(meeting.unknown_codes),
+        group=meeting.group,
+        group_notes=meeting.group_notes,
+        district=meeting.district,
+        regions=region_path(meeting.region),
+        notes=meeting.notes,
+        location_notes=meeting.location_notes,
+        contacts=tuple(
+            Contact(
+                name=contact.get("name", ""),
+                email=contact.get("email", ""),
+                phone=contact.get("phone", ""),
+                public=bool(contact.get("public", False)),
+            )
+            for contact in meeting.contacts
+        ),
+        venmo=meeting.venmo,
+        square=meeting.square,
+        paypal=meeting.paypal,
+        entity=meeting.entity,
+        entity_email=meeting.entity_email,
+        entity_phone=meeting.entity_phone,
+        entity_location=meeting.entity_location,
+        entity_url=meeting.entity_url,
+        entity_logo=meeting.entity_logo,
+        updated=meeting.source_updated,
+        url=meeting.url,
+    )

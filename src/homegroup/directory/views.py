@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from homegroup.directory.contact_details import PUBLIC_TEXT_FIELDS
 from homegroup.directory.importers.codes import code_table
 from homegroup.directory.models import (
     WEEKDAY_CHOICES,
@@ -271,6 +272,8 @@ def meeting_page(request: HttpRequest, slug: str) -> HttpResponse:
         "in_person": meeting.attendance in (Attendance.IN_PERSON, Attendance.HYBRID),
         "same_place": _same_place(meeting),
         "public_contacts": [c for c in meeting.contacts if c.get("public")],
+        # Free text as the public sees it: numbers and addresses held for review hidden.
+        "texts": {name: meeting.public_text(name) for name in PUBLIC_TEXT_FIELDS},
         "join_url": _web_link(meeting.conference_url),
         "source_url": _web_link(meeting.url),
     }

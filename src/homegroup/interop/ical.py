@@ -53,15 +53,15 @@ def _description(meeting: Meeting, *, page_url: str) -> str:
     if meeting.conference_url:
         lines.append(_("Join online: %(url)s") % {"url": meeting.conference_url})
     if meeting.conference_url_notes:
-        lines.append(meeting.conference_url_notes)
+        lines.append(meeting.public_text("conference_url_notes"))
     if meeting.conference_phone:
         lines.append(_("By phone: %(phone)s") % {"phone": meeting.conference_phone})
     if meeting.conference_phone_notes:
-        lines.append(meeting.conference_phone_notes)
+        lines.append(meeting.public_text("conference_phone_notes"))
     if meeting.notes:
-        lines.append(meeting.notes)
+        lines.append(meeting.public_text("notes"))
     if meeting.location_notes:
-        lines.append(meeting.location_notes)
+        lines.append(meeting.public_text("location_notes"))
     lines.append(_("Details: %(url)s") % {"url": page_url})
     return "\n".join(lines)
 

@@ -58,6 +58,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WHITESPACE = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _LOOKS_LIKE_HTML = re.compile(r"<[a-zA-Z/!]")
+# What a terminal would obey rather than show: C0 and C1 controls (ANSI escapes start with ESC)
+# and the bidirectional overrides that make text read differently from what it is.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class _TextCollector(HTMLParser):
@@ -141,3 +144,10 @@ def single_line(value: str) -> str:
     if "<" in value or "&" in value:
         value = strip_html(value)
     return normalise_whitespace(value)
+
+
+def printable(value: str) -> str:
+    """Text from outside (a feed) made safe to write to a terminal on one line: control
+    characters, ANSI escapes and direction overrides are shown as escapes ("\\x1b"), never
+    obeyed."""
+    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode(), value)

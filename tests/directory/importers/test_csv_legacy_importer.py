@@ -5,6 +5,7 @@ import json
 import pytest
 
 from homegroup.directory.importers import FeedError, ImportOptions, csv_legacy
+from homegroup.directory.importers.canonical import UnreadableRows
 
 TSML_EXPORT = (
     "Time,End Time,Day,Name,Location,Address,Region,Types,Notes,Conference URL,ID\r\n"
@@ -36,9 +37,21 @@ def test_a_tsml_csv_export_is_read_through_its_header_names():
     assert result.format == "csv"
 
 
-def test_a_row_with_the_wrong_number_of_columns_is_skipped_with_its_line():
+def test_a_file_with_an_unreadable_row_is_refused_as_a_whole():
     data = TSML_EXPORT + "1:00 PM,Tuesday,Broken\r\n"
-    result = csv_legacy.load(data.encode())
+    with pytest.raises(UnreadableRows) as refused:
+        csv_legacy.load(data.encode())
+    assert str(refused.value) == (
+        "1 unreadable row (first: line 4: cannot read the row: 3 columns, expected 11); "
+        "the last row is incomplete: the file may be cut short; "
+        "import the rest with --skip-unreadable"
+    )
+    assert refused.value.refusal == "unreadable"
+
+
+def test_a_row_with_the_wrong_number_of_columns_is_skipped_with_its_line_when_asked():
+    data = TSML_EXPORT + "1:00 PM,Tuesday,Broken\r\n"
+    result = csv_legacy.load(data.encode(), options=ImportOptions(skip_unreadable=True))
     assert len(result.meetings) == 2
     (problem,) = result.skipped
     assert (problem.position, problem.reason) == ("line 4", "unreadable_row")

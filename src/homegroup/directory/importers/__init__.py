@@ -40,16 +40,17 @@ def load_feed(
     """Parse and normalise one file of a source. ``feed_format`` None = detect it.
 
     ``formats`` and ``service_bodies`` are for BMLT, ``source_map`` for delimited files (a map's
-    codes also apply to JSON feeds: a per-source code map is format-independent). Raises
+    codes, fellowship and nulls also apply to JSON feeds: they are format-independent). Raises
     FeedError when the file as a whole cannot be used.
     """
     chosen = feed_format or detect_format(data)
     options = options or ImportOptions()
-    if source_map is not None and chosen != "csv" and source_map.codes:
+    if source_map is not None and chosen != "csv":
         options = replace(
             options,
             fellowship=options.fellowship or source_map.fellowship,
             code_map={**source_map.codes, **options.code_map},
+            nulls=options.nulls if source_map.nulls is None else source_map.nulls,
         )
     if chosen == "meeting-guide":
         return meeting_guide.load(data, options=options)

@@ -25,6 +25,7 @@ from homegroup.directory.importers.attendance import (
     derive_attendance,
 )
 from homegroup.directory.importers.canonical import (
+    FIELD_LIMITS,
     Attendance,
     CanonicalMeeting,
     FeedError,
@@ -34,24 +35,28 @@ from homegroup.directory.importers.canonical import (
 )
 from homegroup.directory.importers.codes import WORLD_ID_TO_NA
 from homegroup.directory.importers.fields import (
+    SHOWN_MAX,
+    Fields,
     RecordProblems,
     SkipRecord,
+    Unreadable,
     compose_address,
     coordinates_value,
     has_street_address,
     line,
-    paragraph,
-    phone_value,
+    shown,
     slug_value,
     timezone_value,
-    url_value,
 )
 from homegroup.directory.importers.meeting_guide import (
     Context,
     check_duration,
+    check_unreadable,
     claim_ids,
     decode_json,
+    decode_lines,
     finish,
+    hint,
 )
 from homegroup.lib.times import end_from_start, parse_duration, parse_time
 from homegroup.lib.weekdays import from_bmlt
@@ -127,8 +132,15 @@ def parse_service_bodies(data: bytes) -> dict[str, tuple[str, str]]:
 
 
 def parse(data: bytes) -> tuple[list[object], FormatTable | None]:
-    """The meeting records of a response, and the envelope's formats if it has them."""
-    value = decode_json(data)
+    """The meeting records of a response, and the envelope's formats if it has them. One
+    meeting object per line (NDJSON, a database export of BMLT meetings) is read too."""
+    try:
+        value = decode_json(data)
+    except FeedError:
+        lines = decode_lines(data)
+        if lines is None:
+            raise
+        return lines[0], None
     if isinstance(value, dict):
         meetings = value.get("meetings")
         if not isinstance(meetings, list):
@@ -215,24 +227,24 @@ def _format_tokens(
     return tuple(sorted(known)), tuple(sorted(unknown))
 
 
-def _start(value: object, rec: RecordProblems) -> time:
-    raw = line(value)
+def _start(raw: str, rec: RecordProblems) -> time:
     if not raw:
         rec.skip("start_time", "no start time", "missing_time")
     try:
         return parse_time(raw)
     except ValueError as error:
-        rec.skip("start_time", str(error), "invalid_time")
+        message = f"the time {shown(raw)} is not a time of day{hint(error)}"
+        rec.skip("start_time", message, "invalid_time")
 
 
-def _duration(value: object, rec: RecordProblems, context: Context) -> timedelta:
-    raw = line(value)
+def _duration(raw: str, rec: RecordProblems, context: Context) -> timedelta:
     if not raw:
         return context.default_duration
     try:
         duration = parse_duration(raw)
-    except ValueError as error:
-        rec.warn("duration_time", f"{error}; using the default", "invalid_duration")
+    except ValueError:
+        message = f"the duration {shown(raw)} is not a length of time; using the default"
+        rec.warn("duration_time", message, "invalid_duration")
         return context.default_duration
     if not duration:
         rec.warn("duration_time", "duration 00:00; using the default", "invalid_duration")
@@ -240,13 +252,12 @@ def _duration(value: object, rec: RecordProblems, context: Context) -> timedelta
     return duration
 
 
-def _venue_type(value: object, rec: RecordProblems) -> Attendance | None:
-    raw = line(value)
+def _venue_type(raw: str, rec: RecordProblems) -> Attendance | None:
     if not raw:
         return None
     mode = BMLT_VENUE_TYPES.get(raw)
     if mode is None:
-        rec.warn("venue_type", f"unknown venue type, ignored: {raw!r}", "invalid_attendance")
+        rec.warn("venue_type", f"unknown venue type, ignored: {shown(raw)}", "invalid_attendance")
     return mode
 
 
@@ -259,81 +270,87 @@ def normalise_record(
     regions: ServiceBodyRegions | None,
 ) -> CanonicalMeeting:
     """One BMLT meeting to a canonical meeting, or SkipRecord."""
-    meeting_id = line(record.get("id_bigint"))
-    slug = slug_value(meeting_id, rec) if meeting_id else ""
+    values = Fields(record, rec, context.nulls)
+    meeting_id = values.line("id_bigint")
+    slug = slug_value(meeting_id, rec, "id_bigint") if meeting_id else ""
     if not slug:
         rec.skip("id_bigint", "no id_bigint: a meeting needs an identifier", "missing_slug")
     rec.slug = slug
-    if line(record.get("published")) == "0":
+    if values.line("published") == "0":
         rec.skip("published", "unpublished on the server", "unpublished", severity="warning")
-    name = line(record.get("meeting_name"))
+    name = values.line("meeting_name", limit=FIELD_LIMITS["name"])
     if not name:
         rec.skip("meeting_name", "no name", "missing_name")
+    weekday = values.line("weekday_tinyint")
     try:
-        day = from_bmlt(line(record.get("weekday_tinyint")))
-    except ValueError as error:
-        rec.skip("weekday_tinyint", str(error), "invalid_day")
-    start = _start(record.get("start_time"), rec)
-    duration = _duration(record.get("duration_time"), rec, context)
+        day = from_bmlt(weekday)
+    except ValueError:
+        message = f"the weekday {shown(weekday)} is not 1-7 (1 = Sunday)"
+        rec.skip("weekday_tinyint", message, "invalid_day")
+    start = _start(values.line("start_time"), rec)
+    duration = _duration(values.line("duration_time"), rec, context)
     check_duration(duration, "duration_time", rec)
 
-    location = line(record.get("location_text"))
-    address = line(record.get("location_street"))
+    location = values.line("location_text", limit=FIELD_LIMITS["location"])
+    address = values.line("location_street", limit=FIELD_LIMITS["address"])
     if not address and _HOUSE_NUMBER.match(location):
         # Seen in GNYR: the street typed into the venue-name field and the street left empty.
-        message = f"no street; using location_text {location!r} as the street"
+        message = f"no street; using location_text {shown(location)} as the street"
         rec.warn("location_street", message, "street_in_location")
         address, location = location, ""
+    city_limit = FIELD_LIMITS["city"]
     city = (
-        line(record.get("location_municipality"))
-        or line(record.get("location_city_subsection"))
-        or line(record.get("location_neighborhood"))
+        values.line("location_municipality", limit=city_limit)
+        or values.line("location_city_subsection", limit=city_limit)
+        or values.line("location_neighborhood", limit=city_limit)
     )
-    state = line(record.get("location_province"))
-    postal_code = line(record.get("location_postal_code_1"))
-    country = line(record.get("location_nation"))
+    state = values.line("location_province", limit=FIELD_LIMITS["state"])
+    postal_code = values.line("location_postal_code_1", limit=FIELD_LIMITS["postal_code"])
+    country = values.line("location_nation", limit=FIELD_LIMITS["country"])
     formatted_address = compose_address(
         address=address, city=city, state=state, postal_code=postal_code, country=country
-    )
+    )[: FIELD_LIMITS["formatted_address"]]
     latitude, longitude = coordinates_value(
-        record.get("latitude"), record.get("longitude"), None, rec
+        values.raw("latitude"), values.raw("longitude"), None, rec
     )
-    street = has_street_address(address=address, formatted_address=formatted_address)
+    street = has_street_address(address=address, formatted_address=formatted_address, city=city)
     # BMLT pins are placed by hand, so a named venue with coordinates is a real place too.
     real_address = street or bool(location and latitude is not None)
 
-    conference_url = url_value(record.get("virtual_meeting_link"), "virtual_meeting_link", rec)
+    conference_url = values.url("virtual_meeting_link")
     if conference_url and conference_provider(conference_url) is None:
-        message = f"not a known conference provider (kept): {conference_url}"
+        message = f"not a known conference provider (kept): {shown(conference_url)}"
         rec.warn("virtual_meeting_link", message, "unknown_conference_provider")
-    conference_phone = phone_value(record.get("phone_meeting_number"), "phone_meeting_number", rec)
+    conference_phone = values.phone("phone_meeting_number")
     types, unknown = _format_tokens(record, table, context)
     if unknown:
-        rec.warn("formats", f"unknown type codes (kept): {', '.join(unknown)}", "unknown_code")
+        message = f"unknown type codes (kept): {', '.join(unknown)}"[: SHOWN_MAX * 4]
+        rec.warn("formats", message, "unknown_code")
+    venue_type = values.line("venue_type")
     attendance, reason = derive_attendance(
-        stated=_venue_type(record.get("venue_type"), rec),
-        stated_by=f"venue_type {line(record.get('venue_type'))!r}",
+        stated=_venue_type(venue_type, rec),
+        stated_by=f"venue_type {venue_type!r}",
         types=types,
         conference_url=conference_url,
         conference_phone=conference_phone,
         real_address=real_address,
     )
-    location_notes = paragraph(record.get("location_info"))
+    location_notes = values.paragraph("location_info")
     transit = [
         f"{label}: {value}"
         for label, value in (
-            ("Trains", line(record.get("train_lines"))),
-            ("Buses", line(record.get("bus_lines"))),
+            ("Trains", values.line("train_lines", limit=500)),
+            ("Buses", values.line("bus_lines", limit=500)),
         )
         if value
     ]
     if transit:
         location_notes = "\n".join([location_notes, *transit]).strip()
-    body = line(record.get("service_body_bigint"))
+    body = values.line("service_body_bigint")
     if regions is not None and body in regions.bodies:
         meeting_regions = regions.chain(body)
     else:
-        body_name = line(record.get("service_body_name"))
+        body_name = values.line("service_body_name", limit=FIELD_LIMITS["region"])
         meeting_regions = (body_name,) if body_name else ()
     return CanonicalMeeting(
         source_id=meeting_id,
@@ -346,7 +363,7 @@ def normalise_record(
         fellowship=context.fellowship,
         attendance=attendance,
         attendance_reason=reason,
-        timezone=timezone_value(record.get("time_zone"), rec),
+        timezone=timezone_value(values.text("time_zone"), rec),
         location=location,
         address=address,
         city=city,
@@ -358,13 +375,13 @@ def normalise_record(
         longitude=longitude,
         approximate=not real_address,
         conference_url=conference_url,
-        conference_url_notes=paragraph(record.get("virtual_meeting_additional_info")),
+        conference_url_notes=values.paragraph("virtual_meeting_additional_info"),
         conference_phone=conference_phone,
         types=types,
         unknown_codes=unknown,
-        group_code=line(record.get("worldid_mixed")),
+        group_code=values.line("worldid_mixed", limit=64),
         regions=meeting_regions,
-        notes=paragraph(record.get("comments")),
+        notes=values.paragraph("comments"),
         location_notes=location_notes,
         position=rec.position,
     )
@@ -379,6 +396,7 @@ def normalise(
 ) -> ImportResult:
     """BMLT meeting records to canonical meetings and problems. ``formats`` is the server's
     GetFormats table (needed for a bare list; the envelope carries its own)."""
+    check_unreadable(records, None, options)
     context = Context.from_options(
         options, fellowship=DEFAULT_FELLOWSHIP, default_duration=DEFAULT_DURATION
     )
@@ -401,6 +419,8 @@ def normalise(
     for index, record in enumerate(records):
         rec = RecordProblems(f"record {index + 1}", problems)
         try:
+            if isinstance(record, Unreadable):
+                rec.skip(None, record.reason, "unreadable_row")
             if not isinstance(record, dict):
                 kind = type(record).__name__
                 rec.skip(None, f"not a meeting object but {kind}", "not_an_object")

@@ -26,13 +26,59 @@ ATTENDANCE_MODES: tuple[Attendance, ...] = (
     "inactive",
 )
 FEED_FORMATS: tuple[FeedFormat, ...] = ("meeting-guide", "bmlt", "csv")
+# The most a field may hold, as the directory stores it (directory.models.Meeting): an import
+# cuts a longer value and reports it, so no feed can make a 2 MB meeting page or calendar file.
+# Notes of every kind are capped at NOTES_MAX: longer than any real note (the longest in the
+# sample feeds is about 2,000 characters), short enough that a pasted novel is not published.
+NOTES_MAX = 5000
+FIELD_LIMITS: dict[str, int] = {
+    "name": 300,
+    "location": 300,
+    "address": 300,
+    "city": 120,
+    "state": 120,
+    "postal_code": 32,
+    "country": 64,
+    "formatted_address": 500,
+    "conference_url": 500,
+    "conference_phone": 64,
+    "group": 300,
+    "district": 200,
+    "region": 200,
+    "venmo": 100,
+    "square": 100,
+    "paypal": 200,
+    "entity": 200,
+    "entity_email": 254,
+    "entity_phone": 64,
+    "entity_location": 200,
+    "entity_url": 500,
+    "entity_logo": 500,
+    "url": 500,
+}
+# How exports write "no value" (SQL dumps, spreadsheets, Python and MongoDB exports): a field
+# holding exactly one of these is empty. A map's "nulls" replaces them for its source.
+DEFAULT_NULLS: frozenset[str] = frozenset(
+    ["NULL", "null", "Null", "N/A", "n/a", "#N/A", "(null)", "None", "none", "nil", "NaN"]
+)
 
 
 class FeedError(Exception):
     """The file as a whole cannot be used (not JSON, wrong shape, no usable record).
 
     The message is one line a maintainer can act on; an import that raises it changes nothing.
+    ``refusal`` names a refusal the maintainer may override deliberately ("unreadable": rows
+    that cannot be read, "removals": too many of the source's meetings would go); "" otherwise.
     """
+
+    refusal = ""
+
+
+class UnreadableRows(FeedError):
+    """Rows of a delimited or line-by-line file could not be read (the file may be cut short):
+    the whole file is refused unless the import says to skip them (``--skip-unreadable``)."""
+
+    refusal = "unreadable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,12 +189,18 @@ class ImportOptions:
     purpose); ``default_duration`` is used when a record has neither an end nor a duration
     (None = the format's default: 60 minutes for Meeting Guide, 90 for BMLT).
     ``contacts_public`` is the source's explicit statement that its contacts may be shown.
+    ``skip_unreadable`` imports the readable rows of a file with unreadable ones (by default
+    such a file is refused: a cut-short file must not pass for the whole source).
+    ``nulls`` are the values that mean "nothing" in this source's text fields ("NULL", "N/A"):
+    a map can name its own (``"nulls"``), replacing ``DEFAULT_NULLS``.
     """
 
     fellowship: str | None = None
     code_map: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     default_duration: timedelta | None = None
     contacts_public: bool = False
+    skip_unreadable: bool = False
+    nulls: frozenset[str] = DEFAULT_NULLS
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ kept as written in ``unknown_codes`` and reported: a source's custom codes are n
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib.resources import files
@@ -72,6 +73,55 @@ WORLD_ID_TO_NA: Final[Mapping[str, str]] = {
     "VM": "ONL",
     "WCHR": "X",
 }
+
+
+# Fellowships by name, for feeds whose records name theirs in words ("Narcotics Anonymous");
+# the codes are the directory's (directory/migrations/0003_fellowships.py).
+FELLOWSHIP_NAMES: Final[Mapping[str, str]] = {
+    "Alcoholics Anonymous": "AA",
+    "Narcotics Anonymous": "NA",
+    "Cocaine Anonymous": "CA",
+    "Crystal Meth Anonymous": "CMA",
+    "Marijuana Anonymous": "MA",
+    "Heroin Anonymous": "HA",
+    "Pills Anonymous": "PA",
+    "Overeaters Anonymous": "OA",
+    "Gamblers Anonymous": "GA",
+    "Sex Addicts Anonymous": "SAA",
+    "Sex and Love Addicts Anonymous": "SLAA",
+    "Adult Children of Alcoholics": "ACA",
+    "Co-Dependents Anonymous": "CODA",
+    "Debtors Anonymous": "DA",
+    "Al-Anon": "ALANON",
+    "Al-Anon Family Groups": "ALANON",
+    "Nar-Anon": "NARANON",
+    "Nar-Anon Family Groups": "NARANON",
+    "Medication-Assisted Recovery Anonymous": "MARA",
+    "SMART Recovery": "SMART",
+    "Recovery Dharma": "RD",
+    "Refuge Recovery": "RR",
+    "LifeRing Secular Recovery": "LIFERING",
+    "LifeRing": "LIFERING",
+    "Celebrate Recovery": "CR",
+    "Women for Sobriety": "WFS",
+}
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_BY_NAME: Final = {
+    _NOT_ALNUM.sub("", name.casefold()): code for name, code in FELLOWSHIP_NAMES.items()
+}
+_CODE_LIKE = re.compile(r"[A-Za-z0-9-]{1,16}")
+
+
+def fellowship_code(value: str) -> str | None:
+    """A fellowship's code from a record's ``fellowship`` field: its code in any case ("na"),
+    or its name ("Narcotics Anonymous", "Al-Anon"); None for anything else."""
+    text = value.strip()
+    by_name = _BY_NAME.get(_NOT_ALNUM.sub("", text.casefold()))
+    if by_name is not None:
+        return by_name
+    if _CODE_LIKE.fullmatch(text):
+        return text.upper()
+    return None
 
 
 @cache

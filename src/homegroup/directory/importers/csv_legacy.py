@@ -15,16 +15,24 @@ A map is a JSON file; every key is optional (the comments below explain; JSON ha
       },
       "day_numbering": "sunday0",    // digits in the day column: sunday0 | sunday1 |
                                      //   monday0 | monday1
-      "types_separator": ",",
+      "types_separator": ",",        // splits every types column ("types" may list several)
       "newline_marker": "``",        // how the file writes a line break inside a field
       "codes": {"SP": "S", "S": "SP", "ST": ["ST", "TR"], "X1": []},
-      "fellowship": "AA"
+      "fellowship": "AA",            // the default; a "fellowship" column names each row's
+      "nulls": ["NULL", "N/A", ""],  // values meaning "nothing" (default: NULL, N/A, None…)
+      "values": {                    // a field's values translated (after reading the column)
+        "region": {"M": "Manhattan", "BX": "Bronx"}
+      },
+      "flags": {                     // yes/no columns that add a type code when yes
+        "Wheelchair": "X", "Women Only": "W"
+      }
     }
 
 Without ``fields``, header names are matched to Meeting Guide fields the way the 12 Step
 Meeting List plugin writes its CSV export and TSML UI reads a Google Sheet: case and spaces
 ignored ("Conference URL" → conference_url), "ID" is the slug when there is no "Slug" column,
-and "Address" is the whole address unless there is also a "City" column.
+and "Address" is the whole address unless there is also a "City" column. A map naming a column
+the file lacks is refused in one line naming it. docs/formats.md documents every key.
 """
 
 from __future__ import annotations
@@ -36,9 +44,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
-from homegroup.directory.importers.canonical import FeedError, ImportOptions, ImportResult
+from homegroup.directory.importers.canonical import (
+    FeedError,
+    ImportOptions,
+    ImportResult,
+)
 from homegroup.directory.importers.codes import normalise_code_map
-from homegroup.directory.importers.fields import Unreadable
+from homegroup.directory.importers.fields import Unreadable, shown
 from homegroup.directory.importers.meeting_guide import normalise
 
 DayNumbering = Literal["sunday0", "sunday1", "monday0", "monday1"]
@@ -98,6 +110,7 @@ TARGET_FIELDS: Final = frozenset(
         "entity_website_url",
         "entity_logo",
         "attendance_option",
+        "fellowship",
         "contact_1_name",
         "contact_1_email",
         "contact_1_phone",
@@ -123,8 +136,13 @@ _KEYS: Final = frozenset(
         "newline_marker",
         "codes",
         "fellowship",
+        "nulls",
+        "values",
+        "flags",
     ]
 )
+# Flag columns count as "yes" with these (any case); anything else, or empty, is "no".
+_YES: Final = frozenset({"yes", "y", "true", "t", "1", "x", "on"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +161,14 @@ class SourceMap:
     newline_marker: str = ""
     codes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     fellowship: str | None = None
+    nulls: frozenset[str] | None = None
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    flags: Mapping[str, str] = field(default_factory=dict)
+
+    def columns_used(self) -> set[str]:
+        """Every column the map names: in its fields and its flags."""
+        named = {name for value in self.fields.values() for name in _as_tuple(value)}
+        return named | set(self.flags)
 
 
 def load_map(data: bytes) -> SourceMap:
@@ -151,13 +177,29 @@ def load_map(data: bytes) -> SourceMap:
         raw = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise FeedError(f"the map is not valid JSON: {error}") from None
+    return map_from_dict(raw)
+
+
+def _string_table(raw: object, what: str) -> dict[str, str]:
+    if not isinstance(raw, dict) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in raw.items()
+    ):
+        raise FeedError(f"the map's {what} must be an object of texts")
+    return dict(raw)
+
+
+def map_from_dict(raw: object) -> SourceMap:
+    """A map already read from JSON (as a source keeps it) to a SourceMap, or FeedError."""
     if not isinstance(raw, dict):
         raise FeedError("the map must be a JSON object")
     unknown = sorted(set(raw) - _KEYS)
     if unknown:
         raise FeedError(f"the map has unknown keys: {', '.join(unknown)}")
+    raw_fields = raw.get("fields") or {}
+    if not isinstance(raw_fields, dict):
+        raise FeedError("the map's fields must be an object: meeting field -> column")
     fields: dict[str, str | tuple[str, ...]] = {}
-    for target, column in (raw.get("fields") or {}).items():
+    for target, column in raw_fields.items():
         if target not in TARGET_FIELDS:
             raise FeedError(f"the map's fields name {target!r}, which is not a meeting field")
         if isinstance(column, str):
@@ -172,12 +214,26 @@ def load_map(data: bytes) -> SourceMap:
     header = raw.get("header", True)
     if not header and not columns:
         raise FeedError("a map for a file without a header must list its columns")
+    flags = _string_table(raw.get("flags") or {}, "flags (column -> type code)")
     if columns:
-        missing = sorted(
-            {name for value in fields.values() for name in _as_tuple(value)} - set(columns)
-        )
+        named = {name for value in fields.values() for name in _as_tuple(value)} | set(flags)
+        missing = sorted(named - set(columns))
         if missing:
             raise FeedError(f"the map's fields use columns it does not list: {', '.join(missing)}")
+    raw_values = raw.get("values") or {}
+    if not isinstance(raw_values, dict):
+        raise FeedError("the map's values must be an object: meeting field -> {value: new value}")
+    values: dict[str, dict[str, str]] = {}
+    for target, table in raw_values.items():
+        if target not in TARGET_FIELDS:
+            raise FeedError(f"the map's values name {target!r}, which is not a meeting field")
+        values[target] = _string_table(table, f"values for {target!r}")
+    raw_nulls = raw.get("nulls")
+    nulls = None
+    if raw_nulls is not None:
+        if not isinstance(raw_nulls, list) or not all(isinstance(n, str) for n in raw_nulls):
+            raise FeedError('the map\'s nulls must be a list of texts, e.g. ["NULL", "N/A"]')
+        nulls = frozenset(token.strip() for token in raw_nulls)
     numbering = raw.get("day_numbering", "sunday0")
     if numbering not in _DAY_OFFSETS:
         raise FeedError(f"day_numbering must be one of {', '.join(_DAY_OFFSETS)}")
@@ -187,8 +243,11 @@ def load_map(data: bytes) -> SourceMap:
     delimiter = raw.get("delimiter")
     if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
         raise FeedError("the map's delimiter must be one character")
+    raw_codes = raw.get("codes") or {}
+    if not isinstance(raw_codes, dict):
+        raise FeedError("the map's codes must be an object: source code -> code(s)")
     try:
-        codes = normalise_code_map(raw.get("codes") or {})
+        codes = normalise_code_map(raw_codes)
     except ValueError as error:
         raise FeedError(f"the map's codes: {error}") from None
     return SourceMap(
@@ -204,6 +263,9 @@ def load_map(data: bytes) -> SourceMap:
         newline_marker=str(raw.get("newline_marker", "")),
         codes=codes,
         fellowship=fellowship,
+        nulls=nulls,
+        values=values,
+        flags=flags,
     )
 
 
@@ -270,9 +332,11 @@ def parse(data: bytes, *, source_map: SourceMap) -> tuple[list[object], list[str
     rows: list[dict[str, str] | Unreadable] = []
     positions: list[str] = []
     header_seen = not source_map.header
+    last_start = started = 1  # the physical line the (last) row began on
     try:
         for values in reader:
-            position = f"line {reader.line_num}"
+            position = f"line {last_start}"
+            started, last_start = last_start, reader.line_num + 1
             if not any(value.strip() for value in values):
                 continue
             if not header_seen:
@@ -288,32 +352,75 @@ def parse(data: bytes, *, source_map: SourceMap) -> tuple[list[object], list[str
             positions.append(position)
     except csv.Error as error:
         raise FeedError(f"line {reader.line_num}: {error}") from None
+    if rows and source_map.quoting and _ends_inside_quotes(text, started, delimiter):
+        rows[-1] = Unreadable("the row ends inside a quoted field")
     fields = dict(source_map.fields) or default_fields(columns)
     if not fields:
         raise FeedError("no column matches a meeting field; a --map is needed for this file")
+    missing = sorted(_columns_named(fields, source_map) - set(columns))
+    if missing:
+        shown_columns = ", ".join(shown(column) for column in columns[:30])
+        raise FeedError(
+            f"the map names {'a column' if len(missing) == 1 else 'columns'} the file lacks: "
+            f"{', '.join(shown(column) for column in missing)} (the file's columns: "
+            f"{shown_columns}{', …' if len(columns) > 30 else ''})"
+        )
     records: list[object] = [
         _to_record(row, fields, source_map) if isinstance(row, dict) else row for row in rows
     ]
     return records, positions
 
 
+def _columns_named(fields: Mapping[str, str | tuple[str, ...]], source_map: SourceMap) -> set[str]:
+    return {name for value in fields.values() for name in _as_tuple(value)} | set(source_map.flags)
+
+
+def _ends_inside_quotes(text: str, start_line: int, delimiter: str) -> bool:
+    """Whether the last row of the file is still inside a quoted field at the end (the csv
+    module, lenient, would take it as complete): the sign of a file cut mid-row."""
+    tail = "".join(text.splitlines(keepends=True)[start_line - 1 :])
+    try:
+        list(csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error:
+        return True
+    return False
+
+
+def _translate(value: str, table: Mapping[str, str] | None) -> str:
+    if table is None:
+        return value
+    return table.get(value, value)
+
+
 def _to_record(
     row: Mapping[str, str], fields: Mapping[str, str | tuple[str, ...]], source_map: SourceMap
 ) -> dict[str, object]:
     marker = source_map.newline_marker
+    tables = source_map.values
     record: dict[str, object] = {}
     for target, columns in fields.items():
+        table = tables.get(target)
         if isinstance(columns, tuple):
-            values = [row[column].strip() for column in columns]
+            values = [_translate(row[column].strip(), table) for column in columns]
             record[target] = [value.replace(marker, "\n") if marker else value for value in values]
             continue
-        value = row[columns].strip()
+        value = _translate(row[columns].strip(), table)
         if marker and marker in value:
             value = value.replace(marker, "\n")
         record[target] = value
     types = record.get("types")
+    separator = source_map.types_separator
     if isinstance(types, str):
-        record["types"] = [part for part in types.split(source_map.types_separator) if part.strip()]
+        record["types"] = [part for part in types.split(separator) if part.strip()]
+    elif isinstance(types, list):
+        # Types spread over several columns: each column may hold several codes.
+        record["types"] = [
+            part for value in types for part in value.split(separator) if part.strip()
+        ]
+    if source_map.flags:
+        flagged = [code for column, code in source_map.flags.items() if _is_yes(row[column])]
+        if flagged:
+            record["types"] = [*record.get("types", []), *flagged]  # type: ignore[misc]
     day = record.get("day")
     if isinstance(day, str) and day.isdigit():
         first, shift = _DAY_OFFSETS[source_map.day_numbering]
@@ -321,6 +428,10 @@ def _to_record(
         # Leave out-of-range numbers as they are: the normaliser reports them.
         record["day"] = (number + shift) % 7 if 0 <= number <= 6 else day
     return record
+
+
+def _is_yes(value: str) -> bool:
+    return value.strip().lower() in _YES
 
 
 def load(
@@ -331,10 +442,11 @@ def load(
     chosen_map = source_map or SourceMap()
     options = options or ImportOptions()
     records, positions = parse(data, source_map=chosen_map)
-    if chosen_map.codes or chosen_map.fellowship:
+    if chosen_map.codes or chosen_map.fellowship or chosen_map.nulls is not None:
         options = replace(
             options,
             fellowship=options.fellowship or chosen_map.fellowship,
             code_map={**chosen_map.codes, **options.code_map},
+            nulls=options.nulls if chosen_map.nulls is None else chosen_map.nulls,
         )
     return normalise(records, options=options, positions=positions, feed_format="csv")

@@ -1,7 +1,8 @@
 """Tell a feed's format from its first bytes, for imports where ``--format`` is not given.
 
 Only the opening of the file is looked at (no full parse): BMLT responses are recognised by
-their field names, a JSON array otherwise is a Meeting Guide feed, and text that is neither
+their field names, a JSON array (or one JSON object per line, NDJSON) otherwise is a Meeting
+Guide feed, and text that is neither
 JSON nor HTML is a delimited file. Files that are feeds' companions (a BMLT ``GetFormats`` or
 ``GetServiceBodies`` response) or a web page get a FeedError that says what to do instead.
 """
@@ -41,7 +42,7 @@ def detect_format(data: bytes) -> FeedFormat:
             return "bmlt"
         if b'"parent_id"' in head and first == b"[" and b'"slug"' not in head:
             raise FeedError("a BMLT GetServiceBodies response, not meetings")
-        if first == b"{":
+        if first == b"{" and not _one_object_per_line(stripped):
             raise FeedError("a JSON object, not a meeting feed (Meeting Guide feeds are arrays)")
         return "meeting-guide"
     if first == b"<":
@@ -50,3 +51,15 @@ def detect_format(data: bytes) -> FeedFormat:
             '<link rel="alternate" type="application/json"> tag'
         )
     return "csv"
+
+
+def _one_object_per_line(head: bytes) -> bool:
+    """NDJSON (one meeting object per line, as MongoDB and many tools export): the first two
+    lines that are not blank each hold a whole object."""
+    lines = [line.strip() for line in head.splitlines()[:50] if line.strip()]
+    return (
+        len(lines) >= 2
+        and lines[0].startswith(b"{")
+        and lines[0].endswith(b"}")
+        and lines[1].startswith(b"{")
+    )

@@ -20,6 +20,7 @@ from homegroup.directory.importers.attendance import (
     derive_attendance,
 )
 from homegroup.directory.importers.canonical import (
+    FIELD_LIMITS,
     Attendance,
     CanonicalMeeting,
     FeedError,
@@ -27,9 +28,12 @@ from homegroup.directory.importers.canonical import (
     ImportOptions,
     ImportResult,
     Problem,
+    UnreadableRows,
 )
-from homegroup.directory.importers.codes import CodeResolver, code_table
+from homegroup.directory.importers.codes import CodeResolver, code_table, fellowship_code
 from homegroup.directory.importers.fields import (
+    SHOWN_MAX,
+    Fields,
     RecordProblems,
     SkipRecord,
     Unreadable,
@@ -38,16 +42,16 @@ from homegroup.directory.importers.fields import (
     coordinates_value,
     flag_value,
     has_street_address,
-    line,
-    paragraph,
-    phone_value,
+    is_text_like,
+    short_slug,
+    shown,
     slug_value,
     text,
     timezone_value,
     updated_value,
     url_value,
 )
-from homegroup.lib.text import normalise_whitespace
+from homegroup.lib.text import single_line
 from homegroup.lib.times import duration_between, end_from_start, parse_duration, parse_time
 from homegroup.lib.weekdays import day_name, parse_day
 
@@ -66,18 +70,33 @@ class Context:
     resolver: CodeResolver
     default_duration: timedelta
     contacts_public: bool
+    nulls: frozenset[str]
+    code_map: Mapping[str, tuple[str, ...]]
+    resolvers: dict[str, CodeResolver]
 
     @classmethod
     def from_options(
         cls, options: ImportOptions, *, fellowship: str, default_duration: timedelta
     ) -> Context:
         chosen = (options.fellowship or fellowship).upper()
+        resolver = CodeResolver(code_table(chosen), options.code_map)
         return cls(
             fellowship=chosen,
-            resolver=CodeResolver(code_table(chosen), options.code_map),
+            resolver=resolver,
             default_duration=options.default_duration or default_duration,
             contacts_public=options.contacts_public,
+            nulls=options.nulls,
+            code_map=options.code_map,
+            resolvers={chosen: resolver},
         )
+
+    def resolver_for(self, fellowship: str) -> CodeResolver:
+        """The code resolver of a fellowship named by a record (each has its own code list)."""
+        resolver = self.resolvers.get(fellowship)
+        if resolver is None:
+            resolver = CodeResolver(code_table(fellowship), self.code_map)
+            self.resolvers[fellowship] = resolver
+        return resolver
 
 
 def decode_json(data: bytes) -> object:
@@ -89,14 +108,54 @@ def decode_json(data: bytes) -> object:
     except UnicodeDecodeError:
         raise FeedError("the file is not UTF-8 text") from None
     except json.JSONDecodeError as error:
-        raise FeedError(
-            f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
-        ) from None
+        raise FeedError(json_error(error)) from None
 
 
-def parse(data: bytes) -> list[object]:
-    """The records of a Meeting Guide feed: the top-level array. FeedError if it is not one."""
-    value = decode_json(data)
+def json_error(error: json.JSONDecodeError) -> str:
+    """ "not valid JSON: Unterminated string starting at line 1 column 14" (Python's message
+    ends some reasons with "at", which must not read "starting at at line 1")."""
+    reason = error.msg.removesuffix(" at")
+    return f"not valid JSON: {reason} at line {error.lineno} column {error.colno}"
+
+
+def decode_lines(data: bytes) -> tuple[list[object], list[str]] | None:
+    """One JSON object per line (NDJSON, as MongoDB and many tools export): the records and
+    their positions, or None when the data is not that. A line that is not JSON stays in the
+    list as ``Unreadable`` so it is reported (and refused, unless unreadable rows are skipped)."""
+    try:
+        text_data = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    lines = [(number, line) for number, line in enumerate(text_data.splitlines(), 1)]
+    filled = [(number, line.strip()) for number, line in lines if line.strip()]
+    if len(filled) < 2 or not filled[0][1].startswith("{") or not filled[1][1].startswith("{"):
+        return None
+    try:
+        if not isinstance(json.loads(filled[0][1]), dict):
+            return None
+    except json.JSONDecodeError:
+        return None
+    records: list[object] = []
+    positions: list[str] = []
+    for number, line in filled:
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError as error:
+            records.append(Unreadable(f"cannot read the line: {json_error(error)}"))
+        positions.append(f"line {number}")
+    return records, positions
+
+
+def parse(data: bytes) -> tuple[list[object], list[str] | None]:
+    """The records of a Meeting Guide feed: the top-level array, or one object per line
+    (NDJSON, with each record's line as its position). FeedError if it is neither."""
+    try:
+        value = decode_json(data)
+    except FeedError:
+        lines = decode_lines(data)
+        if lines is None:
+            raise
+        return lines
     if isinstance(value, dict):
         if "meetings" in value:
             raise FeedError(
@@ -106,12 +165,44 @@ def parse(data: bytes) -> list[object]:
         raise FeedError("a JSON object, not a Meeting Guide feed (which is an array of meetings)")
     if not isinstance(value, list):
         raise FeedError("not a Meeting Guide feed: expected a JSON array of meetings")
-    return value
+    return value, None
 
 
-def _days(value: object, rec: RecordProblems) -> list[int]:
+def check_unreadable(
+    records: Sequence[object], positions: Sequence[str] | None, options: ImportOptions
+) -> None:
+    """Refuse a file with unreadable rows or lines (a cut-short file must not pass for the
+    whole source) unless the import skips them on purpose."""
+    if options.skip_unreadable:
+        return
+    unreadable = [index for index, record in enumerate(records) if isinstance(record, Unreadable)]
+    if not unreadable:
+        return
+    first = unreadable[0]
+    where = positions[first] if positions is not None else f"record {first + 1}"
+    record = records[first]
+    reason = record.reason if isinstance(record, Unreadable) else ""
+    cut = (
+        "; the last row is incomplete: the file may be cut short"
+        if unreadable[-1] == len(records) - 1
+        else ""
+    )
+    count = len(unreadable)
+    rows = "row" if count == 1 else "rows"
+    raise UnreadableRows(
+        f"{count} unreadable {rows} (first: {where}: {reason}){cut}; "
+        "import the rest with --skip-unreadable"
+    )
+
+
+def _days(value: object, rec: RecordProblems, *, timeless: bool) -> list[int]:
     if value is None or value == "" or value == []:
-        rec.skip("day", "no day: meetings by appointment are not imported", "missing_day")
+        if timeless:
+            # The spec reads a meeting with neither day nor time as "by appointment".
+            message = "no day and no time (by appointment): the directory lists weekly meetings"
+        else:
+            message = "no day of the week"
+        rec.skip("day", message, "missing_day")
     if isinstance(value, str) and "," in value:
         values: list[object] = [part for part in value.split(",") if part.strip()]
     elif isinstance(value, list):
@@ -124,43 +215,57 @@ def _days(value: object, rec: RecordProblems) -> list[int]:
             item = int(item)
         try:
             day = parse_day(item)  # type: ignore[arg-type]
-        except ValueError as error:
-            rec.skip("day", str(error), "invalid_day")
+        except ValueError:
+            rec.skip("day", f"the day {shown(item)} is not a day of the week", "invalid_day")
         if day not in days:
             days.append(day)
     return days
 
 
+def hint(error: ValueError) -> str:
+    """The explanation in parentheses at the end of a parser's error, if it has one."""
+    message = str(error)
+    return " " + message[message.index("(") :] if message.endswith(")") and "(" in message else ""
+
+
 def _start(value: object, rec: RecordProblems) -> time:
     raw = text(value).strip()
     if not raw:
-        rec.skip("time", "no start time: meetings by appointment are not imported", "missing_time")
+        rec.skip("time", "no start time", "missing_time")
     try:
         return parse_time(raw)
     except ValueError as error:
-        rec.skip("time", str(error), "invalid_time")
+        message = f"the time {shown(raw)} is not a time of day{hint(error)}"
+        rec.skip("time", message, "invalid_time")
 
 
 def _end(
-    record: Mapping[str, object], start: time, rec: RecordProblems, context: Context
+    values: Fields, start: time, rec: RecordProblems, context: Context
 ) -> tuple[time, timedelta]:
-    raw_end = text(record.get("end_time")).strip()
+    raw_end = values.text("end_time").strip()
     if raw_end:
         try:
             end = parse_time(raw_end)
         except ValueError as error:
-            rec.warn("end_time", f"{error}; using the default duration", "invalid_end_time")
+            message = (
+                f"the end time {shown(raw_end)} is not a time of day{hint(error)}; "
+                "using the default duration"
+            )
+            rec.warn("end_time", message, "invalid_end_time")
         else:
             if end != start:
                 return end, duration_between(start=start, end=end)
             message = "end time equals start time; using the default duration"
             rec.warn("end_time", message, "invalid_end_time")
-    raw_duration = record.get("duration")
-    if raw_duration not in (None, ""):
+    raw_duration = values.raw("duration")
+    if raw_duration not in (None, "") and is_text_like(raw_duration):
         try:
             duration = parse_duration(text(raw_duration))
-        except ValueError as error:
-            rec.warn("duration", f"{error}; using the default duration", "invalid_duration")
+        except ValueError:
+            message = (
+                f"the duration {shown(raw_duration)} is not a length of time; using the default"
+            )
+            rec.warn("duration", message, "invalid_duration")
         else:
             if duration:
                 return end_from_start(start=start, duration=duration), duration
@@ -183,22 +288,37 @@ def _types(value: object) -> list[str]:
     return [part for part in text(value).split(",") if part.strip()]
 
 
-def _regions(record: Mapping[str, object]) -> tuple[str, ...]:
-    regions = record.get("regions")
-    if isinstance(regions, list):
-        names = [line(item) for item in regions]
+def _regions(values: Fields) -> tuple[str, ...]:
+    regions = values.raw("regions")
+    if isinstance(regions, list) and is_text_like(regions):
+        limit = FIELD_LIMITS["region"]
+        names = [single_line(text(item))[:limit] for item in regions]
     else:
-        names = [line(record.get("region")), line(record.get("sub_region"))]
+        names = [values.line("region"), values.line("sub_region", limit=FIELD_LIMITS["region"])]
     return tuple(name for name in names if name)
 
 
-def _stated_attendance(value: object, rec: RecordProblems) -> Attendance | None:
-    raw = text(value).strip().lower()
+def _fellowship(values: Fields, context: Context) -> str:
+    """The record's own fellowship when it names one (a mixed feed: AA, NA and CA meetings in
+    one file), else the source's."""
+    raw = values.line("fellowship", limit=120)
+    if not raw:
+        return context.fellowship
+    code = fellowship_code(raw)
+    if code is None:
+        message = f"not a fellowship code or name, the source's is used: {shown(raw)}"
+        values.rec.warn("fellowship", message, "invalid_fellowship")
+        return context.fellowship
+    return code
+
+
+def _stated_attendance(value: str, rec: RecordProblems) -> Attendance | None:
+    raw = value.strip().lower()
     if not raw:
         return None
     mode = TSML_ATTENDANCE.get(raw)
     if mode is None:
-        message = f"unknown attendance option, ignored: {raw!r}"
+        message = f"unknown attendance option, ignored: {shown(raw)}"
         rec.warn("attendance_option", message, "invalid_attendance")
     return mode
 
@@ -207,34 +327,39 @@ def normalise_record(
     record: Mapping[str, object], *, rec: RecordProblems, context: Context
 ) -> list[CanonicalMeeting]:
     """One Meeting Guide record to one meeting per day, or SkipRecord."""
-    raw_slug = record.get("slug")
-    if raw_slug is None or text(raw_slug).strip() == "":
-        raw_slug = record.get("id")
+    values = Fields(record, rec, context.nulls)
+    raw_slug = values.text("slug").strip()
+    if not raw_slug:
+        raw_slug = values.text("id").strip()
     slug = slug_value(raw_slug, rec)
     if not slug:
         rec.skip("slug", "no slug: a meeting needs an identifier", "missing_slug")
     rec.slug = slug
-    name = line(record.get("name"))
+    name = values.line("name")
     if not name:
         rec.skip("name", "no name", "missing_name")
-    days = _days(record.get("day"), rec)
-    start = _start(record.get("time"), rec)
-    end, duration = _end(record, start, rec, context)
+    raw_time = values.raw("time")
+    days = _days(values.raw("day"), rec, timeless=raw_time in (None, ""))
+    start = _start(raw_time, rec)
+    end, duration = _end(values, start, rec, context)
     check_duration(duration, "end_time", rec)
 
-    address = line(record.get("address"))
-    city = line(record.get("city"))
-    state = line(record.get("state"))
-    postal_code = line(record.get("postal_code"))
-    country = line(record.get("country"))
-    formatted_address = line(record.get("formatted_address")) or compose_address(
-        address=address, city=city, state=state, postal_code=postal_code, country=country
+    address = values.line("address")
+    city = values.line("city")
+    state = values.line("state")
+    postal_code = values.line("postal_code")
+    country = values.line("country")
+    formatted_address = (
+        values.line("formatted_address")
+        or compose_address(
+            address=address, city=city, state=state, postal_code=postal_code, country=country
+        )[: FIELD_LIMITS["formatted_address"]]
     )
     latitude, longitude = coordinates_value(
-        record.get("latitude"), record.get("longitude"), record.get("coordinates"), rec
+        values.raw("latitude"), values.raw("longitude"), values.raw("coordinates"), rec
     )
-    street = has_street_address(address=address, formatted_address=formatted_address)
-    approximate_flag = flag_value(record.get("approximate"), "approximate", rec)
+    street = has_street_address(address=address, formatted_address=formatted_address, city=city)
+    approximate_flag = flag_value(values.raw("approximate"), "approximate", rec)
     if approximate_flag is None:
         approximate = not street
         real_address = street
@@ -242,25 +367,29 @@ def normalise_record(
         approximate = approximate_flag
         real_address = not approximate_flag and bool(formatted_address)
 
-    conference_url = url_value(record.get("conference_url"), "conference_url", rec)
+    conference_url = values.url("conference_url")
     if conference_url and conference_provider(conference_url) is None:
-        message = f"not a known conference provider (kept): {conference_url}"
+        message = f"not a known conference provider (kept): {shown(conference_url)}"
         rec.warn("conference_url", message, "unknown_conference_provider")
-    conference_phone = phone_value(record.get("conference_phone"), "conference_phone", rec)
+    conference_phone = values.phone("conference_phone")
 
-    types, unknown = context.resolver.resolve(_types(record.get("types")))
+    fellowship = _fellowship(values, context)
+    resolver = context.resolver_for(fellowship)
+    types, unknown = resolver.resolve(_types(values.raw("types")))
     if unknown:
-        rec.warn("types", f"unknown type codes (kept): {', '.join(unknown)}", "unknown_code")
+        message = f"unknown type codes (kept): {', '.join(unknown)}"[: SHOWN_MAX * 4]
+        rec.warn("types", message, "unknown_code")
+    stated_option = values.text("attendance_option").strip()
     attendance, reason = derive_attendance(
-        stated=_stated_attendance(record.get("attendance_option"), rec),
-        stated_by=f"attendance_option {text(record.get('attendance_option')).strip()!r}",
+        stated=_stated_attendance(stated_option, rec),
+        stated_by=f"attendance_option {stated_option!r}",
         types=types,
         conference_url=conference_url,
         conference_phone=conference_phone,
         real_address=real_address,
     )
-    entity_url = record.get("entity_url") or record.get("entity_website_url")
-    source_id = text(record.get("id")).strip() or slug
+    entity_url = "entity_url" if values.raw("entity_url") else "entity_website_url"
+    source_id = values.text("id").strip() or raw_slug
     first = CanonicalMeeting(
         source_id=source_id,
         slug=slug,
@@ -269,11 +398,11 @@ def normalise_record(
         start=start,
         end=end,
         duration=duration,
-        fellowship=context.fellowship,
+        fellowship=fellowship,
         attendance=attendance,
         attendance_reason=reason,
-        timezone=timezone_value(record.get("timezone"), rec),
-        location=line(record.get("location")),
+        timezone=timezone_value(values.text("timezone"), rec),
+        location=values.line("location"),
         address=address,
         city=city,
         state=state,
@@ -284,29 +413,29 @@ def normalise_record(
         longitude=longitude,
         approximate=approximate,
         conference_url=conference_url,
-        conference_url_notes=paragraph(record.get("conference_url_notes")),
+        conference_url_notes=values.paragraph("conference_url_notes"),
         conference_phone=conference_phone,
-        conference_phone_notes=paragraph(record.get("conference_phone_notes")),
+        conference_phone_notes=values.paragraph("conference_phone_notes"),
         types=types,
         unknown_codes=unknown,
-        group=line(record.get("group")),
-        group_notes=paragraph(record.get("group_notes")),
-        district=line(record.get("district")),
-        regions=_regions(record),
-        notes=paragraph(record.get("notes")),
-        location_notes=paragraph(record.get("location_notes")),
-        contacts=contacts_value(record, public=context.contacts_public),
-        venmo=line(record.get("venmo")),
-        square=line(record.get("square")),
-        paypal=line(record.get("paypal")),
-        entity=line(record.get("entity")),
-        entity_email=line(record.get("entity_email")),
-        entity_phone=normalise_whitespace(text(record.get("entity_phone"))),
-        entity_location=line(record.get("entity_location")),
-        entity_url=url_value(entity_url, "entity_url", rec),
-        entity_logo=url_value(record.get("entity_logo"), "entity_logo", rec),
-        updated=updated_value(record.get("updated"), rec),
-        url=url_value(record.get("url"), "url", rec),
+        group=values.line("group"),
+        group_notes=values.paragraph("group_notes"),
+        district=values.line("district"),
+        regions=_regions(values),
+        notes=values.paragraph("notes"),
+        location_notes=values.paragraph("location_notes"),
+        contacts=contacts_value(values, public=context.contacts_public),
+        venmo=values.line("venmo"),
+        square=values.line("square"),
+        paypal=values.line("paypal"),
+        entity=values.line("entity"),
+        entity_email=values.line("entity_email"),
+        entity_phone=values.line("entity_phone"),
+        entity_location=values.line("entity_location"),
+        entity_url=url_value_of(values, entity_url, "entity_url"),
+        entity_logo=values.url("entity_logo"),
+        updated=updated_value(values.text("updated"), rec),
+        url=values.url("url"),
         position=rec.position,
     )
     if len(days) == 1:
@@ -320,11 +449,16 @@ def normalise_record(
             replace(
                 first,
                 day=day,
-                slug=slug[: 64 - len(suffix)] + suffix,
+                slug=short_slug(slug + suffix),
                 source_id=source_id + suffix,
             )
         )
     return meetings
+
+
+def url_value_of(values: Fields, name: str, field: str) -> str:
+    """A URL read from ``name`` and reported as ``field`` (the spec's two names of one field)."""
+    return url_value(values.text(name), field, values.rec)
 
 
 def normalise(
@@ -338,8 +472,10 @@ def normalise(
 
     ``positions`` labels each record for problems ("line 40"); by default "record N" (1-based).
     A record that is not an object, or lacks a slug, name, day or time, is skipped; everything
-    else that is wrong is a warning and the field is dropped or defaulted.
+    else that is wrong is a warning and the field is dropped or defaulted. Unreadable rows
+    refuse the whole file (UnreadableRows) unless ``options.skip_unreadable``.
     """
+    check_unreadable(records, positions, options)
     context = Context.from_options(
         options, fellowship=DEFAULT_FELLOWSHIP, default_duration=DEFAULT_DURATION
     )
@@ -370,7 +506,7 @@ def claim_ids(
     diffs a source by id, so two meetings with one id would overwrite each other."""
     for meeting in meetings:
         if meeting.source_id in seen:
-            message = f"same id {meeting.source_id!r} as {seen[meeting.source_id]}"
+            message = f"same id {shown(meeting.source_id)} as {seen[meeting.source_id]}"
             rec.skip("id", message, "duplicate_id")
     for meeting in meetings:
         seen[meeting.source_id] = rec.position
@@ -400,5 +536,6 @@ def finish(
 
 
 def load(data: bytes, *, options: ImportOptions | None = None) -> ImportResult:
-    """Parse and normalise a Meeting Guide feed."""
-    return normalise(parse(data), options=options or ImportOptions())
+    """Parse and normalise a Meeting Guide feed (a JSON array, or one object per line)."""
+    records, positions = parse(data)
+    return normalise(records, options=options or ImportOptions(), positions=positions)
