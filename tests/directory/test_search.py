@@ -12,6 +12,13 @@ from tests.directory.search_data import GENEVA, ITHACA, meeting, real_feeds
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True, params=["index", "sql"])
+def path(request, settings):
+    """Every test twice: answered from the in-memory index, and from SQL alone."""
+    settings.HOMEGROUP_SEARCH_INDEX = "inline" if request.param == "index" else "off"
+    return request.param
+
 NEW_YORK = ZoneInfo("America/New_York")
 # Monday 3 June 2024, 17:00 in Ithaca.
 MONDAY_5PM = datetime(2024, 6, 3, 17, 0, tzinfo=NEW_YORK)
@@ -246,8 +253,8 @@ def test_a_circle_across_the_antimeridian_finds_meetings_on_both_sides():
     assert sorted(names(find(lat=-16.5, lng=180.0, radius_km=30))) == ["East", "West"]
 
 
-def test_a_search_reads_three_queries_whatever_the_number_of_matches(
-    django_assert_num_queries, people
+def test_a_search_reads_two_queries_whatever_the_number_of_matches(
+    django_assert_num_queries, people, path
 ):
     for number in range(30):
         found = meeting(name=f"Meeting {number}", fellowship="MARA" if number % 2 else "AA")
@@ -261,17 +268,33 @@ def test_a_search_reads_three_queries_whatever_the_number_of_matches(
                 observed_on=datetime(2024, 5, 1).date(),
             )
     query = MeetingQuery(near="14850", types=["O"], starts_within_hours=48)
-    with django_assert_num_queries(3):
+    search(query, now=MONDAY_5PM)  # the index is made at the first search after a change
+    # The index: the directory's version, then the page; SQL: the matches, then the page.
+    with django_assert_num_queries(2):
         result = search(query, now=MONDAY_5PM)
         for found in result.results:
             _ = (found.meeting.fellowship.code, len(found.meeting.counted_evidence))
     assert result.count == 30
+    assert result.answered_by == path
 
 
 def test_no_match_reads_one_query(django_assert_num_queries):
     meeting(name="Here")
+    find(q="Here")
     with django_assert_num_queries(1):
         assert find(q="nothing like this").count == 0
+
+
+def test_the_first_search_after_a_change_reads_the_directory_once_more(
+    django_assert_num_queries, path
+):
+    meeting(name="Here")
+    find(q="Here")
+    meeting(name="There")
+    with django_assert_num_queries(3 if path == "index" else 2):
+        assert names(find(q="There")) == ["There"]
+    with django_assert_num_queries(2):
+        assert names(find(q="There")) == ["There"]
 
 
 def test_the_real_finger_lakes_and_ontario_files_searched_around_towns():

@@ -1,5 +1,5 @@
 """search() against a brute-force reference: plain Python over every meeting, on random
-directories and random queries. The reference shares nothing with search() but the distance
+directories and random queries, answered from the in-memory index and from SQL. The reference shares nothing with search() but the distance
 formula: no SQL narrowing, no bounding box, no wall-clock window, and its own way of finding
 the next occurrence."""
 
@@ -182,14 +182,16 @@ def _list(spec, people):
         min_value=datetime(2024, 1, 1), max_value=datetime(2026, 12, 31), timezones=st.just(UTC)
     ),
 )
-def test_search_agrees_with_a_brute_force_reference(people, directory, query, now):
+@pytest.mark.parametrize("using", ["index", "sql"])
+def test_search_agrees_with_a_brute_force_reference(people, directory, query, now, using):
     with transaction.atomic():
         for spec in directory:
             _list(dict(spec), people)
-        result = search(query, now=now)
+        result = search(query, now=now, using=using)
+        assert result.answered_by == using
         expected_count, expected = reference(query, now)
         transaction.set_rollback(True)
-    assert result.count == expected_count
+    assert result.count == expected_count, (directory, query, now)
     assert [
         (found.meeting.pk, found.next_start.astimezone(UTC), found.distance_km)
         for found in result.results

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from homegroup.accounts.models import Role, User
-from homegroup.directory import mat
+from homegroup.directory import mat, version
 from homegroup.directory.importers import (
     FeedError,
     FeedFormat,
@@ -244,6 +244,7 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+@transaction.atomic(savepoint=False)
 def save_meeting(
     *,
     source: Source,
@@ -265,6 +266,7 @@ def save_meeting(
     unchanged = existing is not None and existing.fingerprint == fingerprint(canonical)
     if existing is not None and unchanged and existing.removed_at is None:
         return Saved(existing, "unchanged", (), existing.timezone_origin)
+    version.bump()
     values, how = _model_values(canonical, source=source)
     if timezone_origin:
         values["timezone_origin"] = how = timezone_origin
@@ -311,6 +313,7 @@ def save_meeting(
     return Saved(existing, change, tuple(sorted(changed)), how)
 
 
+@transaction.atomic(savepoint=False)
 def remove_meeting(
     *,
     meeting: Meeting,
@@ -321,6 +324,7 @@ def remove_meeting(
     """Take a meeting off the directory, keeping its row (journals may link to it) and history."""
     if meeting.removed_at is not None:
         return
+    version.bump()
     now = now or timezone.now()
     meeting.removed_at = now
     meeting.save(update_fields=["removed_at"])
@@ -650,6 +654,7 @@ def import_feed(
 
     run.feed_format = (",".join(parsed.formats) or feed_format or "")[:16]
     with transaction.atomic():
+        version.lock()
         run.save(force_insert=True)
         try:
             with transaction.atomic():
@@ -814,6 +819,8 @@ def _create_meetings(
 ) -> list[tuple[Meeting, CanonicalMeeting]]:
     """The new meetings of a run, in batches: what `save_meeting` does for one meeting (the
     same values, slugs and "created" history), without four queries per meeting."""
+    if meetings:
+        version.bump()
     wanted = [
         slugify(canonical.slug or canonical.name)[:90] or "meeting" for canonical, _ in meetings
     ]
@@ -932,6 +939,8 @@ def _sync_feed_evidence(
         if key not in current
     ]
     dropped = [pk for key, pk in current.items() if key[0] in in_feed and key not in wanted]
+    if added or dropped:
+        version.lock()
     if added:
         MatEvidence.objects.bulk_create(added)
     if dropped:
@@ -992,6 +1001,8 @@ def _refresh_levels(meeting_ids: set[int], *, today: date) -> dict[str, list[str
         if decision.level != old:
             by_level.setdefault(decision.level, []).append(pk)
             changed[slug] = [old, decision.level]
+    if by_level:
+        version.bump()
     for level, pks in by_level.items():
         Meeting.objects.filter(pk__in=pks).update(mat_level=level)
     return changed
@@ -1015,6 +1026,7 @@ def refresh_mat_level(meeting: Meeting, *, today: date | None = None) -> mat.Lev
         today=today or timezone.localdate(),
     )
     if decision.level != meeting.mat_level:
+        version.bump()
         Meeting.objects.filter(pk=meeting.pk).update(mat_level=decision.level)
         meeting.mat_level = decision.level
         audit.record(
@@ -1083,6 +1095,7 @@ def report_mat_experience(
     if not (is_member or reporter.has_role(Role.CLINICIAN)):
         raise _deny("directory.mat_report", actor=reporter, meeting_id=meeting.pk)
     with transaction.atomic():
+        version.lock()
         return _store_report(
             meeting=meeting,
             reporter=reporter,
@@ -1129,6 +1142,7 @@ def review_mat_report(*, evidence: MatEvidence, reviewer: User, accept: bool) ->
     if not reviewer.has_role(Role.DIRECTORY_MAINTAINER):
         raise _deny("directory.mat_report_reviewed", actor=reviewer, meeting_id=evidence.meeting_id)
     with transaction.atomic():
+        version.lock()
         return _review(evidence=evidence, reviewer=reviewer, accept=accept)
 
 
@@ -1165,6 +1179,7 @@ def add_mat_evidence(
     if not actor.has_role(Role.DIRECTORY_MAINTAINER):
         raise _deny("directory.mat_evidence_added", actor=actor, meeting_id=meeting.pk)
     with transaction.atomic():
+        version.lock()
         return _add_statement(
             meeting=meeting,
             actor=actor,
@@ -1215,6 +1230,7 @@ def withdraw_mat_evidence(*, evidence: MatEvidence, actor: User) -> None:
     if not actor.has_role(Role.DIRECTORY_MAINTAINER):
         raise _deny("directory.mat_evidence_withdrawn", actor=actor, meeting_id=evidence.meeting_id)
     with transaction.atomic():
+        version.lock()
         _withdraw(evidence=evidence, actor=actor)
 
 
@@ -1295,6 +1311,7 @@ def create_meeting_by_maintainer(*, canonical: CanonicalMeeting, actor: User) ->
     A zone the maintainer chose is theirs ("manual"); left empty, it comes from the pin.
     """
     _require_maintainer(actor, "directory.meeting_created")
+    version.lock()
     source = ensure_source(
         slug=LOCAL_SOURCE, name="Listed by this directory's maintainers", actor_id=actor.pk
     )
@@ -1334,6 +1351,7 @@ def update_meeting_by_maintainer(
     within its source, so its next import still finds it only on the day the feed says.
     """
     _require_maintainer(actor, "directory.meeting_updated", meeting_id=meeting.pk)
+    version.lock()
     meeting = Meeting.objects.select_for_update().select_related("source").get(pk=meeting.pk)
     if meeting.removed_at is not None:
         raise ValidationError({"meeting": _("List this meeting again before editing it.")})
@@ -1389,6 +1407,7 @@ def restore_meeting_by_maintainer(*, meeting: Meeting, actor: User) -> None:
     _require_maintainer(actor, "directory.meeting_restored", meeting_id=meeting.pk)
     if meeting.removed_at is None:
         return
+    version.bump()
     now = timezone.now()
     meeting.removed_at = None
     meeting.last_changed_at = now
@@ -1438,6 +1457,7 @@ def bulk_create_synthetic(
 
     if meetings < 1:
         raise ValidationError({"meetings": _("Generate at least one meeting.")})
+    version.bump()
     name = "Synthetic directory (generated test data, not real meetings)"
     source = ensure_source(
         slug=source_slug, name=name, feed_format=SYNTHETIC_FORMAT, actor_id=actor_id

@@ -36,6 +36,7 @@ from homegroup.directory.models import (
 from homegroup.directory.search import (
     DEFAULT_RADIUS_KM,
     Found,
+    Listing,
     MeetingQuery,
     errors_by_field,
     parse_query,
@@ -72,7 +73,7 @@ MILES_PER_KM = 0.621371
 class Row:
     """One result as the page shows it (formatted in the meeting's own zone)."""
 
-    meeting: Meeting
+    meeting: Listing
     when: str
     in_progress: bool
     distance: str

@@ -1,0 +1,548 @@
+"""The search's in-memory index: every listed meeting's searchable columns as numpy arrays, so
+that a search of a national directory takes about a millisecond in the process that serves it.
+
+The directory is read far more than written, and changes only through actions, each of which
+bumps the directory's version (`directory.version`). Each process keeps one index (`indexes`),
+made from one read of the meetings table; every search first reads the version (one indexed
+one-row read) and uses the index only when it was made from that version. Otherwise the search
+is answered from SQL (`directory.search`), exactly as before the index existed, while the index
+is made again — in a background thread (``HOMEGROUP_SEARCH_INDEX=background``, the default),
+during that search (``inline``: tests, one-shot commands), or never (``off``).
+
+What the index holds (``SearchIndex``), rows sorted by place (`lib.points`: latitude bands,
+then longitude; meetings without coordinates last):
+
+- each meeting's id, coordinates, weekday, local start and end, zone, attendance mode, MAT
+  level and fellowship as arrays; its type codes as bit sets (one bit per code, upper-cased);
+- its name, location, notes and group as ids of distinct texts, with a word index over those
+  texts for keywords (`lib.substrings`);
+- the rows of each weekday, and of the meetings one can join online per weekday.
+
+A search picks the fewest rows it can start from (the rows of the circle's box; else the
+keyword's; else its days'), keeps those that pass every filter (array operations), computes the
+exact distance and each remaining meeting's next start in its own zone (`lib.clocks`, the same
+instant as `lib.schedule`), and sorts by next start, distance and id, as the SQL path does.
+`directory.search` then loads the page of results by primary key.
+
+Results are the SQL path's, count and order included (`tests/directory/test_search_reference.py`
+checks both against a brute-force reference). One difference: keywords match case-insensitively
+with Python's ``str.lower`` on all of Unicode (like PostgreSQL's ``UPPER``), where the SQL path on
+SQLite folds ASCII letters only.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock_time
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.conf import settings
+from django.db import connection, connections
+
+from homegroup.directory import version
+from homegroup.directory.models import Attendance, Fellowship, MatLevel, Meeting
+from homegroup.directory.places import Place
+from homegroup.directory.query import (
+    DEFAULT_ATTENDANCE,
+    JOINABLE_ONLINE,
+    MAT_FRIENDLY_LEVELS,
+    MeetingQuery,
+)
+from homegroup.lib import clocks, points
+from homegroup.lib.geo import bounding_box, haversine_km
+from homegroup.lib.schedule import microseconds, wall_clock_window, zone
+from homegroup.lib.substrings import SubstringIndex
+
+logger = logging.getLogger(__name__)
+
+Int64s = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+
+MODES = ("background", "inline", "off")
+ATTENDANCE_CODES: tuple[str, ...] = tuple(Attendance.values)
+MAT_CODES: tuple[str, ...] = tuple(MatLevel.values)
+TEXT_FIELDS = ("name", "location", "notes", "group")
+_BITS = 64
+# A build that failed is tried again for the same version only after this long.
+RETRY_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A search's answer before its page is loaded: how many matched, and the page as
+    (meeting id, next start in microseconds since 1970, zone name, exact distance or None)."""
+
+    count: int
+    page: list[tuple[int, int, str, float | None]]
+
+
+@dataclass(frozen=True, eq=False)
+class Selection:
+    """The rows (index positions) matching a query, with each one's next start and, with a
+    point, its distance to `lib.points.tolerance_km` (infinity without coordinates)."""
+
+    rows: Int64s
+    starts: Int64s
+    distances: Floats | None
+
+
+def _clock_us(value: Any) -> int:
+    # SQLite returns "HH:MM:SS[.ffffff]", PostgreSQL a time.
+    moment = clock_time.fromisoformat(value) if isinstance(value, str) else value
+    return (
+        (moment.hour * 60 + moment.minute) * 60 + moment.second
+    ) * 1_000_000 + moment.microsecond
+
+
+def _codes(column: Iterable[Any], known: Sequence[str] = ()) -> tuple[Int64s, list[str]]:
+    """Small dense ids for a column's values, and the values in id order (``known`` first)."""
+    ids: dict[Any, int] = {value: number for number, value in enumerate(known)}
+    found = np.fromiter((ids.setdefault(value, len(ids)) for value in column), dtype=np.int64)
+    return found, list(ids)
+
+
+def _lookup(size: int, wanted: Iterable[int]) -> Bools:
+    table = np.zeros(size, dtype=bool)
+    table[list(wanted)] = True
+    return table
+
+
+def _ranges(starts: Int64s, counts: Int64s) -> Int64s:
+    """The runs [start, start + count) laid end to end."""
+    total = int(counts.sum())
+    run_starts = np.cumsum(counts) - counts
+    return np.repeat(starts - run_starts, counts) + np.arange(total, dtype=np.int64)
+
+
+_COLUMNS = (
+    "id", "latitude", "longitude", "day", "start_time", "end_time", "timezone", "attendance",
+    "type_codes", "mat_level", *TEXT_FIELDS,
+)  # fmt: skip
+
+
+def _read_meetings() -> list[tuple[Any, ...]]:
+    """Every listed meeting's searchable columns and its fellowship's code, in one query (raw
+    SQL: the ORM's per-value conversion would cost more than the whole build)."""
+    quote = connection.ops.quote_name
+    meeting: Any = Meeting._meta
+    fellowship: Any = Fellowship._meta
+
+    def column(name: str) -> str:
+        return f"m.{quote(meeting.get_field(name).column)}"
+
+    sql = (
+        f"SELECT {', '.join(column(name) for name in _COLUMNS)}, "  # noqa: S608 - model names
+        f"f.{quote(fellowship.get_field('code').column)} "
+        f"FROM {quote(meeting.db_table)} m JOIN {quote(fellowship.db_table)} f "
+        f"ON f.{quote('id')} = {column('fellowship')} WHERE {column('removed_at')} IS NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+
+
+class SearchIndex:
+    """One process's copy of the directory's searchable columns (see the module docstring)."""
+
+    def __init__(self, rows: Sequence[tuple[Any, ...]], *, token: str) -> None:
+        started = time.perf_counter()
+        self.token = token
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(15)]
+        (pks, lats, lngs, days, begins, ends, zone_names, modes, type_codes, levels,
+         *texts, fellowship_codes) = columns  # fmt: skip
+        latitude = np.array([math.nan if v is None else v for v in lats], dtype=np.float64)
+        longitude = np.array([math.nan if v is None else v for v in lngs], dtype=np.float64)
+        latitude[np.isnan(longitude)] = math.nan
+        order = np.argsort(points.sort_keys(latitude, longitude), kind="stable")
+        self.size = len(order)
+
+        def ordered(values: Sequence[Any]) -> Int64s:
+            found: Int64s = np.asarray(values, dtype=np.int64)[order]
+            return found
+
+        self.pk = ordered(pks)
+        self._latitude = latitude[order]
+        self._longitude = longitude[order]
+        self.points = points.PointIndex(self._latitude, self._longitude)
+        self.day = ordered(days)
+        clocks_us: dict[Any, int] = {}
+        for value in {*begins, *ends}:
+            clocks_us[value] = _clock_us(value)
+        self.start = ordered([clocks_us[value] for value in begins])
+        self.end = ordered([clocks_us[value] for value in ends])
+        # lib.times.crosses_midnight compares whole seconds.
+        self.crosses = self.end // 1_000_000 < self.start // 1_000_000
+        zones, self.zone_names = _codes(zone_names)
+        for name in self.zone_names:
+            zone(name)  # an unknown zone fails the build here, not a search later
+        self.zone = zones[order]
+        attendance, self._attendance_codes = _codes(modes, ATTENDANCE_CODES)
+        self.attendance = attendance[order]
+        levels_found, self._mat_codes = _codes(levels, MAT_CODES)
+        self.mat = levels_found[order]
+        fellowships, self._fellowship_codes = _codes(fellowship_codes)
+        self.fellowship = fellowships[order]
+        self._type_bit: dict[str, int] = {}
+        self.types = self._type_sets(type_codes)[order]
+        distinct: dict[str, int] = {}
+        ids = [
+            np.fromiter((distinct.setdefault(v, len(distinct)) for v in column), dtype=np.int64)
+            for column in texts
+        ]
+        self.text = np.column_stack(ids)[order]
+        self.words = SubstringIndex(list(distinct))
+        by_text = self.text.T.ravel()
+        # by_text lists the name ids of every row, then the location ids, ...: position p is
+        # row p % size.
+        self._rows_by_text = np.argsort(by_text, kind="stable") % max(self.size, 1)
+        self._text_offsets = np.concatenate(
+            ([0], np.cumsum(np.bincount(by_text, minlength=len(distinct))))
+        ).astype(np.int64)
+        self._day_rows = [np.flatnonzero(self.day == day) for day in range(7)]
+        joinable = _lookup(len(self._attendance_codes), self._attendance_ids(JOINABLE_ONLINE))
+        self.joinable = joinable[self.attendance]
+        self._joinable_day_rows = [rows[self.joinable[rows]] for rows in self._day_rows]
+        self._windows: dict[int, clocks.ZoneWindow] = {}
+        self._windows_lock = threading.Lock()
+        self.build_seconds = time.perf_counter() - started
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _type_sets(self, type_codes: Sequence[str]) -> npt.NDArray[np.uint64]:
+        """Each meeting's codes as bits; a code is any case of it (search compares codes
+        case-insensitively)."""
+        distinct: dict[str, list[int]] = {}
+        for codes in set(type_codes):
+            bits = []
+            for code in codes.split(","):
+                if code:
+                    bits.append(self._type_bit.setdefault(code.upper(), len(self._type_bit)))
+            distinct[codes] = bits
+        words = max(1, math.ceil(len(self._type_bit) / _BITS))
+        table = np.zeros((len(distinct), words), dtype=np.uint64)
+        position = {}
+        for row, (codes, bits) in enumerate(distinct.items()):
+            position[codes] = row
+            for bit in bits:
+                table[row, bit // _BITS] |= np.uint64(1 << (bit % _BITS))
+        if not type_codes:
+            return np.zeros((0, words), dtype=np.uint64)
+        rows = np.fromiter((position[codes] for codes in type_codes), dtype=np.int64)
+        return table[rows]
+
+    @property
+    def nbytes(self) -> int:
+        """Memory the index holds (arrays, texts and words; Python's own overhead aside)."""
+        arrays = sum(value.nbytes for value in vars(self).values() if isinstance(value, np.ndarray))
+        lists = sum(rows.nbytes for rows in [*self._day_rows, *self._joinable_day_rows])
+        return arrays + lists + self.points.nbytes + self.words.nbytes
+
+    # --- answering --------------------------------------------------------------------------
+
+    def _attendance_ids(self, modes: Iterable[str]) -> list[int]:
+        return [self._attendance_codes.index(mode) for mode in modes]
+
+    def _window(self, now_us: int) -> clocks.ZoneWindow:
+        day = now_us // clocks.DAY_US
+        window = self._windows.get(day)
+        if window is None:
+            with self._windows_lock:
+                window = self._windows.get(day)
+                if window is None:
+                    window = clocks.zone_window(self.zone_names, now_us=now_us)
+                    # Searches ask about today; yesterday's window is kept for stragglers.
+                    self._windows = {
+                        key: value for key, value in self._windows.items() if key >= day - 1
+                    }
+                    self._windows[day] = window
+        return window
+
+    def _days(self, query: MeetingQuery, now: datetime) -> list[int] | None:
+        """The weekdays a match can be on, or None for any: the days asked for, narrowed by
+        "starts within" (a meeting held on a day far from now can't start soon)."""
+        days = set(query.days) if query.days else None
+        if query.starts_within_hours is not None:
+            window = wall_clock_window(now=now, hours=query.starts_within_hours)
+            if window.starts:
+                possible = {day for day, _earliest, _latest in window.starts}
+                possible |= {window.ongoing_day, (window.ongoing_day - 1) % 7}
+                days = possible if days is None else days & possible
+        return None if days is None else sorted(days)
+
+    def _text_rows(self, text_ids: Int64s) -> Int64s:
+        starts = self._text_offsets[text_ids]
+        counts = self._text_offsets[text_ids + 1] - starts
+        return np.unique(self._rows_by_text[_ranges(starts, counts)])
+
+    def _start_rows(
+        self, query: MeetingQuery, point: Place | None, days: list[int] | None
+    ) -> tuple[Int64s, set[str]]:
+        """Rows to start from, and the filters they already satisfy."""
+        if days == []:
+            return np.zeros(0, dtype=np.int64), set()
+        if point is not None:
+            box = bounding_box(
+                lat=point.latitude, lng=point.longitude, radius_km=query.radius_km + 0.001
+            )
+            near = self.points.in_box(box)
+            if not query.include_online:
+                return near, set()
+            online = (
+                np.concatenate([self._joinable_day_rows[day] for day in days])
+                if days is not None
+                else np.flatnonzero(self.joinable)
+            )
+            rows = np.concatenate([near[~self.joinable[near]], online])
+            return rows, {"days"} if days is not None else set()
+        if query.q:
+            return self._text_rows(self.words.find(query.q)), {"q"}
+        if days is not None:
+            return np.concatenate([self._day_rows[day] for day in days]), {"days"}
+        return np.arange(self.size, dtype=np.int64), set()
+
+    def _keep(
+        self, rows: Int64s, query: MeetingQuery, days: list[int] | None, done: set[str]
+    ) -> Int64s:
+        attendance = _lookup(
+            len(self._attendance_codes),
+            self._attendance_ids(query.attendance or DEFAULT_ATTENDANCE),
+        )
+        rows = rows[attendance[self.attendance[rows]]]
+        if days is not None and "days" not in done:
+            rows = rows[_lookup(7, days)[self.day[rows]]]
+        if query.mat_friendly:
+            friendly = _lookup(
+                len(self._mat_codes),
+                [self._mat_codes.index(level) for level in MAT_FRIENDLY_LEVELS],
+            )
+            rows = rows[friendly[self.mat[rows]]]
+        if query.fellowship:
+            known = [
+                self._fellowship_codes.index(code)
+                for code in query.fellowship
+                if code in self._fellowship_codes
+            ]
+            rows = rows[_lookup(len(self._fellowship_codes), known)[self.fellowship[rows]]]
+        if query.types:
+            bits = [self._type_bit.get(code.upper()) for code in query.types]
+            if None in bits:
+                return rows[:0]
+            required = np.zeros(self.types.shape[1], dtype=np.uint64)
+            for bit in bits:
+                assert bit is not None
+                required[bit // _BITS] |= np.uint64(1 << (bit % _BITS))
+            found = self.types[rows]
+            rows = rows[np.all((found & required) == required, axis=1)]
+        if query.q and "q" not in done:
+            texts = _lookup(len(self.words), self.words.find(query.q))
+            rows = rows[texts[self.text[rows]].any(axis=1)]
+        return rows
+
+    def _within(self, rows: Int64s, query: MeetingQuery, point: Place) -> tuple[Int64s, Floats]:
+        """The rows within the radius (or joinable online, with ``include_online``), and their
+        distances (infinity without coordinates)."""
+        radius = query.radius_km
+        distances = self.points.distances_km(
+            rows, latitude=point.latitude, longitude=point.longitude
+        )
+        distances = np.where(np.isnan(distances), math.inf, distances)
+        slack = points.tolerance_km(radius)
+        near = distances <= radius - slack
+        edge = np.flatnonzero(np.abs(distances - radius) <= slack)
+        for position in edge:  # on the circle to a few ulps: ask haversine_km itself
+            exact = self._exact_km(int(rows[position]), point)
+            near[position] = exact is not None and exact <= radius
+        if query.include_online:
+            near |= self.joinable[rows]
+        return rows[near], distances[near]
+
+    def _exact_km(self, row: int, point: Place) -> float | None:
+        latitude = float(self._latitude[row])
+        if math.isnan(latitude):
+            return None
+        return haversine_km(
+            lat1=point.latitude,
+            lng1=point.longitude,
+            lat2=latitude,
+            lng2=float(self._longitude[row]),
+        )
+
+    def select(self, query: MeetingQuery, *, now: datetime, point: Place | None) -> Selection:
+        """Every meeting matching ``query`` at ``now`` (in no particular order)."""
+        now_us = microseconds(now.astimezone(UTC))
+        days = self._days(query, now)
+        rows, done = self._start_rows(query, point, days)
+        rows = self._keep(rows, query, days, done)
+        distances = None
+        if point is not None:
+            rows, distances = self._within(rows, query, point)
+        starts = clocks.next_starts(
+            self._window(now_us),
+            now_us=now_us,
+            zones=self.zone[rows],
+            days=self.day[rows],
+            starts=self.start[rows],
+            ends=self.end[rows],
+            crosses=self.crosses[rows],
+        )
+        if query.starts_within_hours is not None:
+            horizon = microseconds(now.astimezone(UTC) + timedelta(hours=query.starts_within_hours))
+            soon = starts <= horizon
+            rows, starts = rows[soon], starts[soon]
+            distances = None if distances is None else distances[soon]
+        return Selection(rows, starts, distances)
+
+    def count(self, query: MeetingQuery, *, now: datetime) -> int:
+        """How many meetings match (what a suggestion like "12 more without this filter" needs)."""
+        return len(self.select(query, now=now, point=query.point).rows)
+
+    def _ordered(self, selection: Selection, point: Place | None, wanted: int) -> Int64s:
+        """Positions in ``selection`` of its first ``wanted`` matches, sorted by next start,
+        then exact distance (unknown last), then id."""
+        starts = selection.starts
+        if len(starts) > wanted:
+            # Only the matches up to the wanted-th next start can be on the page (ties kept).
+            last = np.partition(starts, wanted - 1)[wanted - 1]
+            chosen = np.flatnonzero(starts <= last)
+        else:
+            chosen = np.arange(len(starts), dtype=np.int64)
+        pks = self.pk[selection.rows[chosen]]
+        if selection.distances is None or point is None:
+            return chosen[np.lexsort((pks, starts[chosen]))]
+        distances = selection.distances[chosen].copy()
+        order = np.lexsort((pks, distances, starts[chosen]))
+        # Where two array distances are too close to call (or far enough for the array's
+        # arcsine to drift), haversine_km decides, as it does on the SQL path.
+        ordered_starts = starts[chosen][order]
+        ordered_distances = distances[order]
+        close = (ordered_starts[1:] == ordered_starts[:-1]) & (
+            np.abs(ordered_distances[1:] - ordered_distances[:-1])
+            <= 2 * points.tolerance_km(np.maximum(ordered_distances[1:], ordered_distances[:-1]))
+        )
+        unsure = np.zeros(len(order), dtype=bool)
+        unsure[1:] |= close
+        unsure[:-1] |= close
+        unsure |= np.isfinite(ordered_distances) & (ordered_distances > points.EXACT_BEYOND_KM)
+        if unsure.any():
+            for position in order[unsure]:
+                exact = self._exact_km(int(selection.rows[chosen[position]]), point)
+                distances[position] = math.inf if exact is None else exact
+            order = np.lexsort((pks, distances, starts[chosen]))
+        return chosen[order]
+
+    def rank(self, query: MeetingQuery, *, now: datetime, point: Place | None) -> Ranked:
+        """The count and the page of results ``query`` asks for (``limit`` from ``offset``)."""
+        selection = self.select(query, now=now, point=point)
+        count = len(selection.rows)
+        wanted = query.offset + query.limit
+        if count <= query.offset:
+            return Ranked(count, [])
+        ordered = self._ordered(selection, point, min(wanted, count))
+        page = []
+        for position in ordered[query.offset : wanted]:
+            row = int(selection.rows[position])
+            distance = None if point is None else self._exact_km(row, point)
+            page.append(
+                (
+                    int(self.pk[row]),
+                    int(selection.starts[position]),
+                    self.zone_names[int(self.zone[row])],
+                    distance,
+                )
+            )
+        return Ranked(count, page)
+
+
+def build(*, token: str | None = None) -> SearchIndex:
+    """An index of the directory as it is now, labelled with ``token``: the version read just
+    before (by default, read here). Version first, then the data: if a change commits in
+    between, the index holds newer data under the older token and the next search simply builds
+    again (the other order could keep old data under the new token for good)."""
+    token = version.token() if token is None else token
+    return SearchIndex(_read_meetings(), token=token)
+
+
+class Indexes:
+    """This process's search index, made again whenever the directory's version changes."""
+
+    def __init__(self) -> None:
+        self._index: SearchIndex | None = None
+        self._lock = threading.Lock()  # one build at a time
+        self._failed: tuple[str, float] | None = None
+
+    @property
+    def index(self) -> SearchIndex | None:
+        """The last index made (current or not)."""
+        return self._index
+
+    def current(self, *, mode: str | None = None) -> SearchIndex | None:
+        """The index when it is current; otherwise None (answer from SQL) after starting a
+        build as ``mode`` (default: the HOMEGROUP_SEARCH_INDEX setting) says."""
+        mode = mode or settings.HOMEGROUP_SEARCH_INDEX
+        if mode == "off":
+            return None
+        token = version.token()
+        index = self._index
+        if index is not None and index.token == token:
+            return index
+        failed = self._failed
+        if (
+            failed is not None
+            and failed[0] == token
+            and time.monotonic() - failed[1] < RETRY_SECONDS
+        ):
+            return None
+        if mode == "inline":
+            return self.refresh(token=token)
+        self._start_background()
+        return None
+
+    def refresh(self, *, token: str | None = None) -> SearchIndex | None:
+        """Make the index now, in this thread (None when another thread is making it, or the
+        build failed). ``token``: the version just read, if the caller has read it."""
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            token = version.token() if token is None else token
+            index = build(token=token)
+        except Exception:
+            logger.exception("the search index could not be built; searches use SQL")
+            self._failed = (token or "", time.monotonic())
+            return None
+        finally:
+            self._lock.release()
+        self._index = index
+        self._failed = None
+        logger.info(
+            "search index built: %d meetings in %.2f s, %.1f MB",
+            index.size, index.build_seconds, index.nbytes / 1e6,
+        )  # fmt: skip
+        return index
+
+    def _start_background(self) -> None:
+        if self._lock.locked():
+            return
+
+        def run() -> None:
+            try:
+                self.refresh()  # its own read of the version: this thread starts later
+            finally:
+                connections.close_all()  # this thread's own connections
+
+        threading.Thread(target=run, name="homegroup-search-index", daemon=True).start()
+
+    def clear(self) -> None:
+        self._index = None
+        self._failed = None
+
+
+indexes = Indexes()
