@@ -201,6 +201,15 @@ def test_include_online_adds_online_and_hybrid_meetings_at_any_distance():
     assert distances["Online far"] > 3000
 
 
+def test_include_online_with_a_day_keeps_only_that_day_near_and_online():
+    meeting(name="Here on Tuesday", day=2)
+    meeting(name="Here on Wednesday", day=3)
+    meeting(name="Online on Tuesday", day=2, attendance="online", latitude=None, longitude=None)
+    meeting(name="Online on Friday", day=5, attendance="online", latitude=None, longitude=None)
+    found = find(lat=ITHACA[0], lng=ITHACA[1], days=[2], include_online=True)
+    assert sorted(names(found)) == ["Here on Tuesday", "Online on Tuesday"]
+
+
 def test_without_attendance_temporarily_closed_and_inactive_meetings_are_left_out():
     meeting(name="Open", attendance="in_person")
     meeting(name="Closed for now", attendance="temporarily_closed")

@@ -301,8 +301,8 @@ class SearchIndex:
                 if days is not None
                 else np.flatnonzero(self.joinable)
             )
-            rows = np.concatenate([near[~self.joinable[near]], online])
-            return rows, {"days"} if days is not None else set()
+            # The near rows are of any day still: the day filter runs on all of them.
+            return np.concatenate([near[~self.joinable[near]], online]), set()
         if query.q:
             return self._text_rows(self.words.find(query.q)), {"q"}
         if days is not None:
