@@ -1,7 +1,7 @@
 """search() against a brute-force reference: plain Python over every meeting, on random
-directories and random queries, answered from the in-memory index and from SQL. The reference shares nothing with search() but the distance
-formula: no SQL narrowing, no bounding box, no wall-clock window, and its own way of finding
-the next occurrence."""
+directories and random queries, answered from the in-memory index and from SQL. The reference
+shares nothing with search() but the distance formula: no SQL narrowing, no bounding box, no
+wall-clock window, no arrays, and its own way of finding the next occurrence."""
 
 import random
 from datetime import UTC, datetime, time, timedelta
