@@ -19,6 +19,7 @@ def path(request, settings):
     settings.HOMEGROUP_SEARCH_INDEX = "inline" if request.param == "index" else "off"
     return request.param
 
+
 NEW_YORK = ZoneInfo("America/New_York")
 # Monday 3 June 2024, 17:00 in Ithaca.
 MONDAY_5PM = datetime(2024, 6, 3, 17, 0, tzinfo=NEW_YORK)
