@@ -940,7 +940,7 @@ def _sync_feed_evidence(
     ]
     dropped = [pk for key, pk in current.items() if key[0] in in_feed and key not in wanted]
     if added or dropped:
-        version.lock()
+        version.bump()  # search results show the counted evidence
     if added:
         MatEvidence.objects.bulk_create(added)
     if dropped:
@@ -1116,6 +1116,8 @@ def _store_report(
     kind = EvidenceKind.MEMBER_REPORT if is_member else EvidenceKind.CLINICIAN_REPORT
     key = reporter_key(user_id=reporter.pk, meeting_id=meeting.pk)
     evidence = MatEvidence.objects.filter(meeting=meeting, reporter_key=key).first()
+    if evidence is not None and evidence.review_status == ReviewStatus.ACCEPTED:
+        version.bump()  # a counted report becomes a pending one
     if evidence is None:
         evidence = MatEvidence(meeting=meeting, reporter_key=key)
     evidence.kind = kind
@@ -1151,6 +1153,8 @@ def _review(*, evidence: MatEvidence, reviewer: User, accept: bool) -> MatEviden
         raise ValidationError({"evidence": _("Only reports from people are reviewed.")})
     if evidence.review_status != ReviewStatus.PENDING:
         raise ValidationError({"evidence": _("That report was already reviewed.")})
+    if accept:
+        version.bump()  # the report counts from now on, and search results show it
     evidence.review_status = ReviewStatus.ACCEPTED if accept else ReviewStatus.REJECTED
     evidence.reviewed_by_id = reviewer.pk
     evidence.reviewed_at = timezone.now()
@@ -1179,7 +1183,7 @@ def add_mat_evidence(
     if not actor.has_role(Role.DIRECTORY_MAINTAINER):
         raise _deny("directory.mat_evidence_added", actor=actor, meeting_id=meeting.pk)
     with transaction.atomic():
-        version.lock()
+        version.bump()  # it counts at once, and search results show it
         return _add_statement(
             meeting=meeting,
             actor=actor,
@@ -1239,6 +1243,8 @@ def _withdraw(*, evidence: MatEvidence, actor: User) -> None:
         raise ValidationError(
             {"evidence": _("This comes from the source's feed; change it at the source.")}
         )
+    if evidence.review_status == ReviewStatus.ACCEPTED:
+        version.bump()  # search results showed it
     meeting = evidence.meeting
     evidence_id = evidence.pk
     evidence.delete()

@@ -48,7 +48,7 @@ from django.conf import settings
 from django.db import connection, connections
 
 from homegroup.directory import version
-from homegroup.directory.models import Attendance, Fellowship, MatLevel, Meeting
+from homegroup.directory.models import Attendance, Fellowship, MatEvidence, MatLevel, Meeting
 from homegroup.directory.places import Place
 from homegroup.directory.query import (
     DEFAULT_ATTENDANCE,
@@ -56,6 +56,7 @@ from homegroup.directory.query import (
     MAT_FRIENDLY_LEVELS,
     MeetingQuery,
 )
+from homegroup.directory.results import ListedEvidence, ListedFellowship, Listing
 from homegroup.lib import clocks, points
 from homegroup.lib.geo import bounding_box, haversine_km
 from homegroup.lib.schedule import microseconds, wall_clock_window, zone
@@ -79,10 +80,12 @@ RETRY_SECONDS = 60.0
 @dataclass(frozen=True)
 class Ranked:
     """A search's answer before its page is loaded: how many matched, and the page as
-    (meeting id, next start in microseconds since 1970, zone name, exact distance or None)."""
+    (meeting id, next start in microseconds since 1970, zone name, exact distance or None),
+    with the page's listings when they are at hand (the index has them in memory)."""
 
     count: int
     page: list[tuple[int, int, str, float | None]]
+    listings: dict[int, Listing] | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,6 +98,11 @@ class Selection:
     distances: Floats | None
 
 
+def _clock_time(us: int) -> clock_time:
+    seconds, micro = divmod(us, 1_000_000)
+    return clock_time(seconds // 3600, seconds // 60 % 60, seconds % 60, micro)
+
+
 def _clock_us(value: Any) -> int:
     # SQLite returns "HH:MM:SS[.ffffff]", PostgreSQL a time.
     moment = clock_time.fromisoformat(value) if isinstance(value, str) else value
@@ -103,11 +111,11 @@ def _clock_us(value: Any) -> int:
     ) * 1_000_000 + moment.microsecond
 
 
-def _codes(column: Iterable[Any], known: Sequence[str] = ()) -> tuple[Int64s, list[str]]:
+def _codes(column: Sequence[Any], known: Sequence[Any] = ()) -> tuple[Int64s, list[Any]]:
     """Small dense ids for a column's values, and the values in id order (``known`` first)."""
-    ids: dict[Any, int] = {value: number for number, value in enumerate(known)}
-    found = np.fromiter((ids.setdefault(value, len(ids)) for value in column), dtype=np.int64)
-    return found, list(ids)
+    values = list(dict.fromkeys([*known, *column]))
+    ids = {value: number for number, value in enumerate(values)}
+    return np.fromiter(map(ids.__getitem__, column), dtype=np.int64, count=len(column)), values
 
 
 def _lookup(size: int, wanted: Iterable[int]) -> Bools:
@@ -123,42 +131,95 @@ def _ranges(starts: Int64s, counts: Int64s) -> Int64s:
     return np.repeat(starts - run_starts, counts) + np.arange(total, dtype=np.int64)
 
 
-_COLUMNS = (
+# What a search filters on, then what its results show; the fellowship's columns follow.
+_SEARCHED = (
     "id", "latitude", "longitude", "day", "start_time", "end_time", "timezone", "attendance",
     "type_codes", "mat_level", *TEXT_FIELDS,
 )  # fmt: skip
+_SHOWN = ("slug", "address", "formatted_address", "conference_url", "conference_phone",
+          "approximate")  # fmt: skip
+_FELLOWSHIP = ("code", "name", "medication_inclusive_charter", "charter_reference")
+_EVIDENCE = ("meeting", "kind", "stance", "summary", "observed_at")
+_AS_TEXT = frozenset({"start_time", "end_time"})
 
 
-def _read_meetings() -> list[tuple[Any, ...]]:
-    """Every listed meeting's searchable columns and its fellowship's code, in one query (raw
-    SQL: the ORM's per-value conversion would cost more than the whole build)."""
+def _select(columns: Sequence[str]) -> str:
     quote = connection.ops.quote_name
     meeting: Any = Meeting._meta
     fellowship: Any = Fellowship._meta
 
     def column(name: str) -> str:
-        return f"m.{quote(meeting.get_field(name).column)}"
+        found = f"m.{quote(meeting.get_field(name).column)}"
+        # As text, the same on both databases and without SQLite's per-value converter.
+        return f"CAST({found} AS TEXT)" if name in _AS_TEXT else found
 
-    sql = (
-        f"SELECT {', '.join(column(name) for name in _COLUMNS)}, "  # noqa: S608 - model names
-        f"f.{quote(fellowship.get_field('code').column)} "
+    return (
+        f"SELECT {', '.join(column(name) for name in columns)}, "  # noqa: S608 - model names
+        f"{', '.join('f.' + quote(fellowship.get_field(name).column) for name in _FELLOWSHIP)} "
         f"FROM {quote(meeting.db_table)} m JOIN {quote(fellowship.db_table)} f "
         f"ON f.{quote('id')} = {column('fellowship')} WHERE {column('removed_at')} IS NULL"
     )
+
+
+def _read_meetings() -> list[tuple[Any, ...]]:
+    """Every listed meeting's columns, with its fellowship's, in one query (raw SQL: the ORM's
+    model instances and per-value conversion would cost more than the whole build)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(_select([*_SEARCHED, *_SHOWN]))
         return list(cursor.fetchall())
+
+
+def _read_evidence() -> dict[int, tuple[ListedEvidence, ...]]:
+    """The counted MAT evidence of every listed meeting, newest first."""
+    found: dict[int, list[ListedEvidence]] = {}
+    rows = (
+        MatEvidence.objects.counted()
+        .filter(meeting__removed_at__isnull=True)
+        .order_by("meeting", "-observed_at", "-pk")
+        .values_list(*_EVIDENCE)
+    )
+    for meeting_id, *evidence in rows:
+        found.setdefault(meeting_id, []).append(ListedEvidence(*evidence))
+    return {meeting_id: tuple(evidence) for meeting_id, evidence in found.items()}
+
+
+class _Strings:
+    """Many strings in one UTF-8 buffer: a tenth of the memory of as many str objects."""
+
+    def __init__(self, values: Sequence[str]) -> None:
+        encoded = [value.encode() for value in values]
+        lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+        self._ends = np.cumsum(lengths)
+        self._buffer = b"".join(encoded)
+
+    @property
+    def nbytes(self) -> int:
+        return len(self._buffer) + self._ends.nbytes
+
+    def __getitem__(self, position: int) -> str:
+        end = int(self._ends[position])
+        start = int(self._ends[position - 1]) if position else 0
+        return self._buffer[start:end].decode()
 
 
 class SearchIndex:
     """One process's copy of the directory's searchable columns (see the module docstring)."""
 
-    def __init__(self, rows: Sequence[tuple[Any, ...]], *, token: str) -> None:
+    def __init__(
+        self,
+        rows: Sequence[tuple[Any, ...]],
+        *,
+        evidence: dict[int, tuple[ListedEvidence, ...]],
+        token: str,
+    ) -> None:
         started = time.perf_counter()
         self.token = token
-        columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(15)]
+        width = len(_SEARCHED) + len(_SHOWN) + len(_FELLOWSHIP)
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(width)]
         (pks, lats, lngs, days, begins, ends, zone_names, modes, type_codes, levels,
-         *texts, fellowship_codes) = columns  # fmt: skip
+         *texts) = columns[: len(_SEARCHED)]  # fmt: skip
+        shown = columns[len(_SEARCHED) : len(_SEARCHED) + len(_SHOWN)]
+        fellowship_columns = columns[len(_SEARCHED) + len(_SHOWN) :]
         latitude = np.array([math.nan if v is None else v for v in lats], dtype=np.float64)
         longitude = np.array([math.nan if v is None else v for v in lngs], dtype=np.float64)
         latitude[np.isnan(longitude)] = math.nan
@@ -174,11 +235,10 @@ class SearchIndex:
         self._longitude = longitude[order]
         self.points = points.PointIndex(self._latitude, self._longitude)
         self.day = ordered(days)
-        clocks_us: dict[Any, int] = {}
-        for value in {*begins, *ends}:
-            clocks_us[value] = _clock_us(value)
-        self.start = ordered([clocks_us[value] for value in begins])
-        self.end = ordered([clocks_us[value] for value in ends])
+        self._clocks = {value: _clock_us(value) for value in {*begins, *ends}}
+        self.start = ordered([self._clocks[value] for value in begins])
+        self.end = ordered([self._clocks[value] for value in ends])
+        self._times = {us: _clock_time(us) for us in self._clocks.values()}
         # lib.times.crosses_midnight compares whole seconds.
         self.crosses = self.end // 1_000_000 < self.start // 1_000_000
         zones, self.zone_names = _codes(zone_names)
@@ -189,24 +249,35 @@ class SearchIndex:
         self.attendance = attendance[order]
         levels_found, self._mat_codes = _codes(levels, MAT_CODES)
         self.mat = levels_found[order]
-        fellowships, self._fellowship_codes = _codes(fellowship_codes)
+        fellowships, self._fellowship_codes = _codes(fellowship_columns[0])
         self.fellowship = fellowships[order]
+        self._fellowships = {
+            code: ListedFellowship(code, name, bool(charter), reference)
+            for code, name, charter, reference in zip(*fellowship_columns, strict=True)
+        }
         self._type_bit: dict[str, int] = {}
-        self.types = self._type_sets(type_codes)[order]
-        distinct: dict[str, int] = {}
+        type_ids, self._type_codes = _codes(type_codes)
+        self.type_code = type_ids[order]
+        self.types = self._type_sets(self._type_codes)[self.type_code]
+        self._texts = list(dict.fromkeys(value for column in texts for value in column))
+        text_ids = {value: number for number, value in enumerate(self._texts)}
         ids = [
-            np.fromiter((distinct.setdefault(v, len(distinct)) for v in column), dtype=np.int64)
+            np.fromiter(map(text_ids.__getitem__, column), dtype=np.int64, count=len(column))
             for column in texts
         ]
-        self.text = np.column_stack(ids)[order]
-        self.words = SubstringIndex(list(distinct))
+        self.text = np.column_stack(ids)[order] if ids else np.zeros((0, 4), dtype=np.int64)
+        self.words = SubstringIndex(self._texts)
         by_text = self.text.T.ravel()
         # by_text lists the name ids of every row, then the location ids, ...: position p is
         # row p % size.
         self._rows_by_text = np.argsort(by_text, kind="stable") % max(self.size, 1)
         self._text_offsets = np.concatenate(
-            ([0], np.cumsum(np.bincount(by_text, minlength=len(distinct))))
+            ([0], np.cumsum(np.bincount(by_text, minlength=len(self._texts))))
         ).astype(np.int64)
+        reordered = order.tolist()
+        self._shown = [_Strings([column[row] for row in reordered]) for column in shown[:-1]]
+        self.approximate = np.asarray(shown[-1], dtype=bool)[order]
+        self._evidence = evidence
         self._day_rows = [np.flatnonzero(self.day == day) for day in range(7)]
         joinable = _lookup(len(self._attendance_codes), self._attendance_ids(JOINABLE_ONLINE))
         self.joinable = joinable[self.attendance]
@@ -217,34 +288,29 @@ class SearchIndex:
 
     # --- building ---------------------------------------------------------------------------
 
-    def _type_sets(self, type_codes: Sequence[str]) -> npt.NDArray[np.uint64]:
-        """Each meeting's codes as bits; a code is any case of it (search compares codes
-        case-insensitively)."""
-        distinct: dict[str, list[int]] = {}
-        for codes in set(type_codes):
-            bits = []
+    def _type_sets(self, distinct: Sequence[str]) -> npt.NDArray[np.uint64]:
+        """The bits of each distinct ``type_codes`` value; a code is any case of it (search
+        compares codes case-insensitively)."""
+        masks = []
+        for codes in distinct:
+            mask = 0
             for code in codes.split(","):
                 if code:
-                    bits.append(self._type_bit.setdefault(code.upper(), len(self._type_bit)))
-            distinct[codes] = bits
+                    mask |= 1 << self._type_bit.setdefault(code.upper(), len(self._type_bit))
+            masks.append(mask)
         words = max(1, math.ceil(len(self._type_bit) / _BITS))
-        table = np.zeros((len(distinct), words), dtype=np.uint64)
-        position = {}
-        for row, (codes, bits) in enumerate(distinct.items()):
-            position[codes] = row
-            for bit in bits:
-                table[row, bit // _BITS] |= np.uint64(1 << (bit % _BITS))
-        if not type_codes:
-            return np.zeros((0, words), dtype=np.uint64)
-        rows = np.fromiter((position[codes] for codes in type_codes), dtype=np.int64)
-        return table[rows]
+        every = 2**_BITS - 1
+        table = [[(mask >> (_BITS * word)) & every for word in range(words)] for mask in masks]
+        return np.array(table, dtype=np.uint64).reshape(len(distinct), words)
 
     @property
     def nbytes(self) -> int:
         """Memory the index holds (arrays, texts and words; Python's own overhead aside)."""
         arrays = sum(value.nbytes for value in vars(self).values() if isinstance(value, np.ndarray))
         lists = sum(rows.nbytes for rows in [*self._day_rows, *self._joinable_day_rows])
-        return arrays + lists + self.points.nbytes + self.words.nbytes
+        shown = sum(strings.nbytes for strings in self._shown)
+        texts = sum(len(text) + 50 for text in self._texts)  # a str object's overhead
+        return arrays + lists + shown + texts + self.points.nbytes + self.words.nbytes
 
     # --- answering --------------------------------------------------------------------------
 
@@ -424,10 +490,12 @@ class SearchIndex:
         # arcsine to drift), haversine_km decides, as it does on the SQL path.
         ordered_starts = starts[chosen][order]
         ordered_distances = distances[order]
-        close = (ordered_starts[1:] == ordered_starts[:-1]) & (
-            np.abs(ordered_distances[1:] - ordered_distances[:-1])
-            <= 2 * points.tolerance_km(np.maximum(ordered_distances[1:], ordered_distances[:-1]))
-        )
+        with np.errstate(invalid="ignore"):  # two unknown distances: inf - inf, not close
+            close = (ordered_starts[1:] == ordered_starts[:-1]) & (
+                np.abs(ordered_distances[1:] - ordered_distances[:-1])
+                <= 2
+                * points.tolerance_km(np.maximum(ordered_distances[1:], ordered_distances[:-1]))
+            )
         unsure = np.zeros(len(order), dtype=bool)
         unsure[1:] |= close
         unsure[:-1] |= close
@@ -439,27 +507,44 @@ class SearchIndex:
             order = np.lexsort((pks, distances, starts[chosen]))
         return chosen[order]
 
+    def listing(self, row: int) -> Listing:
+        """The meeting at ``row`` as a result shows it, from memory."""
+        slug, address, formatted_address, conference_url, conference_phone = (
+            strings[row] for strings in self._shown
+        )
+        latitude = float(self._latitude[row])
+        name, location, _notes, _group = (self._texts[text] for text in self.text[row].tolist())
+        pk = int(self.pk[row])
+        return Listing(
+            pk, slug, name, int(self.day[row]), self._times[int(self.start[row])],
+            self._times[int(self.end[row])], self.zone_names[int(self.zone[row])],
+            self._type_codes[int(self.type_code[row])],
+            self._attendance_codes[int(self.attendance[row])], location, address,
+            formatted_address, None if math.isnan(latitude) else latitude,
+            None if math.isnan(latitude) else float(self._longitude[row]),
+            bool(self.approximate[row]), conference_url, conference_phone,
+            self._mat_codes[int(self.mat[row])],
+            self._fellowships[self._fellowship_codes[int(self.fellowship[row])]],
+            self._evidence.get(pk, ()),
+        )  # fmt: skip
+
     def rank(self, query: MeetingQuery, *, now: datetime, point: Place | None) -> Ranked:
         """The count and the page of results ``query`` asks for (``limit`` from ``offset``)."""
         selection = self.select(query, now=now, point=point)
         count = len(selection.rows)
         wanted = query.offset + query.limit
         if count <= query.offset:
-            return Ranked(count, [])
+            return Ranked(count, [], {})
         ordered = self._ordered(selection, point, min(wanted, count))
         page = []
-        for position in ordered[query.offset : wanted]:
+        listings = {}
+        for position in ordered[query.offset : wanted].tolist():
             row = int(selection.rows[position])
+            listing = self.listing(row)
+            listings[listing.pk] = listing
             distance = None if point is None else self._exact_km(row, point)
-            page.append(
-                (
-                    int(self.pk[row]),
-                    int(selection.starts[position]),
-                    self.zone_names[int(self.zone[row])],
-                    distance,
-                )
-            )
-        return Ranked(count, page)
+            page.append((listing.pk, int(selection.starts[position]), listing.timezone, distance))
+        return Ranked(count, page, listings)
 
 
 def build(*, token: str | None = None) -> SearchIndex:
@@ -468,7 +553,7 @@ def build(*, token: str | None = None) -> SearchIndex:
     between, the index holds newer data under the older token and the next search simply builds
     again (the other order could keep old data under the new token for good)."""
     token = version.token() if token is None else token
-    return SearchIndex(_read_meetings(), token=token)
+    return SearchIndex(_read_meetings(), evidence=_read_evidence(), token=token)
 
 
 class Indexes:

@@ -35,10 +35,8 @@ from django.db.models import F, Q, QuerySet
 
 from homegroup.directory.index import Ranked, indexes
 from homegroup.directory.models import (
-    Attendance,
     Fellowship,
     MatEvidence,
-    MatLevel,
     Meeting,
     ReviewStatus,
 )
@@ -58,6 +56,7 @@ from homegroup.directory.query import (
     errors_by_field,
     parse_query,
 )
+from homegroup.directory.results import ListedEvidence, ListedFellowship, Listing
 from homegroup.lib.geo import bounding_box, haversine_km
 from homegroup.lib.schedule import (
     EPOCH,
@@ -90,66 +89,6 @@ __all__ = [
     "parse_query",
     "search",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class ListedFellowship:
-    code: str
-    name: str
-    medication_inclusive_charter: bool
-    charter_reference: str
-
-
-@dataclass(frozen=True, slots=True)
-class ListedEvidence:
-    """One piece of counted MAT evidence, as results show it (by kind, never by person)."""
-
-    kind: str
-    stance: str
-    summary: str
-    observed_at: datetime
-
-
-_ATTENDANCE_LABELS = dict(Attendance.choices)
-_MAT_LABELS = dict(MatLevel.choices)
-
-
-@dataclass(frozen=True, slots=True)
-class Listing:
-    """A meeting as a search result shows it: the columns the page and the API render, its
-    fellowship and its counted MAT evidence (newest first). Read-only; built without model
-    instances, whose construction would cost more than the whole search."""
-
-    pk: int
-    slug: str
-    name: str
-    day: int
-    start_time: clock_time
-    end_time: clock_time
-    timezone: str
-    type_codes: str
-    attendance: str
-    location: str
-    address: str
-    formatted_address: str
-    latitude: float | None
-    longitude: float | None
-    approximate: bool
-    conference_url: str
-    conference_phone: str
-    mat_level: str
-    fellowship: ListedFellowship
-    counted_evidence: tuple[ListedEvidence, ...]
-
-    @property
-    def types(self) -> list[str]:
-        return [code for code in self.type_codes.split(",") if code]
-
-    def get_attendance_display(self) -> str:
-        return str(_ATTENDANCE_LABELS.get(self.attendance, self.attendance))
-
-    def get_mat_level_display(self) -> str:
-        return str(_MAT_LABELS.get(self.mat_level, self.mat_level))
 
 
 class Found(NamedTuple):
@@ -407,7 +346,9 @@ def search(
         if index is not None
         else rank_with_sql(query, now=now, point=point)
     )
-    listings = page_listings([pk for pk, _starts, _zone, _distance in ranked.page])
+    listings = ranked.listings
+    if listings is None:
+        listings = page_listings([pk for pk, _starts, _zone, _distance in ranked.page])
     return SearchResult(
         count=ranked.count,
         results=[
