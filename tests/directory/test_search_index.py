@@ -67,9 +67,7 @@ def test_an_import_is_found_by_the_next_search_in_every_worker(monkeypatch):
         assert result.answered_by == "index"
 
 
-def test_a_maintainers_removal_is_gone_from_the_next_search_in_every_worker(
-    monkeypatch, people
-):
+def test_a_maintainers_removal_is_gone_from_the_next_search_in_every_worker(monkeypatch, people):
     kept = meeting(name="Kept")
     gone = meeting(name="Gone")
     workers = [index.Indexes(), index.Indexes()]
