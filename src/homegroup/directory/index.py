@@ -32,6 +32,7 @@ SQLite folds ASCII letters only.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import math
 import threading
@@ -139,11 +140,14 @@ _SEARCHED = (
 _SHOWN = ("slug", "address", "formatted_address", "conference_url", "conference_phone",
           "approximate")  # fmt: skip
 _FELLOWSHIP = ("code", "name", "medication_inclusive_charter", "charter_reference")
+_FELLOWSHIP_AS = tuple(f"fellowship_{name}" for name in _FELLOWSHIP)
 _EVIDENCE = ("meeting", "kind", "stance", "summary", "observed_at")
 _AS_TEXT = frozenset({"start_time", "end_time"})
+_CHUNK = 5_000
 
 
 def _select(columns: Sequence[str]) -> str:
+    """The listed meetings after a given id, in id order, a chunk at a time."""
     quote = connection.ops.quote_name
     meeting: Any = Meeting._meta
     fellowship: Any = Fellowship._meta
@@ -157,16 +161,93 @@ def _select(columns: Sequence[str]) -> str:
         f"SELECT {', '.join(column(name) for name in columns)}, "  # noqa: S608 - model names
         f"{', '.join('f.' + quote(fellowship.get_field(name).column) for name in _FELLOWSHIP)} "
         f"FROM {quote(meeting.db_table)} m JOIN {quote(fellowship.db_table)} f "
-        f"ON f.{quote('id')} = {column('fellowship')} WHERE {column('removed_at')} IS NULL"
+        f"ON f.{quote('id')} = {column('fellowship')} "
+        f"WHERE {column('removed_at')} IS NULL AND {column('id')} > %s "
+        f"ORDER BY {column('id')} LIMIT {_CHUNK}"
     )
 
 
-def _read_meetings() -> list[tuple[Any, ...]]:
-    """Every listed meeting's columns, with its fellowship's, in one query (raw SQL: the ORM's
-    model instances and per-value conversion would cost more than the whole build)."""
+class _Columns:
+    """The meetings' columns, read in chunks: numbers into arrays, repeated values (zones,
+    codes, texts) into small ids, the strings a result shows packed — so that the rows
+    themselves never all live at once (100,000 rows of Python objects would cost several times
+    the index's own memory, and a process keeps what it once took)."""
+
+    def __init__(self) -> None:
+        self.arrays: dict[str, list[npt.NDArray[Any]]] = {}
+        self.ids: dict[str, dict[Any, int]] = {
+            "clock": {}, "timezone": {}, "attendance": dict.fromkeys(ATTENDANCE_CODES, 0),
+            "mat_level": dict.fromkeys(MAT_CODES, 0), "type_codes": {}, "fellowship": {},
+            "text": {},
+        }  # fmt: skip
+        for known in (self.ids["attendance"], self.ids["mat_level"]):
+            for number, value in enumerate(known):
+                known[value] = number
+        self.shown: dict[str, list[bytes]] = {name: [] for name in _SHOWN[:-1]}
+        self.fellowships: dict[str, ListedFellowship] = {}
+
+    def _add(self, name: str, values: npt.NDArray[Any]) -> None:
+        self.arrays.setdefault(name, []).append(values)
+
+    def _coded(self, kind: str, values: Sequence[Any]) -> Int64s:
+        ids = self.ids[kind]
+        for value in dict.fromkeys(values):
+            if value not in ids:
+                ids[value] = len(ids)
+        return np.fromiter(map(ids.__getitem__, values), dtype=np.int64, count=len(values))
+
+    def add(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        columns = dict(
+            zip([*_SEARCHED, *_SHOWN, *_FELLOWSHIP_AS], zip(*rows, strict=True), strict=True)
+        )
+        self._add("pk", np.asarray(columns["id"], dtype=np.int64))
+        for name in ("latitude", "longitude"):
+            values = [math.nan if value is None else value for value in columns[name]]
+            self._add(name, np.asarray(values, dtype=np.float64))
+        self._add("day", np.asarray(columns["day"], dtype=np.int64))
+        for name in ("start_time", "end_time", "timezone", "attendance", "mat_level",
+                     "type_codes"):  # fmt: skip
+            kind = "clock" if name.endswith("_time") else name
+            self._add(name, self._coded(kind, columns[name]))
+        self._add("fellowship", self._coded("fellowship", columns["fellowship_code"]))
+        for name in TEXT_FIELDS:
+            self._add(name, self._coded("text", columns[name]))
+        for name, strings in self.shown.items():
+            encoded = [value.encode() for value in columns[name]]
+            self._add(name, np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)))
+            strings.append(b"".join(encoded))
+        self._add("approximate", np.asarray(columns["approximate"], dtype=bool))
+        for code, name, charter, reference in zip(
+            *(columns[name] for name in _FELLOWSHIP_AS), strict=True
+        ):
+            if code not in self.fellowships:
+                self.fellowships[code] = ListedFellowship(code, name, bool(charter), reference)
+
+    def array(self, name: str, dtype: Any = np.int64) -> npt.NDArray[Any]:
+        chunks = self.arrays.get(name)
+        return np.concatenate(chunks) if chunks else np.zeros(0, dtype=dtype)
+
+    def strings(self, name: str) -> _Strings:
+        return _Strings(b"".join(self.shown[name]), np.cumsum(self.array(name)))
+
+
+def _read_meetings() -> _Columns:
+    """Every listed meeting's columns, with its fellowship's, a chunk of ids at a time (raw
+    SQL: the ORM's model instances and per-value conversion would cost more than the whole
+    build). Chunks are read at different moments: a change committed meanwhile may be half in
+    the index, which ``build`` then labels with the version before it, so the next search makes
+    the index again."""
+    found = _Columns()
+    sql = _select([*_SEARCHED, *_SHOWN])
+    after = 0
     with connection.cursor() as cursor:
-        cursor.execute(_select([*_SEARCHED, *_SHOWN]))
-        return list(cursor.fetchall())
+        while True:
+            cursor.execute(sql, [after])
+            rows = cursor.fetchall()
+            if not rows:
+                return found
+            found.add(rows)
+            after = rows[-1][0]
 
 
 def _read_evidence() -> dict[int, tuple[ListedEvidence, ...]]:
@@ -184,13 +265,11 @@ def _read_evidence() -> dict[int, tuple[ListedEvidence, ...]]:
 
 
 class _Strings:
-    """Many strings in one UTF-8 buffer: a tenth of the memory of as many str objects."""
+    """Many strings in one UTF-8 buffer: a fraction of the memory of as many str objects."""
 
-    def __init__(self, values: Sequence[str]) -> None:
-        encoded = [value.encode() for value in values]
-        lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
-        self._ends = np.cumsum(lengths)
-        self._buffer = b"".join(encoded)
+    def __init__(self, buffer: bytes, ends: Int64s) -> None:
+        self._buffer = buffer
+        self._ends = ends
 
     @property
     def nbytes(self) -> int:
@@ -206,66 +285,48 @@ class SearchIndex:
     """One process's copy of the directory's searchable columns (see the module docstring)."""
 
     def __init__(
-        self,
-        rows: Sequence[tuple[Any, ...]],
-        *,
-        evidence: dict[int, tuple[ListedEvidence, ...]],
-        token: str,
+        self, read: _Columns, *, evidence: dict[int, tuple[ListedEvidence, ...]], token: str
     ) -> None:
         started = time.perf_counter()
         self.token = token
-        width = len(_SEARCHED) + len(_SHOWN) + len(_FELLOWSHIP)
-        columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(width)]
-        (pks, lats, lngs, days, begins, ends, zone_names, modes, type_codes, levels,
-         *texts) = columns[: len(_SEARCHED)]  # fmt: skip
-        shown = columns[len(_SEARCHED) : len(_SEARCHED) + len(_SHOWN)]
-        fellowship_columns = columns[len(_SEARCHED) + len(_SHOWN) :]
-        latitude = np.array([math.nan if v is None else v for v in lats], dtype=np.float64)
-        longitude = np.array([math.nan if v is None else v for v in lngs], dtype=np.float64)
+        latitude = read.array("latitude", np.float64)
+        longitude = read.array("longitude", np.float64)
         latitude[np.isnan(longitude)] = math.nan
+        longitude[np.isnan(latitude)] = math.nan
         order = np.argsort(points.sort_keys(latitude, longitude), kind="stable")
         self.size = len(order)
-
-        def ordered(values: Sequence[Any]) -> Int64s:
-            found: Int64s = np.asarray(values, dtype=np.int64)[order]
-            return found
-
-        self.pk = ordered(pks)
+        # Rows are sorted by place; the packed strings stay in the order they were read.
+        self._read_position = order
+        self.pk = read.array("pk")[order]
         self._latitude = latitude[order]
         self._longitude = longitude[order]
         self.points = points.PointIndex(self._latitude, self._longitude)
-        self.day = ordered(days)
-        self._clocks = {value: _clock_us(value) for value in {*begins, *ends}}
-        self.start = ordered([self._clocks[value] for value in begins])
-        self.end = ordered([self._clocks[value] for value in ends])
-        self._times = {us: _clock_time(us) for us in self._clocks.values()}
+        self.day = read.array("day")[order]
+        clocks_us = np.array([_clock_us(value) for value in read.ids["clock"]], dtype=np.int64)
+        self.start = clocks_us[read.array("start_time")[order]]
+        self.end = clocks_us[read.array("end_time")[order]]
+        self._times = {int(us): _clock_time(int(us)) for us in clocks_us}
         # lib.times.crosses_midnight compares whole seconds.
         self.crosses = self.end // 1_000_000 < self.start // 1_000_000
-        zones, self.zone_names = _codes(zone_names)
+        self.zone_names = list(read.ids["timezone"])
         for name in self.zone_names:
             zone(name)  # an unknown zone fails the build here, not a search later
-        self.zone = zones[order]
-        attendance, self._attendance_codes = _codes(modes, ATTENDANCE_CODES)
-        self.attendance = attendance[order]
-        levels_found, self._mat_codes = _codes(levels, MAT_CODES)
-        self.mat = levels_found[order]
-        fellowships, self._fellowship_codes = _codes(fellowship_columns[0])
-        self.fellowship = fellowships[order]
-        self._fellowships = {
-            code: ListedFellowship(code, name, bool(charter), reference)
-            for code, name, charter, reference in zip(*fellowship_columns, strict=True)
-        }
+        self.zone = read.array("timezone")[order]
+        self._attendance_codes = list(read.ids["attendance"])
+        self.attendance = read.array("attendance")[order]
+        self._mat_codes = list(read.ids["mat_level"])
+        self.mat = read.array("mat_level")[order]
+        self._fellowship_codes = list(read.ids["fellowship"])
+        self.fellowship = read.array("fellowship")[order]
+        self._fellowships = read.fellowships
         self._type_bit: dict[str, int] = {}
-        type_ids, self._type_codes = _codes(type_codes)
-        self.type_code = type_ids[order]
+        self._type_codes = [codes.encode().decode() for codes in read.ids["type_codes"]]
+        self.type_code = read.array("type_codes")[order]
         self.types = self._type_sets(self._type_codes)[self.type_code]
-        self._texts = list(dict.fromkeys(value for column in texts for value in column))
-        text_ids = {value: number for number, value in enumerate(self._texts)}
-        ids = [
-            np.fromiter(map(text_ids.__getitem__, column), dtype=np.int64, count=len(column))
-            for column in texts
-        ]
-        self.text = np.column_stack(ids)[order] if ids else np.zeros((0, 4), dtype=np.int64)
+        # Fresh copies: the strings read sit amid the rows' freed objects, and would keep
+        # their memory from going back to the system.
+        self._texts = [text.encode().decode() for text in read.ids["text"]]
+        self.text = np.column_stack([read.array(name)[order] for name in TEXT_FIELDS])
         self.words = SubstringIndex(self._texts)
         by_text = self.text.T.ravel()
         # by_text lists the name ids of every row, then the location ids, ...: position p is
@@ -274,9 +335,8 @@ class SearchIndex:
         self._text_offsets = np.concatenate(
             ([0], np.cumsum(np.bincount(by_text, minlength=len(self._texts))))
         ).astype(np.int64)
-        reordered = order.tolist()
-        self._shown = [_Strings([column[row] for row in reordered]) for column in shown[:-1]]
-        self.approximate = np.asarray(shown[-1], dtype=bool)[order]
+        self._shown = [read.strings(name) for name in _SHOWN[:-1]]
+        self.approximate = read.array("approximate", bool)[order]
         self._evidence = evidence
         self._day_rows = [np.flatnonzero(self.day == day) for day in range(7)]
         joinable = _lookup(len(self._attendance_codes), self._attendance_ids(JOINABLE_ONLINE))
@@ -306,8 +366,10 @@ class SearchIndex:
     @property
     def nbytes(self) -> int:
         """Memory the index holds (arrays, texts and words; Python's own overhead aside)."""
-        arrays = sum(value.nbytes for value in vars(self).values() if isinstance(value, np.ndarray))
-        lists = sum(rows.nbytes for rows in [*self._day_rows, *self._joinable_day_rows])
+        arrays: int = sum(
+            value.nbytes for value in vars(self).values() if isinstance(value, np.ndarray)
+        )
+        lists: int = sum(rows.nbytes for rows in [*self._day_rows, *self._joinable_day_rows])
         shown = sum(strings.nbytes for strings in self._shown)
         texts = sum(len(text) + 50 for text in self._texts)  # a str object's overhead
         return arrays + lists + shown + texts + self.points.nbytes + self.words.nbytes
@@ -509,8 +571,9 @@ class SearchIndex:
 
     def listing(self, row: int) -> Listing:
         """The meeting at ``row`` as a result shows it, from memory."""
+        read = int(self._read_position[row])
         slug, address, formatted_address, conference_url, conference_phone = (
-            strings[row] for strings in self._shown
+            strings[read] for strings in self._shown
         )
         latitude = float(self._latitude[row])
         name, location, _notes, _group = (self._texts[text] for text in self.text[row].tolist())
@@ -554,6 +617,17 @@ def build(*, token: str | None = None) -> SearchIndex:
     again (the other order could keep old data under the new token for good)."""
     token = version.token() if token is None else token
     return SearchIndex(_read_meetings(), evidence=_read_evidence(), token=token)
+
+
+def _give_back_memory() -> None:
+    """Return the build's freed memory to the system. glibc keeps freed heap pages for reuse
+    (the rows read, the index replaced), so a process would hold half again the index's size
+    after each build (measured: +114 MB instead of +52 MB at 100,000 meetings, docs/
+    benchmarks.md). Elsewhere than glibc this does nothing."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 class Indexes:
@@ -605,8 +679,9 @@ class Indexes:
             return None
         finally:
             self._lock.release()
-        self._index = index
+        self._index = index  # the old one, if any, is freed here
         self._failed = None
+        _give_back_memory()
         logger.info(
             "search index built: %d meetings in %.2f s, %.1f MB",
             index.size, index.build_seconds, index.nbytes / 1e6,
