@@ -245,9 +245,10 @@ def _read_meetings() -> _Columns:
         while True:
             cursor.execute(sql, [after])
             rows = cursor.fetchall()
-            if not rows:
+            if rows:
+                found.add(rows)
+            if len(rows) < _CHUNK:
                 return found
-            found.add(rows)
             after = rows[-1][0]
 
 
@@ -276,10 +277,14 @@ class _Strings:
     def nbytes(self) -> int:
         return len(self._buffer) + self._ends.nbytes
 
-    def __getitem__(self, position: int) -> str:
-        end = int(self._ends[position])
-        start = int(self._ends[position - 1]) if position else 0
-        return self._buffer[start:end].decode()
+    def many(self, positions: Int64s) -> list[str]:
+        ends = self._ends[positions]
+        starts = np.where(positions > 0, self._ends[positions - 1], 0)
+        buffer = self._buffer
+        return [
+            buffer[start:end].decode()
+            for start, end in zip(starts.tolist(), ends.tolist(), strict=True)
+        ]
 
 
 class SearchIndex:
@@ -570,27 +575,35 @@ class SearchIndex:
             order = np.lexsort((pks, distances, starts[chosen]))
         return chosen[order]
 
-    def listing(self, row: int) -> Listing:
-        """The meeting at ``row`` as a result shows it, from memory."""
-        read = int(self._read_position[row])
-        slug, address, formatted_address, conference_url, conference_phone = (
-            strings[read] for strings in self._shown
-        )
-        latitude = float(self._latitude[row])
-        name, location, _notes, _group = (self._texts[text] for text in self.text[row].tolist())
-        pk = int(self.pk[row])
-        return Listing(
-            pk, slug, name, int(self.day[row]), self._times[int(self.start[row])],
-            self._times[int(self.end[row])], self.zone_names[int(self.zone[row])],
-            self._type_codes[int(self.type_code[row])],
-            self._attendance_codes[int(self.attendance[row])], location, address,
-            formatted_address, None if math.isnan(latitude) else latitude,
-            None if math.isnan(latitude) else float(self._longitude[row]),
-            bool(self.approximate[row]), conference_url, conference_phone,
-            self._mat_codes[int(self.mat[row])],
-            self._fellowships[self._fellowship_codes[int(self.fellowship[row])]],
-            self._evidence.get(pk, ()),
+    def listings(self, rows: Int64s) -> list[Listing]:
+        """The meetings at ``rows`` as results show them, from memory (array by array: a
+        page's worth of scalar reads would cost more)."""
+        reads = self._read_position[rows]
+        shown = [strings.many(reads) for strings in self._shown]
+        texts = self.text[rows].tolist()
+        latitudes = self._latitude[rows].tolist()
+        longitudes = self._longitude[rows].tolist()
+        columns = zip(
+            self.pk[rows].tolist(), self.day[rows].tolist(), self.start[rows].tolist(),
+            self.end[rows].tolist(), self.zone[rows].tolist(), self.type_code[rows].tolist(),
+            self.attendance[rows].tolist(), self.approximate[rows].tolist(),
+            self.mat[rows].tolist(), self.fellowship[rows].tolist(), *shown, texts, latitudes,
+            longitudes, strict=True,
         )  # fmt: skip
+        found = []
+        for (pk, day, start, end, zone_id, codes, mode, approximate, level, fellowship, slug,
+             address, formatted, url, phone, (name, location, _notes, _group), latitude,
+             longitude) in columns:  # fmt: skip
+            located = not math.isnan(latitude)
+            listing = Listing(
+                pk, slug, self._texts[name], day, self._times[start], self._times[end],
+                self.zone_names[zone_id], self._type_codes[codes], self._attendance_codes[mode],
+                self._texts[location], address, formatted, latitude if located else None,
+                longitude if located else None, approximate, url, phone, self._mat_codes[level],
+                self._fellowships[self._fellowship_codes[fellowship]], self._evidence.get(pk, ()),
+            )  # fmt: skip
+            found.append(listing)
+        return found
 
     def rank(self, query: MeetingQuery, *, now: datetime, point: Place | None) -> Ranked:
         """The count and the page of results ``query`` asks for (``limit`` from ``offset``)."""
@@ -599,15 +612,16 @@ class SearchIndex:
         wanted = query.offset + query.limit
         if count <= query.offset:
             return Ranked(count, [], {})
-        ordered = self._ordered(selection, point, min(wanted, count))
+        chosen = self._ordered(selection, point, min(wanted, count))[query.offset : wanted]
+        rows = selection.rows[chosen]
         page = []
         listings = {}
-        for position in ordered[query.offset : wanted].tolist():
-            row = int(selection.rows[position])
-            listing = self.listing(row)
+        for listing, row, starts in zip(
+            self.listings(rows), rows.tolist(), selection.starts[chosen].tolist(), strict=True
+        ):
             listings[listing.pk] = listing
             distance = None if point is None else self._exact_km(row, point)
-            page.append((listing.pk, int(selection.starts[position]), listing.timezone, distance))
+            page.append((listing.pk, starts, listing.timezone, distance))
         return Ranked(count, page, listings)
 
 

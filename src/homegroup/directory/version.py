@@ -21,6 +21,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -47,7 +48,8 @@ def current() -> Version:
     return Version(*found)
 
 
-def _token_sql() -> str:
+@cache
+def _token_sql(vendor: str) -> str:
     table = connection.ops.quote_name(DirectoryVersion._meta.db_table)
     return f"SELECT token FROM {table} WHERE id = {_ROW}"  # noqa: S608 - names from the model
 
@@ -56,7 +58,7 @@ def token() -> str:
     """``current().token``, cheaply: every search calls it (raw SQL: the ORM's query building
     would cost more than the read)."""
     with connection.cursor() as cursor:
-        cursor.execute(_token_sql())
+        cursor.execute(_token_sql(connection.vendor))
         found = cursor.fetchone()
     return str(found[0]) if found else ""
 

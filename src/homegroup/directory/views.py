@@ -78,6 +78,7 @@ class Row:
     in_progress: bool
     distance: str
     zone_name: str
+    url: str
 
 
 def _format_distance(km: float | None) -> str:
@@ -100,14 +101,22 @@ def _when(moment: datetime, *, now: datetime) -> str:
     return f"{date_format(moment, 'l j F')} {clock}"
 
 
-def _row(found: Found, *, now: datetime) -> Row:
+def _row(found: Found, *, now: datetime, url: str) -> Row:
     return Row(
         meeting=found.meeting,
         when=_when(found.next_start, now=now),
         in_progress=found.next_start.astimezone(UTC) < now,
         distance=_format_distance(found.distance_km),
         zone_name=found.next_start.strftime("%Z"),
+        url=url,
     )
+
+
+def _meeting_urls() -> Any:
+    """slug → the meeting page's URL, resolving the pattern once rather than once per row."""
+    marker = "zz-slug-marker-zz"  # a slug itself: it reverses as any slug would
+    pattern = reverse("directory:meeting", args=[marker])
+    return lambda slug: pattern.replace(marker, slug)
 
 
 def _page_link(request: HttpRequest, offset: int) -> str:
@@ -144,13 +153,18 @@ def search_page(request: HttpRequest) -> HttpResponse:
         query = None
     now = timezone.now()
     result = search(query, now=now) if query is not None and query.has_criteria else None
-    rows = [_row(found, now=now) for found in result.results] if result else []
+    url = _meeting_urls()
+    rows = (
+        [_row(found, now=now, url=url(found.meeting.slug)) for found in result.results]
+        if result
+        else []
+    )
     points = [
         {
             "name": row.meeting.name,
             "lat": row.meeting.latitude,
             "lng": row.meeting.longitude,
-            "url": reverse("directory:meeting", args=[row.meeting.slug]),
+            "url": row.url,
             "when": row.when,
         }
         for row in rows
