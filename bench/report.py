@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stats import ms, size
+from stats import fine, ms, size
 
 ENGINES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
@@ -183,7 +183,7 @@ def _findings(results: dict[str, Any]) -> list[str]:
         verdict = "meets" if worst["p95_s"] <= SEARCH_BUDGET_S else "misses"
         text = (
             f"- {name}: every query kind {verdict} the 2 ms budget in-process (the slowest at "
-            f"p95: {worst_kind}, {ms(worst['p95_s'])}; the slowest CPU p95 {ms(cpu_worst)})."
+            f"p95: {worst_kind}, {fine(worst['p95_s'])}; the slowest CPU p95 {fine(cpu_worst)})."
         )
         if sql:
             ratios = [sql[kind]["p50_s"] / index[kind]["p50_s"] for kind in index if kind in sql]
@@ -213,8 +213,8 @@ def _search_budgets(name: str, largest: dict[str, Any]) -> list[tuple[str, str, 
         (
             f"{name}: search in-process, {meetings:,} meetings, every query kind",
             "p95 ≤ 2 ms",
-            f"slowest p95 {ms(worst['p95_s'])} ({worst_kind}); typical p95 "
-            f"{ms(index[TYPICAL]['p95_s'])}, p50 {ms(index[TYPICAL]['p50_s'])}",
+            f"slowest p95 {fine(worst['p95_s'])} ({worst_kind}); typical p95 "
+            f"{fine(index[TYPICAL]['p95_s'])}, p50 {fine(index[TYPICAL]['p50_s'])}",
             worst["p95_s"] <= SEARCH_BUDGET_S,
         )
     )
@@ -225,7 +225,7 @@ def _search_budgets(name: str, largest: dict[str, Any]) -> list[tuple[str, str, 
             (
                 f"{name}: search API through the middleware, every query kind",
                 "p95 ≤ 5 ms",
-                f"slowest p95 {ms(worst['p95_s'])} ({worst_kind})",
+                f"slowest p95 {fine(worst['p95_s'])} ({worst_kind})",
                 worst["p95_s"] <= API_BUDGET_S,
             )
         )
@@ -236,7 +236,7 @@ def _search_budgets(name: str, largest: dict[str, Any]) -> list[tuple[str, str, 
             (
                 f"{name}: search page /meetings/ around New York",
                 "≤ 30 ms",
-                f"slowest p95 {ms(worst['p95_s'])} ({worst_kind})",
+                f"slowest p95 {fine(worst['p95_s'])} ({worst_kind})",
                 worst["p95_s"] <= PAGE_BUDGET_S,
             )
         )
@@ -246,8 +246,8 @@ def _search_budgets(name: str, largest: dict[str, Any]) -> list[tuple[str, str, 
             (
                 f"{name}: search index made again, {built['meetings']:,} meetings",
                 "≤ 2 s",
-                f"median {ms(built['median_s'])} (CPU {ms(built['cpu_median_s'])}), slowest "
-                f"{ms(built['max_s'])} of {built['runs']}",
+                f"median {fine(built['median_s'])} (CPU {fine(built['cpu_median_s'])}), slowest "
+                f"{fine(built['max_s'])} of {built['runs']}",
                 built["median_s"] <= BUILD_BUDGET_S,
             )
         )
@@ -373,10 +373,10 @@ def _search(results: dict[str, Any]) -> list[str]:
             sql = (found.get("sql") or {}).get(kind)
             api = (found.get("api") or {}).get(kind)
             row += [
-                f"{ms(index['p50_s'])} / {ms(index['p95_s'])}",
-                ms(index["cpu_p95_s"]),
-                ms(sql["p50_s"]) if sql else "–",
-                ms(api["p95_s"]) if api else "–",
+                f"{fine(index['p50_s'])} / {fine(index['p95_s'])}",
+                fine(index["cpu_p95_s"]),
+                fine(sql["p50_s"]) if sql else "–",
+                fine(api["p95_s"]) if api else "–",
             ]
         cities = facts["cities"]
         row.append(" / ".join(f"{c['count']:,}" for c in cities.values()))
@@ -393,8 +393,8 @@ def _search(results: dict[str, Any]) -> list[str]:
         for kind, facts in found["index"].items():
             for city, numbers in facts["cities"].items():
                 detail.append(
-                    [ENGINES[engine], kind, city, ms(numbers["p50_s"]), ms(numbers["p95_s"]),
-                     ms(numbers["cpu_p95_s"]), f"{numbers['count']:,}"]
+                    [ENGINES[engine], kind, city, fine(numbers["p50_s"]), fine(numbers["p95_s"]),
+                     fine(numbers["cpu_p95_s"]), f"{numbers['count']:,}"]
                 )  # fmt: skip
     lines += ["Per city, from the index:", ""]
     lines += _table(["Database", "Query", "Around", "p50", "p95", "CPU p95", "Matches"], detail)
@@ -411,8 +411,8 @@ def _dst_week(searched: dict[str, Any]) -> list[str]:
             if kind in week:
                 usual = found["index"][kind]
                 rows.append(
-                    [ENGINES[engine], kind, f"{ms(usual['p50_s'])} / {ms(usual['p95_s'])}",
-                     f"{ms(week[kind]['p50_s'])} / {ms(week[kind]['p95_s'])}"]
+                    [ENGINES[engine], kind, f"{fine(usual['p50_s'])} / {fine(usual['p95_s'])}",
+                     f"{fine(week[kind]['p50_s'])} / {fine(week[kind]['p95_s'])}"]
                 )  # fmt: skip
     if not rows:
         return []
@@ -436,7 +436,9 @@ def _references(searched: dict[str, Any]) -> list[str]:
             notes.append(f"SKIP — {references['skipped']}")
         for way, radii in references["ways"].items():
             for radius, facts in radii.items():
-                rows.append([ENGINES[engine], way, radius, ms(facts["p50_s"]), ms(facts["p95_s"])])
+                rows.append(
+                    [ENGINES[engine], way, radius, fine(facts["p50_s"]), fine(facts["p95_s"])]
+                )
         points = references["points"]
     if not rows:
         return []
@@ -520,10 +522,10 @@ def _fallback(searched: dict[str, Any]) -> list[str]:
             continue
         lines += [
             f"The SQL path on {ENGINES[engine]}, typical query around New York (medians of "
-            f"{breakdown['runs']}): the narrowing query {ms(breakdown['narrow_sql_s'])} "
+            f"{breakdown['runs']}): the narrowing query {fine(breakdown['narrow_sql_s'])} "
             f"({breakdown['rows_from_sql']:,} rows for {breakdown['matches']:,} matches), "
-            f"count and order in all {ms(breakdown['rank_s'])}, loading the page of 50 "
-            f"{ms(breakdown['page_load_s'])}.",
+            f"count and order in all {fine(breakdown['rank_s'])}, loading the page of 50 "
+            f"{fine(breakdown['page_load_s'])}.",
             "",
         ]
     return lines
