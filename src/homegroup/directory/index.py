@@ -61,7 +61,7 @@ from homegroup.directory.query import (
 from homegroup.directory.results import ListedEvidence, ListedFellowship, Listing
 from homegroup.lib import clocks, points
 from homegroup.lib.geo import bounding_box, haversine_km
-from homegroup.lib.schedule import microseconds, wall_clock_window, zone
+from homegroup.lib.schedule import WallClockWindow, microseconds, wall_clock_window, zone
 from homegroup.lib.substrings import SubstringIndex
 
 logger = logging.getLogger(__name__)
@@ -344,7 +344,14 @@ class SearchIndex:
         self._shown = [read.strings(name) for name in _SHOWN[:-1]]
         self.approximate = read.array("approximate", bool)[order]
         self._evidence = evidence
-        self._day_rows = [np.flatnonzero(self.day == day) for day in range(7)]
+        # Each weekday's rows by start time, for "starts within" (lib.schedule's wall-clock
+        # window); and the rows that end after midnight, which may still be going on.
+        self._day_rows = []
+        for day in range(7):
+            rows = np.flatnonzero(self.day == day)
+            self._day_rows.append(rows[np.argsort(self.start[rows], kind="stable")])
+        self._day_starts = [self.start[rows] for rows in self._day_rows]
+        self._overnight_rows = [rows[self.end[rows] < self.start[rows]] for rows in self._day_rows]
         joinable = _lookup(len(self._attendance_codes), self._attendance_ids(JOINABLE_ONLINE))
         self.joinable = joinable[self.attendance]
         self._joinable_day_rows = [rows[self.joinable[rows]] for rows in self._day_rows]
@@ -375,7 +382,11 @@ class SearchIndex:
         arrays: int = sum(
             value.nbytes for value in vars(self).values() if isinstance(value, np.ndarray)
         )
-        lists: int = sum(rows.nbytes for rows in [*self._day_rows, *self._joinable_day_rows])
+        lists: int = sum(
+            rows.nbytes
+            for rows in [*self._day_rows, *self._day_starts, *self._overnight_rows,
+                         *self._joinable_day_rows]
+        )  # fmt: skip
         shown = sum(strings.nbytes for strings in self._shown)
         texts = sum(len(text) + 50 for text in self._texts)  # a str object's overhead
         return arrays + lists + shown + texts + self.points.nbytes + self.words.nbytes
@@ -418,7 +429,7 @@ class SearchIndex:
         return np.unique(self._rows_by_text[_ranges(starts, counts)])
 
     def _start_rows(
-        self, query: MeetingQuery, point: Place | None, days: list[int] | None
+        self, query: MeetingQuery, point: Place | None, days: list[int] | None, now: datetime
     ) -> tuple[Int64s, set[str]]:
         """Rows to start from, and the filters they already satisfy."""
         if days == []:
@@ -439,9 +450,31 @@ class SearchIndex:
             return np.concatenate([near[~self.joinable[near]], online]), set()
         if query.q:
             return self._text_rows(self.words.find(query.q)), {"q"}
+        if query.starts_within_hours is not None:
+            window = wall_clock_window(now=now, hours=query.starts_within_hours)
+            if window.starts:
+                return self._window_rows(window), set()
         if days is not None:
             return np.concatenate([self._day_rows[day] for day in days]), {"days"}
         return np.arange(self.size, dtype=np.int64), set()
+
+    def _window_rows(self, window: WallClockWindow) -> Int64s:
+        """The rows `lib.schedule.might_start_within` keeps: a start in the window, or
+        possibly still going on (the SQL path's narrowing, on the sorted day rows)."""
+        parts = []
+        for day, earliest, latest in window.starts:
+            starts = self._day_starts[day]
+            low = np.searchsorted(starts, _clock_us(earliest), "left")
+            high = np.searchsorted(starts, _clock_us(latest), "right")
+            parts.append(self._day_rows[day][low:high])
+        after = _clock_us(window.ongoing_after)
+        day = window.ongoing_day
+        begun = self._day_rows[day][: np.searchsorted(self._day_starts[day], after, "left")]
+        ends, starts = self.end[begun], self.start[begun]
+        parts.append(begun[(ends > after) | (ends < starts)])
+        overnight = self._overnight_rows[(day - 1) % 7]
+        parts.append(overnight[self.end[overnight] > after])
+        return np.unique(np.concatenate(parts))
 
     def _keep(
         self, rows: Int64s, query: MeetingQuery, days: list[int] | None, done: set[str]
@@ -514,7 +547,7 @@ class SearchIndex:
         """Every meeting matching ``query`` at ``now`` (in no particular order)."""
         now_us = microseconds(now.astimezone(UTC))
         days = self._days(query, now)
-        rows, done = self._start_rows(query, point, days)
+        rows, done = self._start_rows(query, point, days, now)
         rows = self._keep(rows, query, days, done)
         distances = None
         if point is not None:
