@@ -1,13 +1,15 @@
 """The search's in-memory index: every listed meeting's searchable columns as numpy arrays, so
-that a search of a national directory takes about a millisecond in the process that serves it.
+that a search of a national directory takes about a millisecond in the process that serves it
+(ADR 0006).
 
 The directory is read far more than written, and changes only through actions, each of which
 bumps the directory's version (`directory.version`). Each process keeps one index (`indexes`),
-made from one read of the meetings table; every search first reads the version (one indexed
-one-row read) and uses the index only when it was made from that version. Otherwise the search
-is answered from SQL (`directory.search`), exactly as before the index existed, while the index
-is made again — in a background thread (``HOMEGROUP_SEARCH_INDEX=background``, the default),
-during that search (``inline``: tests, one-shot commands), or never (``off``).
+made from a read of the listed meetings (a chunk of ids at a time) and of their counted MAT
+evidence; every search first reads the version (one indexed one-row read) and uses the index
+only when it was made from that version. Otherwise the search is answered from SQL
+(`directory.search`) while the index is made again — in a background thread
+(``HOMEGROUP_SEARCH_INDEX=background``, the default), during that search (``inline``: tests,
+one-shot commands), or never (``off``).
 
 What the index holds (``SearchIndex``), rows sorted by place (`lib.points`: latitude bands,
 then longitude; meetings without coordinates last):
@@ -16,16 +18,17 @@ then longitude; meetings without coordinates last):
   level and fellowship as arrays; its type codes as bit sets (one bit per code, upper-cased);
 - its name, location, notes and group as ids of distinct texts, with a word index over those
   texts for keywords (`lib.substrings`);
-- the rows of each weekday, and of the meetings one can join online per weekday.
+- the rows of each weekday by start time, of the meetings one can join online per weekday;
+- what a result shows (`results.Listing`): the other columns packed, fellowships, evidence.
 
-A search picks the fewest rows it can start from (the rows of the circle's box; else the
-keyword's; else its days'), keeps those that pass every filter (array operations), computes the
-exact distance and each remaining meeting's next start in its own zone (`lib.clocks`, the same
-instant as `lib.schedule`), and sorts by next start, distance and id, as the SQL path does.
-`directory.search` then loads the page of results by primary key.
+A search picks the fewest rows it can start from (the circle's box; else the keyword's rows;
+else the wall-clock window of "starts within"; else its days'), keeps those that pass every
+filter (array operations), computes the exact distance and each remaining meeting's next start
+in its own zone (`lib.clocks`, the same instant as `lib.schedule`), sorts the first page's worth
+by next start, distance and id, as the SQL path does, and makes the page's listings.
 
-Results are the SQL path's, count and order included (`tests/directory/test_search_reference.py`
-checks both against a brute-force reference). One difference: keywords match case-insensitively
+Results are the SQL path's, count, order and listings included
+(`tests/directory/test_search_reference.py`). One difference: keywords match case-insensitively
 with Python's ``str.lower`` on all of Unicode (like PostgreSQL's ``UPPER``), where the SQL path on
 SQLite folds ASCII letters only.
 """
@@ -70,7 +73,6 @@ Int64s = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
 
-MODES = ("background", "inline", "off")
 ATTENDANCE_CODES: tuple[str, ...] = tuple(Attendance.values)
 MAT_CODES: tuple[str, ...] = tuple(MatLevel.values)
 TEXT_FIELDS = ("name", "location", "notes", "group")

@@ -13,8 +13,8 @@
    - **Python decides exactly**: the great-circle distance against the radius, and "starts
      within the next N hours" in each meeting's own zone (`lib.schedule`).
    Both sort by next start, then distance (unknown distance last), then id, and count.
-2. **Load the page**: the page's meetings by primary key in one query, as `Listing`s (what a
-   result shows: the page, the API; `/meetings.ics` loads whole meetings for its calendar).
+2. **The page** as `Listing`s (what a result shows: the page, the API; `/meetings.ics` loads
+   whole meetings for its calendar): from the index's memory, or by primary key in one query.
 3. Each result's next start as an aware datetime in the meeting's zone.
 
 A meeting in progress counts as starting now (`lib.schedule`), so its ``next_start`` can be a
