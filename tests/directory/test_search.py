@@ -7,7 +7,7 @@ import pytest
 
 from homegroup.directory import actions
 from homegroup.directory.models import EvidenceKind, Stance
-from homegroup.directory.search import MeetingQuery, search
+from homegroup.directory.search import MeetingQuery, count, search
 from tests.directory.search_data import GENEVA, ITHACA, meeting, real_feeds
 
 pytestmark = pytest.mark.django_db
@@ -337,3 +337,13 @@ def test_the_real_finger_lakes_and_ontario_files_searched_around_towns():
     belleville = find(now=monday, near="Belleville, Canada", radius_km=25, limit=500)
     assert belleville.count == 33  # of the 45 Quinte meetings, the rest are further out
     assert {found.meeting.timezone for found in belleville.results} == {"America/Toronto"}
+
+
+def test_a_count_alone_is_the_number_of_matches_a_search_finds():
+    meeting(name="Open on Tuesday", day=2, types=("O",))
+    meeting(name="Closed on Tuesday", day=2, types=("C",))
+    meeting(name="Open on Friday", day=5, types=("O",))
+    query = MeetingQuery(days=[2], types=["O"])
+    assert count(query, now=MONDAY_5PM) == search(query, now=MONDAY_5PM).count == 1
+    wider = query.model_copy(update={"types": []})
+    assert count(wider, now=MONDAY_5PM) == 2

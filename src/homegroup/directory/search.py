@@ -83,6 +83,7 @@ __all__ = [
     "Listing",
     "MeetingQuery",
     "SearchResult",
+    "count",
     "errors_by_field",
     "narrowed",
     "page_listings",
@@ -360,3 +361,12 @@ def search(
         now=now,
         answered_by="index" if index is not None else "sql",
     )
+
+
+def count(query: MeetingQuery, *, now: datetime) -> int:
+    """How many meetings match ``query``, without a page: what "N more without this filter"
+    costs (a fraction of a millisecond from the index; a whole SQL search without it)."""
+    index = indexes.current()
+    if index is not None:
+        return index.count(query, now=now)
+    return rank_with_sql(query.model_copy(update={"limit": 1}), now=now, point=query.point).count
