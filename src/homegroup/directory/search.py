@@ -24,6 +24,7 @@ moment ago. The query's semantics are in `directory.query`.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
@@ -32,6 +33,7 @@ from typing import Any, Literal, NamedTuple
 
 from django.db import connection
 from django.db.models import F, Q, QuerySet
+from django.urls import reverse
 
 from homegroup.directory.index import Ranked, indexes
 from homegroup.directory.models import (
@@ -85,6 +87,7 @@ __all__ = [
     "SearchResult",
     "count",
     "errors_by_field",
+    "meeting_urls",
     "narrowed",
     "page_listings",
     "parse_query",
@@ -370,3 +373,11 @@ def count(query: MeetingQuery, *, now: datetime) -> int:
     if index is not None:
         return index.count(query, now=now)
     return rank_with_sql(query.model_copy(update={"limit": 1}), now=now, point=query.point).count
+
+
+def meeting_urls() -> Callable[[str], str]:
+    """slug → the meeting page's URL, resolving the pattern once rather than once per result
+    (the page and the API show 50)."""
+    marker = "zz-slug-marker-zz"  # a slug itself: it reverses as any slug would
+    pattern = reverse("directory:meeting", args=[marker])
+    return lambda slug: pattern.replace(marker, slug)

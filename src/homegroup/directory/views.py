@@ -39,6 +39,7 @@ from homegroup.directory.search import (
     Listing,
     MeetingQuery,
     errors_by_field,
+    meeting_urls,
     parse_query,
     search,
 )
@@ -112,13 +113,6 @@ def _row(found: Found, *, now: datetime, url: str) -> Row:
     )
 
 
-def _meeting_urls() -> Any:
-    """slug → the meeting page's URL, resolving the pattern once rather than once per row."""
-    marker = "zz-slug-marker-zz"  # a slug itself: it reverses as any slug would
-    pattern = reverse("directory:meeting", args=[marker])
-    return lambda slug: pattern.replace(marker, slug)
-
-
 def _page_link(request: HttpRequest, offset: int) -> str:
     params: QueryDict = request.GET.copy()
     params["offset"] = str(max(offset, 0))
@@ -153,7 +147,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         query = None
     now = timezone.now()
     result = search(query, now=now) if query is not None and query.has_criteria else None
-    url = _meeting_urls()
+    url = meeting_urls()
     rows = (
         [_row(found, now=now, url=url(found.meeting.slug)) for found in result.results]
         if result
