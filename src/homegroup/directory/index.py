@@ -481,13 +481,14 @@ class SearchIndex:
     def _keep(
         self, rows: Int64s, query: MeetingQuery, days: list[int] | None, done: set[str]
     ) -> Int64s:
+        # The most selective filters first: each one reads fewer rows than the last.
+        if days is not None and "days" not in done:
+            rows = rows[_lookup(7, days)[self.day[rows]]]
         attendance = _lookup(
             len(self._attendance_codes),
             self._attendance_ids(query.attendance or DEFAULT_ATTENDANCE),
         )
         rows = rows[attendance[self.attendance[rows]]]
-        if days is not None and "days" not in done:
-            rows = rows[_lookup(7, days)[self.day[rows]]]
         if query.mat_friendly:
             friendly = _lookup(
                 len(self._mat_codes),
@@ -509,8 +510,10 @@ class SearchIndex:
             for bit in bits:
                 assert bit is not None
                 required[bit // _BITS] |= np.uint64(1 << (bit % _BITS))
-            found = self.types[rows]
-            rows = rows[np.all((found & required) == required, axis=1)]
+            if len(required) == 1:  # up to 64 codes: one word per meeting
+                rows = rows[(self.types[rows, 0] & required[0]) == required[0]]
+            else:
+                rows = rows[np.all((self.types[rows] & required) == required, axis=1)]
         if query.q and "q" not in done:
             texts = _lookup(len(self.words), self.words.find(query.q))
             rows = rows[texts[self.text[rows]].any(axis=1)]
