@@ -194,8 +194,12 @@ def _findings(results: dict[str, Any]) -> list[str]:
         if worst["p95_s"] > SEARCH_BUDGET_S and cpu_worst <= SEARCH_BUDGET_S:
             text += (
                 " This process's own CPU time stays within the budget: the rest of the wall "
-                "time is the machine's other load (see the load averages) and, on PostgreSQL, "
-                "the one round trip that reads the directory's version."
+                "time is the machine's other load (see the load averages)"
+                + (
+                    " and the one round trip to the server that reads the directory's version."
+                    if engine == "postgresql"
+                    else "."
+                )
             )
         lines.append(text)
     return [*lines, ""]
