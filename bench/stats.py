@@ -46,6 +46,17 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
+def fine(seconds: float) -> str:
+    """Like ``ms``, with the precision a sub-millisecond number needs (µs below 0.1 ms)."""
+    if seconds != seconds:
+        return "–"
+    if seconds < 0.0001:
+        return f"{seconds * 1e6:.0f} µs"
+    if seconds < 0.01:
+        return f"{seconds * 1000:.2f} ms"
+    return ms(seconds)
+
+
 def size(count: int) -> str:
     for unit, scale in (("MB", 1_000_000), ("kB", 1_000)):
         if count >= scale:

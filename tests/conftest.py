@@ -20,6 +20,13 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
 
 
+@pytest.fixture(autouse=True)
+def _search_index_in_the_test_transaction(settings: pytest.FixtureRequest) -> None:
+    # A background thread has its own database connection, which does not see a test's
+    # uncommitted data: tests make the search index in the searching thread.
+    settings.HOMEGROUP_SEARCH_INDEX = "inline"  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def people(db: None) -> People:
     return make_people()

@@ -360,6 +360,14 @@ LOGGING = {
 # The directory's geocoder seam: the dotted path of a class with geocode(address) -> (lat, lng)
 # | None. The default knows no address (maintainers place pins by hand); a geocoder only ever
 # suggests coordinates and never blocks a save (homegroup/directory/geocoding.py).
+# How a process makes its in-memory search index when the directory changed (directory/index.py):
+# in a background thread while searches use SQL, during the search that found it stale, or never.
+HOMEGROUP_SEARCH_INDEX = env_str("HOMEGROUP_SEARCH_INDEX", "background")
+if HOMEGROUP_SEARCH_INDEX not in ("background", "inline", "off"):
+    raise SettingError(
+        f"HOMEGROUP_SEARCH_INDEX must be background, inline or off, not {HOMEGROUP_SEARCH_INDEX!r}"
+    )
+
 HOMEGROUP_GEOCODER = env_str("HOMEGROUP_GEOCODER", "homegroup.directory.geocoding.NullGeocoder")
 
 # Fetching a source's feed from its URL (the source page's "Import now", `homegroup

@@ -7,10 +7,18 @@ import pytest
 
 from homegroup.directory import actions
 from homegroup.directory.models import EvidenceKind, Stance
-from homegroup.directory.search import MeetingQuery, search
+from homegroup.directory.search import MeetingQuery, count, search
 from tests.directory.search_data import GENEVA, ITHACA, meeting, real_feeds
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=["index", "sql"])
+def path(request, settings):
+    """Every test twice: answered from the in-memory index, and from SQL alone."""
+    settings.HOMEGROUP_SEARCH_INDEX = "inline" if request.param == "index" else "off"
+    return request.param
+
 
 NEW_YORK = ZoneInfo("America/New_York")
 # Monday 3 June 2024, 17:00 in Ithaca.
@@ -194,6 +202,15 @@ def test_include_online_adds_online_and_hybrid_meetings_at_any_distance():
     assert distances["Online far"] > 3000
 
 
+def test_include_online_with_a_day_keeps_only_that_day_near_and_online():
+    meeting(name="Here on Tuesday", day=2)
+    meeting(name="Here on Wednesday", day=3)
+    meeting(name="Online on Tuesday", day=2, attendance="online", latitude=None, longitude=None)
+    meeting(name="Online on Friday", day=5, attendance="online", latitude=None, longitude=None)
+    found = find(lat=ITHACA[0], lng=ITHACA[1], days=[2], include_online=True)
+    assert sorted(names(found)) == ["Here on Tuesday", "Online on Tuesday"]
+
+
 def test_without_attendance_temporarily_closed_and_inactive_meetings_are_left_out():
     meeting(name="Open", attendance="in_person")
     meeting(name="Closed for now", attendance="temporarily_closed")
@@ -246,8 +263,8 @@ def test_a_circle_across_the_antimeridian_finds_meetings_on_both_sides():
     assert sorted(names(find(lat=-16.5, lng=180.0, radius_km=30))) == ["East", "West"]
 
 
-def test_a_search_reads_three_queries_whatever_the_number_of_matches(
-    django_assert_num_queries, people
+def test_a_search_reads_two_queries_whatever_the_number_of_matches(
+    django_assert_num_queries, people, path
 ):
     for number in range(30):
         found = meeting(name=f"Meeting {number}", fellowship="MARA" if number % 2 else "AA")
@@ -261,17 +278,35 @@ def test_a_search_reads_three_queries_whatever_the_number_of_matches(
                 observed_on=datetime(2024, 5, 1).date(),
             )
     query = MeetingQuery(near="14850", types=["O"], starts_within_hours=48)
-    with django_assert_num_queries(3):
+    search(query, now=MONDAY_5PM)  # the index is made at the first search after a change
+    # The index: the directory's version (the page is in memory too); SQL: the matches, then
+    # the page.
+    with django_assert_num_queries(1 if path == "index" else 2):
         result = search(query, now=MONDAY_5PM)
         for found in result.results:
             _ = (found.meeting.fellowship.code, len(found.meeting.counted_evidence))
     assert result.count == 30
+    assert result.answered_by == path
 
 
 def test_no_match_reads_one_query(django_assert_num_queries):
     meeting(name="Here")
+    find(q="Here")
     with django_assert_num_queries(1):
         assert find(q="nothing like this").count == 0
+
+
+def test_the_first_search_after_a_change_reads_the_directory_once_more(
+    django_assert_num_queries, path
+):
+    meeting(name="Here")
+    find(q="Here")
+    meeting(name="There")
+    # The version, then the meetings and their MAT evidence for the new index.
+    with django_assert_num_queries(3 if path == "index" else 2):
+        assert names(find(q="There")) == ["There"]
+    with django_assert_num_queries(1 if path == "index" else 2):
+        assert names(find(q="There")) == ["There"]
 
 
 def test_the_real_finger_lakes_and_ontario_files_searched_around_towns():
@@ -302,3 +337,13 @@ def test_the_real_finger_lakes_and_ontario_files_searched_around_towns():
     belleville = find(now=monday, near="Belleville, Canada", radius_km=25, limit=500)
     assert belleville.count == 33  # of the 45 Quinte meetings, the rest are further out
     assert {found.meeting.timezone for found in belleville.results} == {"America/Toronto"}
+
+
+def test_a_count_alone_is_the_number_of_matches_a_search_finds():
+    meeting(name="Open on Tuesday", day=2, types=("O",))
+    meeting(name="Closed on Tuesday", day=2, types=("C",))
+    meeting(name="Open on Friday", day=5, types=("O",))
+    query = MeetingQuery(days=[2], types=["O"])
+    assert count(query, now=MONDAY_5PM) == search(query, now=MONDAY_5PM).count == 1
+    wider = query.model_copy(update={"types": []})
+    assert count(wider, now=MONDAY_5PM) == 2

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_noop
 from homegroup.accounts.models import Role, User
 from homegroup.audit import actions as audit
 from homegroup.audit.models import Outcome
-from homegroup.directory import mat
+from homegroup.directory import mat, version
 from homegroup.directory.contact_details import (
     PUBLIC_TEXT_FIELDS,
     Found,
@@ -294,6 +294,7 @@ def _jsonable(value: Any) -> Any:
 _BOOKKEEPING = frozenset({"fingerprint", "local_edits", "contact_details_held", "feed_id"})
 
 
+@transaction.atomic(savepoint=False)
 def save_meeting(
     *,
     source: Source,
@@ -320,6 +321,7 @@ def save_meeting(
     unchanged = existing is not None and existing.fingerprint == stored_fingerprint
     if existing is not None and unchanged and existing.removed_at is None and local_edits is None:
         return Saved(existing, "unchanged", (), existing.timezone_origin)
+    version.bump()
     published = existing.contact_details_published if existing is not None else ()
     values, how = _model_values(canonical, source=source, published=published)
     values["fingerprint"] = stored_fingerprint
@@ -370,6 +372,7 @@ def save_meeting(
     return Saved(existing, change, tuple(sorted(changed)), how)
 
 
+@transaction.atomic(savepoint=False)
 def remove_meeting(
     *,
     meeting: Meeting,
@@ -380,6 +383,7 @@ def remove_meeting(
     """Take a meeting off the directory, keeping its row (journals may link to it) and history."""
     if meeting.removed_at is not None:
         return
+    version.bump()
     now = now or timezone.now()
     meeting.removed_at = now
     meeting.save(update_fields=["removed_at"])
@@ -485,6 +489,7 @@ def configure_source(
             object_id=source.pk,
         )
         if "contact_policy" in changed:
+            version.bump()  # what the source's meetings show in public changes
             _refresh_held(Meeting.objects.filter(source=source), source=source)
     return source
 
@@ -524,6 +529,7 @@ def publish_contact_details(*, meeting: Meeting, values: Sequence[str], actor: U
     after every re-import of the same text."""
     require_maintainer(actor, "directory.contact_details_published", meeting_id=meeting.pk)
     with transaction.atomic():
+        version.bump()  # the public text changes: cached pages, feeds and search must follow
         meeting = (
             Meeting.objects.select_for_update(of=("self",))
             .select_related("source")
@@ -906,6 +912,7 @@ def import_feed(
     run.feed_format = (",".join(parsed.formats) or feed_format or "")[:16]
     refused: tuple[str, dict[str, int]] | None = None
     with transaction.atomic():
+        version.lock()
         # One import of a source at a time: the removal check and the diff see the same rows.
         Source.objects.select_for_update().filter(pk=source.pk).first()
         refused = _removals_refused(parsed, source=source, allow_removals=allow_removals)
@@ -1204,6 +1211,8 @@ def _create_meetings(
 ) -> list[tuple[Meeting, CanonicalMeeting]]:
     """The new meetings of a run, in batches: what `save_meeting` does for one meeting (the
     same values, slugs and "created" history), without four queries per meeting."""
+    if meetings:
+        version.bump()
     wanted = [
         slugify(canonical.slug or canonical.name)[:90] or "meeting" for canonical, _ in meetings
     ]
@@ -1322,6 +1331,8 @@ def _sync_feed_evidence(
         if key not in current
     ]
     dropped = [pk for key, pk in current.items() if key[0] in in_feed and key not in wanted]
+    if added or dropped:
+        version.bump()  # search results show the counted evidence
     if added:
         MatEvidence.objects.bulk_create(added)
     if dropped:
@@ -1382,6 +1393,8 @@ def _refresh_levels(meeting_ids: set[int], *, today: date) -> dict[str, list[str
         if decision.level != old:
             by_level.setdefault(decision.level, []).append(pk)
             changed[slug] = [old, decision.level]
+    if by_level:
+        version.bump()
     for level, pks in by_level.items():
         Meeting.objects.filter(pk__in=pks).update(mat_level=level)
     return changed
@@ -1405,6 +1418,7 @@ def refresh_mat_level(meeting: Meeting, *, today: date | None = None) -> mat.Lev
         today=today or timezone.localdate(),
     )
     if decision.level != meeting.mat_level:
+        version.bump()
         Meeting.objects.filter(pk=meeting.pk).update(mat_level=decision.level)
         meeting.mat_level = decision.level
         audit.record(
@@ -1473,6 +1487,7 @@ def report_mat_experience(
     if not (is_member or reporter.has_role(Role.CLINICIAN)):
         raise _deny("directory.mat_report", actor=reporter, meeting_id=meeting.pk)
     with transaction.atomic():
+        version.lock()
         return _store_report(
             meeting=meeting,
             reporter=reporter,
@@ -1493,6 +1508,8 @@ def _store_report(
     kind = EvidenceKind.MEMBER_REPORT if is_member else EvidenceKind.CLINICIAN_REPORT
     key = reporter_key(user_id=reporter.pk, meeting_id=meeting.pk)
     evidence = MatEvidence.objects.filter(meeting=meeting, reporter_key=key).first()
+    if evidence is not None and evidence.review_status == ReviewStatus.ACCEPTED:
+        version.bump()  # a counted report becomes a pending one
     if evidence is None:
         evidence = MatEvidence(meeting=meeting, reporter_key=key)
     evidence.kind = kind
@@ -1519,6 +1536,7 @@ def review_mat_report(*, evidence: MatEvidence, reviewer: User, accept: bool) ->
     if not reviewer.has_role(Role.DIRECTORY_MAINTAINER):
         raise _deny("directory.mat_report_reviewed", actor=reviewer, meeting_id=evidence.meeting_id)
     with transaction.atomic():
+        version.lock()
         return _review(evidence=evidence, reviewer=reviewer, accept=accept)
 
 
@@ -1527,6 +1545,8 @@ def _review(*, evidence: MatEvidence, reviewer: User, accept: bool) -> MatEviden
         raise ValidationError({"evidence": _("Only reports from people are reviewed.")})
     if evidence.review_status != ReviewStatus.PENDING:
         raise ValidationError({"evidence": _("That report was already reviewed.")})
+    if accept:
+        version.bump()  # the report counts from now on, and search results show it
     evidence.review_status = ReviewStatus.ACCEPTED if accept else ReviewStatus.REJECTED
     evidence.reviewed_by_id = reviewer.pk
     evidence.reviewed_at = timezone.now()
@@ -1555,6 +1575,7 @@ def add_mat_evidence(
     if not actor.has_role(Role.DIRECTORY_MAINTAINER):
         raise _deny("directory.mat_evidence_added", actor=actor, meeting_id=meeting.pk)
     with transaction.atomic():
+        version.bump()  # it counts at once, and search results show it
         return _add_statement(
             meeting=meeting,
             actor=actor,
@@ -1605,6 +1626,7 @@ def withdraw_mat_evidence(*, evidence: MatEvidence, actor: User) -> None:
     if not actor.has_role(Role.DIRECTORY_MAINTAINER):
         raise _deny("directory.mat_evidence_withdrawn", actor=actor, meeting_id=evidence.meeting_id)
     with transaction.atomic():
+        version.lock()
         _withdraw(evidence=evidence, actor=actor)
 
 
@@ -1613,6 +1635,8 @@ def _withdraw(*, evidence: MatEvidence, actor: User) -> None:
         raise ValidationError(
             {"evidence": _("This comes from the source's feed; change it at the source.")}
         )
+    if evidence.review_status == ReviewStatus.ACCEPTED:
+        version.bump()  # search results showed it
     meeting = evidence.meeting
     evidence_id = evidence.pk
     evidence.delete()
@@ -1692,6 +1716,7 @@ def create_meeting_by_maintainer(*, canonical: CanonicalMeeting, actor: User) ->
     """
     require_maintainer(actor, "directory.meeting_created")
     # Maintainers write these listings themselves: a number they type is meant to be seen.
+    version.lock()
     source = ensure_source(
         slug=LOCAL_SOURCE,
         name="Listed by this directory's maintainers",
@@ -1734,6 +1759,7 @@ def update_meeting_by_maintainer(
     within its source, so its next import still finds it only on the day the feed says.
     """
     require_maintainer(actor, "directory.meeting_updated", meeting_id=meeting.pk)
+    version.lock()
     # Lock the meeting's row only: PostgreSQL locks no row of an outer join (the region).
     meeting = (
         Meeting.objects.select_for_update(of=("self",))
@@ -1810,6 +1836,7 @@ def restore_meeting_by_maintainer(*, meeting: Meeting, actor: User) -> None:
     require_maintainer(actor, "directory.meeting_restored", meeting_id=meeting.pk)
     if meeting.removed_at is None:
         return
+    version.bump()
     now = timezone.now()
     meeting.removed_at = None
     meeting.last_changed_at = now
@@ -1861,6 +1888,7 @@ def bulk_create_synthetic(
 
     if meetings < 1:
         raise ValidationError({"meetings": _("Generate at least one meeting.")})
+    version.bump()
     name = "Synthetic directory (generated test data, not real meetings)"
     source = ensure_source(
         slug=source_slug, name=name, feed_format=SYNTHETIC_FORMAT, actor_id=actor_id

@@ -9,7 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib import admin
+from django.forms import Form
+from django.http import HttpRequest
 
+from homegroup.directory import version
 from homegroup.directory.models import Fellowship, Region, Source
 
 if TYPE_CHECKING:
@@ -25,6 +28,16 @@ class FellowshipAdmin(FellowshipBase):
     list_display = ("code", "name", "medication_inclusive_charter")
     list_filter = ("medication_inclusive_charter",)
     search_fields = ("code", "name")
+
+    # A fellowship's code is a search filter and its charter is shown with every result: a
+    # change is a new directory version (the admin runs each save in a transaction).
+    def save_model(self, request: HttpRequest, obj: Fellowship, form: Form, change: bool) -> None:
+        version.bump()
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request: HttpRequest, obj: Fellowship) -> None:
+        version.bump()
+        super().delete_model(request, obj)
 
 
 @admin.register(Region)

@@ -609,3 +609,29 @@ def canonical_from_meeting(meeting: Meeting) -> CanonicalMeeting:
         updated=meeting.source_updated,
         url=meeting.url,
     )
+
+
+class DirectoryVersion(models.Model):
+    """The directory's version: one row, changed by `directory.version.bump` in the same
+    transaction as every change to what a search finds (meetings listed, edited, removed or
+    restored; MAT levels). A process's search index is current while its token is this one."""
+
+    number = models.PositiveBigIntegerField(
+        default=0, help_text=_("Counts the changes; for people and HTTP caching, not for identity.")
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
+    token = models.CharField(
+        max_length=32,
+        help_text=_(
+            "Random, new at every change: a number alone can come back after a rollback, with "
+            "other data behind it."
+        ),
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="directory_version_one_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"directory version {self.number}"

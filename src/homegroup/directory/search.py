@@ -1,279 +1,102 @@
 """The one meeting search, used by the search page, `GET /api/v1/meetings` and `/meetings.ics`.
 
-query parameters → `MeetingQuery` (pydantic: every check and message in one place) →
-`search(query, now=...)`:
+`search(query, now=...)` (the query: `directory.query.MeetingQuery`) answers in three steps:
 
-1. **SQL narrows with indexed columns**: active meetings; attendance; weekday; a wall-clock
-   window of (weekday, start time) that holds every meeting in any zone on Earth that could start
-   within the hours asked (`lib.schedule.wall_clock_window`); the bounding box of the circle on
-   latitude/longitude; fellowship; MAT level; each type as ``type_codes`` containing ``,X,``;
-   the keyword. Only the few columns the next step needs are read.
-2. **Python decides exactly**: the great-circle distance against the radius, and "starts within
-   the next N hours" in each meeting's own zone (`lib.schedule`).
-3. **Sort** by next start, then distance (unknown distance last), then id; count; slice the
-   page; then load only the page's meetings, with what the page renders (fellowship, counted
-   MAT evidence): three queries whatever the directory's size.
+1. **Find and order the matches**, from this process's in-memory index when it is current
+   (`directory.index`: array operations, about a millisecond at 100,000 meetings), else from
+   SQL:
+   - **SQL narrows with indexed columns**: active meetings; attendance; weekday; a wall-clock
+     window of (weekday, start time) that holds every meeting in any zone on Earth that could
+     start within the hours asked (`lib.schedule.wall_clock_window`); the bounding box of the
+     circle on latitude/longitude; fellowship; MAT level; each type as ``type_codes``
+     containing ``,X,``; the keyword. Only the few columns the next step needs are read.
+   - **Python decides exactly**: the great-circle distance against the radius, and "starts
+     within the next N hours" in each meeting's own zone (`lib.schedule`).
+   Both sort by next start, then distance (unknown distance last), then id, and count.
+2. **The page** as `Listing`s (what a result shows: the page, the API; `/meetings.ics` loads
+   whole meetings for its calendar): from the index's memory, or by primary key in one query.
+3. Each result's next start as an aware datetime in the meeting's zone.
 
-Semantics a newcomer could misread:
-
-- Without ``attendance``, meetings one can go to are searched: in person, hybrid and online;
-  temporarily closed and inactive ones only when asked for by name.
-- With a point, a meeting is near when it has coordinates within ``radius_km``.
-  ``include_online`` adds every meeting that can be joined online (online and hybrid) whatever
-  its distance. Without a point, there is no distance filter at all.
-- ``types`` must all be present (case-insensitive codes). ``mat_friendly`` true keeps confirmed
-  and reported welcoming meetings; false or absent does not filter.
-- A meeting in progress counts as starting now (`lib.schedule`), so its ``next_start`` can be
-  a moment ago.
+A meeting in progress counts as starting now (`lib.schedule`), so its ``next_start`` can be a
+moment ago. The query's semantics are in `directory.query`.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal, NamedTuple, get_args
+from datetime import time as clock_time
+from functools import cache
+from typing import Any, Literal, NamedTuple
 
-from django.db.models import F, Prefetch, Q, QuerySet
-from django.utils.translation import gettext as _
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
-from pydantic_core import PydanticCustomError
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.urls import reverse
 
-from homegroup.directory.models import Attendance, MatEvidence, MatLevel, Meeting
-from homegroup.directory.places import Place, resolve_near
+from homegroup.directory.index import Ranked, indexes
+from homegroup.directory.models import (
+    Fellowship,
+    MatEvidence,
+    Meeting,
+    ReviewStatus,
+)
+from homegroup.directory.places import Place
+from homegroup.directory.query import (
+    ATTENDANCE_MODES,
+    DEFAULT_ATTENDANCE,
+    DEFAULT_LIMIT,
+    DEFAULT_RADIUS_KM,
+    JOINABLE_ONLINE,
+    MAT_FRIENDLY_LEVELS,
+    MAX_HOURS,
+    MAX_LIMIT,
+    MAX_RADIUS_KM,
+    AttendanceMode,
+    MeetingQuery,
+    errors_by_field,
+    parse_query,
+)
+from homegroup.directory.results import ListedEvidence, ListedFellowship, Listing
 from homegroup.lib.geo import bounding_box, haversine_km
 from homegroup.lib.schedule import (
+    EPOCH,
+    MICROSECOND,
     WallClockWindow,
     WeeklyClock,
     microseconds,
     wall_clock_window,
+    zone,
 )
 
-AttendanceMode = Literal["in_person", "hybrid", "online", "temporarily_closed", "inactive"]
-ATTENDANCE_MODES: tuple[str, ...] = get_args(AttendanceMode)
-
-DEFAULT_RADIUS_KM = 25.0
-MAX_RADIUS_KM = 500.0
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 500
-MAX_HOURS = 168.0
-# What "meetings" means when no attendance mode is asked for: ones a person can attend.
-DEFAULT_ATTENDANCE: tuple[str, ...] = (
-    Attendance.IN_PERSON,
-    Attendance.HYBRID,
-    Attendance.ONLINE,
-)
-JOINABLE_ONLINE: tuple[str, ...] = (Attendance.ONLINE, Attendance.HYBRID)
-MAT_FRIENDLY_LEVELS: tuple[str, ...] = (
-    MatLevel.CONFIRMED_WELCOMING,
-    MatLevel.REPORTED_WELCOMING,
-)
-_CODE_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-
-
-def _split(value: Any) -> list[Any]:
-    """Comma-separated text, repeated parameters, or both ("1,2" / ["1", "2"] / ["1,2", "3"])."""
-    if value is None:
-        return []
-    items = value if isinstance(value, list | tuple) else [value]
-    parts: list[Any] = []
-    for item in items:
-        if isinstance(item, str):
-            parts.extend(part.strip() for part in item.split(",") if part.strip())
-        else:
-            parts.append(item)
-    return parts
-
-
-def _blank_is_none(value: Any) -> Any:
-    # An HTML form sends every field, empty or not: an empty field means "not given".
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value
-
-
-class MeetingQuery(BaseModel):
-    """What a search asks. Built from query parameters (API, page, iCalendar) or in code."""
-
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-
-    lat: float | None = Field(
-        default=None, ge=-90, le=90, description="Latitude of the point to search around."
-    )
-    lng: float | None = Field(
-        default=None,
-        ge=-180,
-        le=180,
-        description="Longitude of the point (required with lat).",
-        validate_default=True,
-    )
-    near: str | None = Field(
-        default=None,
-        max_length=120,
-        description=(
-            "A US ZIP code or a town ('14850', 'Ithaca, NY', 'Belleville, Canada') instead of "
-            "lat/lng, resolved offline."
-        ),
-    )
-    radius_km: float = Field(
-        default=DEFAULT_RADIUS_KM,
-        gt=0,
-        le=MAX_RADIUS_KM,
-        description="Kilometres around the point (default 25, at most 500).",
-    )
-    days: list[int] = Field(
-        default_factory=list,
-        description="Weekdays, 0 = Sunday … 6 = Saturday, comma-separated; any of them.",
-    )
-    types: list[str] = Field(
-        default_factory=list,
-        description="Type codes, comma-separated (e.g. O,W); a meeting must have all of them.",
-    )
-    starts_within_hours: float | None = Field(
-        default=None,
-        ge=0,
-        le=MAX_HOURS,
-        description=(
-            "Only meetings starting in the next N hours (0-168) in their own time zone; a "
-            "meeting in progress counts."
-        ),
-    )
-    fellowship: list[str] = Field(
-        default_factory=list, description="Fellowship codes (AA, NA, …), comma-separated."
-    )
-    attendance: list[AttendanceMode] = Field(
-        default_factory=list,
-        description=("Attendance modes, comma-separated (default: in_person, hybrid and online)."),
-    )
-    include_online: bool = Field(
-        default=False,
-        description="With a point: also online and hybrid meetings at any distance.",
-    )
-    mat_friendly: bool = Field(
-        default=False,
-        description="Only meetings confirmed or reported welcoming to people on medication.",
-    )
-    q: str | None = Field(
-        default=None,
-        max_length=120,
-        description="Words in the name, location, notes or group (case-insensitive).",
-    )
-    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Page size.")
-    offset: int = Field(default=0, ge=0, description="Results to skip.")
-
-    @field_validator(
-        "lat", "lng", "near", "radius_km", "starts_within_hours", "q", "limit", "offset",
-        mode="before",
-    )  # fmt: skip
-    @classmethod
-    def _empty_means_absent(cls, value: Any, info: ValidationInfo) -> Any:
-        value = _blank_is_none(value)
-        if value is None and info.field_name in ("radius_km", "limit", "offset"):
-            return cls.model_fields[info.field_name].default
-        return value
-
-    @field_validator("days", mode="before")
-    @classmethod
-    def _days(cls, value: Any) -> list[int]:
-        days: list[int] = []
-        for part in _split(value):
-            text = str(part)
-            if isinstance(part, bool) or not text.isdigit() or not 0 <= int(text) <= 6:
-                raise PydanticCustomError(
-                    "day",
-                    _("Days are numbers 0-6 with 0 = Sunday, not {value}."),
-                    {"value": repr(part)},
-                )
-            days.append(int(text))
-        return sorted(set(days))
-
-    @field_validator("types", "fellowship", mode="before")
-    @classmethod
-    def _codes(cls, value: Any, info: ValidationInfo) -> list[str]:
-        codes: list[str] = []
-        for part in _split(value):
-            text = str(part)
-            if len(text) > 16 or not set(text) <= _CODE_CHARACTERS:
-                raise PydanticCustomError(
-                    "code",
-                    _("{value} is not a code: letters, digits and hyphens, at most 16."),
-                    {"value": repr(text)},
-                )
-            codes.append(text.upper() if info.field_name == "fellowship" else text)
-        return sorted(set(codes))
-
-    @field_validator("attendance", mode="before")
-    @classmethod
-    def _attendance(cls, value: Any) -> list[Any]:
-        modes = _split(value)
-        for mode in modes:
-            if mode not in ATTENDANCE_MODES:
-                raise PydanticCustomError(
-                    "attendance",
-                    _(
-                        "{value} is not an attendance mode: in_person, hybrid, online, "
-                        "temporarily_closed or inactive."
-                    ),
-                    {"value": repr(mode)},
-                )
-        return sorted(set(modes))
-
-    @field_validator("include_online", "mat_friendly", mode="before")
-    @classmethod
-    def _checkbox(cls, value: Any) -> Any:
-        value = _blank_is_none(value)
-        return False if value is None else value
-
-    @field_validator("lng", mode="after")
-    @classmethod
-    def _point_needs_both(cls, lng: float | None, info: ValidationInfo) -> float | None:
-        if "lat" not in info.data:  # lat itself was invalid: that error is enough
-            return lng
-        if (info.data["lat"] is None) != (lng is None):
-            raise PydanticCustomError(
-                "point", _("lat and lng go together: give both, or neither (or use near).")
-            )
-        return lng
-
-    @field_validator("near", mode="after")
-    @classmethod
-    def _place_is_known(cls, near: str | None, info: ValidationInfo) -> str | None:
-        if near is None:
-            return None
-        if info.data.get("lat") is not None or info.data.get("lng") is not None:
-            raise PydanticCustomError("point", _("Give either near or lat and lng, not both."))
-        try:
-            resolve_near(near)
-        except ValueError as error:
-            raise PydanticCustomError("place", "{message}", {"message": str(error)}) from None
-        return near
-
-    @property
-    def point(self) -> Place | None:
-        """Where to search around: the coordinates given, or the place ``near`` names."""
-        if self.lat is not None and self.lng is not None:
-            return Place(self.lat, self.lng, f"{self.lat:.4f}, {self.lng:.4f}")
-        if self.near:
-            return resolve_near(self.near)  # cached: validation already resolved it
-        return None
-
-    @property
-    def has_criteria(self) -> bool:
-        """Whether anything narrows the search (the page shows no results before that)."""
-        return bool(
-            self.point
-            or self.days
-            or self.types
-            or self.starts_within_hours is not None
-            or self.fellowship
-            or self.attendance
-            or self.mat_friendly
-            or self.q
-        )
+__all__ = [
+    "ATTENDANCE_MODES",
+    "DEFAULT_ATTENDANCE",
+    "DEFAULT_LIMIT",
+    "DEFAULT_RADIUS_KM",
+    "JOINABLE_ONLINE",
+    "MAT_FRIENDLY_LEVELS",
+    "MAX_HOURS",
+    "MAX_LIMIT",
+    "MAX_RADIUS_KM",
+    "AttendanceMode",
+    "Found",
+    "Listing",
+    "MeetingQuery",
+    "SearchResult",
+    "count",
+    "errors_by_field",
+    "meeting_urls",
+    "narrowed",
+    "page_listings",
+    "parse_query",
+    "search",
+]
 
 
 class Found(NamedTuple):
-    meeting: Meeting
+    meeting: Listing
     next_start: datetime  # aware, in the meeting's zone; before `now` when in progress
     distance_km: float | None  # None without a point, or for a meeting without coordinates
 
@@ -284,6 +107,7 @@ class SearchResult:
     results: list[Found]
     place: Place | None
     now: datetime
+    answered_by: Literal["index", "sql"] = "sql"
 
 
 class _Candidate(NamedTuple):
@@ -363,11 +187,8 @@ def _within(window: WallClockWindow) -> Q:
     return condition
 
 
-def _candidates(
-    query: MeetingQuery, *, now: datetime, point: Place | None
-) -> tuple[list[_Candidate], dict[str, WeeklyClock]]:
-    """Steps 1 and 2: every match, as sortable light tuples (no model instances yet), and the
-    clock of each zone met (to turn a page's start times into datetimes)."""
+def _candidates(query: MeetingQuery, *, now: datetime, point: Place | None) -> list[_Candidate]:
+    """Every match, found with SQL and checked in Python, as sortable light tuples."""
     now_utc = now.astimezone(UTC)
     horizon = (
         microseconds(now_utc + timedelta(hours=query.starts_within_hours))
@@ -397,64 +218,166 @@ def _candidates(
             _Candidate(starts, math.inf if distance is None else distance, pk, distance, zone_name)
         )
     found.sort()
-    return found, clocks
+    return found
 
 
-def page_meetings(pks: list[int]) -> dict[int, Meeting]:
-    """The page's meetings with what every page of results renders, in two queries."""
-    counted = Prefetch(
-        "mat_evidence",
-        queryset=MatEvidence.objects.counted().order_by("-observed_at", "-pk"),
-        to_attr="counted_evidence",
-    )
-    meetings = (
-        Meeting.objects.filter(pk__in=pks).select_related("fellowship").prefetch_related(counted)
-    )
-    return {meeting.pk: meeting for meeting in meetings}
-
-
-def search(query: MeetingQuery, *, now: datetime) -> SearchResult:
-    """The meetings matching ``query``, soonest first, then nearest; one page of them."""
-    point = query.point
-    candidates, clocks = _candidates(query, now=now, point=point)
+def rank_with_sql(query: MeetingQuery, *, now: datetime, point: Place | None) -> Ranked:
+    """The count and the page of results, the SQL way (the index's ``rank`` in SQL)."""
+    candidates = _candidates(query, now=now, point=point)
     chosen = candidates[query.offset : query.offset + query.limit]
-    meetings = page_meetings([candidate.pk for candidate in chosen]) if chosen else {}
+    return Ranked(
+        len(candidates),
+        [(item.pk, item.starts_us, item.zone_name, item.distance_km) for item in chosen],
+    )
+
+
+# --- The page ---------------------------------------------------------------------------------
+
+_LISTING_COLUMNS = (
+    "id", "slug", "name", "day", "start_time", "end_time", "timezone", "type_codes",
+    "attendance", "location", "address", "formatted_address", "latitude", "longitude",
+    "approximate", "conference_url", "conference_phone", "mat_level",
+)  # fmt: skip
+_FELLOWSHIP_COLUMNS = ("code", "name", "medication_inclusive_charter", "charter_reference")
+_EVIDENCE_COLUMNS = ("kind", "stance", "summary", "observed_at")
+
+
+@cache
+def _page_sql(vendor: str, count: int) -> str:
+    """One query for a page of ``count`` meetings: their columns, their fellowship's and their
+    counted evidence (one row per piece of evidence, or one row without). Raw SQL, built from
+    the models' names: the ORM's query building and model instances would cost more than the
+    whole search. ``vendor`` keys the cache (quoting differs)."""
+    quote = connection.ops.quote_name
+    meeting, fellowship, evidence = Meeting._meta, Fellowship._meta, MatEvidence._meta
+
+    def columns(alias: str, model: Any, names: tuple[str, ...]) -> str:
+        return ", ".join(f"{alias}.{quote(model.get_field(name).column)}" for name in names)
+
+    pk = quote("id")
+    selected = ", ".join(
+        [
+            columns("m", meeting, _LISTING_COLUMNS),
+            columns("f", fellowship, _FELLOWSHIP_COLUMNS),
+            columns("e", evidence, _EVIDENCE_COLUMNS),
+        ]
+    )
+    return (
+        f"SELECT {selected} "  # noqa: S608 - names from the models
+        f"FROM {quote(meeting.db_table)} m "
+        f"JOIN {quote(fellowship.db_table)} f "
+        f"ON f.{pk} = m.{quote(meeting.get_field('fellowship').column)} "
+        f"LEFT JOIN {quote(evidence.db_table)} e "
+        f"ON e.{quote(evidence.get_field('meeting').column)} = m.{pk} "
+        f"AND e.{quote(evidence.get_field('review_status').column)} = %s "
+        f"WHERE m.{pk} IN ({', '.join(['%s'] * count)}) "
+        f"ORDER BY m.{pk}, e.{quote(evidence.get_field('observed_at').column)} DESC, e.{pk} DESC"
+    )
+
+
+def _clock(value: Any) -> clock_time:
+    # SQLite gives times and datetimes as text, PostgreSQL as objects.
+    return clock_time.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _moment(value: Any) -> datetime:
+    moment: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def page_listings(pks: list[int]) -> dict[int, Listing]:
+    """The page's meetings by id, in one query (a meeting deleted meanwhile is left out)."""
+    if not pks:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(_page_sql(connection.vendor, len(pks)), [ReviewStatus.ACCEPTED, *pks])
+        rows = cursor.fetchall()
+    width = len(_LISTING_COLUMNS)
+    listed: dict[int, Listing] = {}
+    evidence: dict[int, list[ListedEvidence]] = {}
+    for row in rows:
+        pk = row[0]
+        if pk not in listed:
+            (_pk, slug, name, day, start, end, zone_name, type_codes, attendance, location,
+             address, formatted_address, latitude, longitude, approximate, conference_url,
+             conference_phone, mat_level) = row[:width]  # fmt: skip
+            code, fellowship_name, charter, reference = row[width : width + 4]
+            evidence[pk] = []
+            listed[pk] = Listing(
+                pk, slug, name, day, _clock(start), _clock(end), zone_name, type_codes,
+                attendance, location, address, formatted_address, latitude, longitude,
+                bool(approximate), conference_url, conference_phone, mat_level,
+                ListedFellowship(code, fellowship_name, bool(charter), reference),
+                (),
+            )  # fmt: skip
+        kind, stance, summary, observed_at = row[width + 4 :]
+        if kind is not None:
+            evidence[pk].append(ListedEvidence(kind, stance, summary, _moment(observed_at)))
+    return {
+        pk: _with_evidence(listing, evidence[pk]) if evidence[pk] else listing
+        for pk, listing in listed.items()
+    }
+
+
+def _with_evidence(listing: Listing, evidence: list[ListedEvidence]) -> Listing:
+    from dataclasses import replace
+
+    return replace(listing, counted_evidence=tuple(evidence))
+
+
+def _next_start(us: int, zone_name: str) -> datetime:
+    return (EPOCH + us * MICROSECOND).astimezone(zone(zone_name))
+
+
+def search(
+    query: MeetingQuery, *, now: datetime, using: Literal["auto", "index", "sql"] = "auto"
+) -> SearchResult:
+    """The meetings matching ``query``, soonest first, then nearest; one page of them.
+
+    ``using``: "auto" answers from the index when it is current, else from SQL (and starts
+    making the index, see `directory.index`); "index" makes the index first when it is not
+    current; "sql" never uses it (tests and benchmarks compare the two)."""
+    point = query.point
+    index = None
+    if using == "auto":
+        index = indexes.current()
+    elif using == "index":
+        index = indexes.current(mode="inline")
+        if index is None:
+            raise RuntimeError("the search index could not be built (see the log)")
+    ranked = (
+        index.rank(query, now=now, point=point)
+        if index is not None
+        else rank_with_sql(query, now=now, point=point)
+    )
+    listings = ranked.listings
+    if listings is None:
+        listings = page_listings([pk for pk, _starts, _zone, _distance in ranked.page])
     return SearchResult(
-        count=len(candidates),
+        count=ranked.count,
         results=[
-            Found(
-                meetings[candidate.pk],
-                clocks[candidate.zone_name].moment(candidate.starts_us),
-                candidate.distance_km,
-            )
-            for candidate in chosen
+            Found(listings[pk], _next_start(starts, zone_name), distance)
+            for pk, starts, zone_name, distance in ranked.page
+            if pk in listings
         ],
         place=point,
         now=now,
+        answered_by="index" if index is not None else "sql",
     )
 
 
-def parse_query(params: Any) -> MeetingQuery:
-    """A MeetingQuery from a QueryDict (repeated keys and comma lists both read) or a dict.
-
-    Raises pydantic.ValidationError; `errors_by_field` turns it into messages for a form.
-    """
-    if hasattr(params, "getlist"):
-        data: dict[str, Any] = {}
-        for name in params:
-            values = params.getlist(name)
-            data[name] = values if name in _LIST_FIELDS else values[-1]
-        return MeetingQuery.model_validate(data)
-    return MeetingQuery.model_validate(dict(params))
+def count(query: MeetingQuery, *, now: datetime) -> int:
+    """How many meetings match ``query``, without a page: what "N more without this filter"
+    costs (a fraction of a millisecond from the index; a whole SQL search without it)."""
+    index = indexes.current()
+    if index is not None:
+        return index.count(query, now=now)
+    return rank_with_sql(query.model_copy(update={"limit": 1}), now=now, point=query.point).count
 
 
-_LIST_FIELDS = frozenset({"days", "types", "fellowship", "attendance"})
-
-
-def errors_by_field(error: Any) -> dict[str, list[str]]:
-    """pydantic's errors as {field: [message]} for a form ("" for the whole query)."""
-    messages: dict[str, list[str]] = {}
-    for item in error.errors():
-        field = str(item["loc"][0]) if item.get("loc") else ""
-        messages.setdefault(field, []).append(str(item["msg"]))
-    return messages
+def meeting_urls() -> Callable[[str], str]:
+    """slug → the meeting page's URL, resolving the pattern once rather than once per result
+    (the page and the API show 50)."""
+    marker = "zz-slug-marker-zz"  # a slug itself: it reverses as any slug would
+    pattern = reverse("directory:meeting", args=[marker])
+    return lambda slug: pattern.replace(marker, slug)

@@ -37,8 +37,10 @@ from homegroup.directory.models import (
 from homegroup.directory.search import (
     DEFAULT_RADIUS_KM,
     Found,
+    Listing,
     MeetingQuery,
     errors_by_field,
+    meeting_urls,
     parse_query,
     search,
 )
@@ -73,11 +75,12 @@ MILES_PER_KM = 0.621371
 class Row:
     """One result as the page shows it (formatted in the meeting's own zone)."""
 
-    meeting: Meeting
+    meeting: Listing
     when: str
     in_progress: bool
     distance: str
     zone_name: str
+    url: str
 
 
 def _format_distance(km: float | None) -> str:
@@ -100,13 +103,14 @@ def _when(moment: datetime, *, now: datetime) -> str:
     return f"{date_format(moment, 'l j F')} {clock}"
 
 
-def _row(found: Found, *, now: datetime) -> Row:
+def _row(found: Found, *, now: datetime, url: str) -> Row:
     return Row(
         meeting=found.meeting,
         when=_when(found.next_start, now=now),
         in_progress=found.next_start.astimezone(UTC) < now,
         distance=_format_distance(found.distance_km),
         zone_name=found.next_start.strftime("%Z"),
+        url=url,
     )
 
 
@@ -144,13 +148,18 @@ def search_page(request: HttpRequest) -> HttpResponse:
         query = None
     now = timezone.now()
     result = search(query, now=now) if query is not None and query.has_criteria else None
-    rows = [_row(found, now=now) for found in result.results] if result else []
+    url = meeting_urls()
+    rows = (
+        [_row(found, now=now, url=url(found.meeting.slug)) for found in result.results]
+        if result
+        else []
+    )
     points = [
         {
             "name": row.meeting.name,
             "lat": row.meeting.latitude,
             "lng": row.meeting.longitude,
-            "url": reverse("directory:meeting", args=[row.meeting.slug]),
+            "url": row.url,
             "when": row.when,
         }
         for row in rows

@@ -63,8 +63,10 @@ def search_ics(request: HttpRequest) -> HttpResponse:
         if found.place
         else _("Meetings")
     )
+    # A calendar event needs more of each meeting than a search result shows.
+    meetings = _active().filter(pk__in=[item.meeting.pk for item in found.results])
     body = ical.calendar(
-        sorted((item.meeting for item in found.results), key=lambda meeting: meeting.slug),
+        meetings.order_by("slug"),
         name=name,
         page_url=lambda meeting: _page_url(request, meeting),
     )
