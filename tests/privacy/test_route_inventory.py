@@ -53,7 +53,7 @@ READERS = {
     "journal/disclosed.py",  # the reader: everything another person sees of a journal
     "care/models.py",  # counseling notes narrow `disclosed` to counseling-notes consents
     "care/views.py",  # the clinician's view and its exports (gated)
-    "journal/shared_views.py",  # the sponsor's view (gated)
+    "journal/views/shared.py",  # the sponsor's view (gated)
 }
 DISCLOSING_MODULES = ("homegroup.journal.disclosed", "homegroup.interop.fhir_disclosure")
 DISCLOSING_NAMES = {"disclose", "disclosed", "fhir_disclosure"}
