@@ -159,3 +159,16 @@ def test_a_replica_url_needs_postgresql(monkeypatch):
     )
     assert result.returncode != 0
     assert "DATABASE_REPLICA_URL needs PostgreSQL" in result.stderr
+
+
+@pytest.mark.django_db
+def test_readyz_says_whether_the_replica_is_used_without_failing_for_it(client, with_replica):
+    measured, _ = with_replica
+    measured["verdict"] = Verdict(False, 42.0, 'it did not answer: server at "10.0.0.5" refused')
+    answer = client.get("/readyz")
+    assert answer.status_code == 200
+    assert answer.json()["replica"] == "not used"
+    assert answer.json()["replica_lag_seconds"] == 42.0
+    assert "10.0.0.5" not in answer.content.decode()
+    measured["verdict"] = Verdict(True, 0.0, "")
+    assert client.get("/readyz").json()["replica"] == "ok"

@@ -10,7 +10,7 @@ from pathlib import Path
 from tests.deploy import files
 
 sys.path.insert(0, str(files.ROOT / "scripts"))
-import runtime_lock  # noqa: E402
+import runtime_lock
 
 CONTAINERFILE = (files.DEPLOY / "Containerfile").read_text()
 DEV_TOOLS = {"pytest", "ruff", "mypy", "playwright", "hypothesis", "schemathesis", "pip-audit"}
@@ -117,4 +117,3 @@ def test_the_build_step_runs_here(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "var" / "static" / "staticfiles.json").exists()
     assert "WARNING" not in result.stdout + result.stderr
-

@@ -49,7 +49,8 @@ def _settings_with(extra):
     }
     program = (
         "import json, homegroup.settings as s, homegroup.gunicorn_conf as g\n"
-        "values = {k: repr(getattr(s, k)) for k in dir(s) if k.isupper() and not k.startswith('_')}\n"
+        "values = {k: repr(getattr(s, k)) for k in dir(s)"
+        " if k.isupper() and not k.startswith('_')}\n"
         "values.update({'gunicorn.' + k: repr(v) for k, v in vars(g).items()"
         " if not k.startswith('_') and isinstance(v, (str, int, bool))})\n"
         "print(json.dumps(values))"

@@ -35,7 +35,8 @@ def test_the_proxy_sets_the_forwarded_headers_itself(header):
 
 def test_the_proxy_keeps_no_access_log_of_its_own():
     # Homegroup's access log leaves out the address, path and query string; Caddy's would not.
-    directives = [line.strip() for line in CADDYFILE.splitlines() if not line.strip().startswith("#")]
+    lines = [line.strip() for line in CADDYFILE.splitlines()]
+    directives = [line for line in lines if not line.startswith("#")]
     assert not any(line.startswith("log") for line in directives)
 
 
@@ -60,7 +61,7 @@ def _run_schedule(tmp_path, kind, when, command):
 def _second_run_stops(tmp_path, first):
     """A command whose first run does ``first`` and whose second stops the schedule."""
     ran = tmp_path / "ran"
-    return f'if [ -e {ran} ]; then kill $PPID; else touch {ran}; {first}; fi'
+    return f"if [ -e {ran} ]; then kill $PPID; else touch {ran}; {first}; fi"
 
 
 def test_a_job_that_succeeds_marks_the_container_healthy(tmp_path):
