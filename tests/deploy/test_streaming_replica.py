@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy import clusters
+from tests.deploy import clusters, files
 
 pytestmark = pytest.mark.skipif(not clusters.PG_BIN_DIRS, reason=clusters.MISSING)
 
@@ -64,9 +64,21 @@ def pair():
     try:
         primary.init()
         primary.start()
-        primary.sql("CREATE ROLE homegroup_owner LOGIN")
-        primary.sql("CREATE ROLE homegroup_app LOGIN")
-        primary.sql("CREATE DATABASE homegroup OWNER homegroup_owner")
+        # The roles and the database as compose.yaml's PostgreSQL makes them on its first start.
+        subprocess.run(
+            ["sh", str(files.DEPLOY / "postgres-init" / "10-homegroup-roles.sh")],
+            env={
+                "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                "PGHOST": "127.0.0.1",
+                "PGPORT": str(primary.port),
+                "POSTGRES_USER": "postgres",
+                "HOMEGROUP_OWNER_DB_PASSWORD": "owner-password",
+                "HOMEGROUP_APP_DB_PASSWORD": "app-password",
+            },
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         # Copied before the schema exists: everything after arrives by streaming.
         replica.copy_of(primary)
         replica.start()
