@@ -80,6 +80,15 @@ def test_its_command_is_make_serves_server_and_it_has_a_health_check():
 def test_the_schedule_script_and_the_writable_mounts_are_in_the_image():
     copied = [argument for instruction, argument in instructions() if instruction == "COPY"]
     assert "deploy/schedule.sh /usr/local/bin/homegroup-schedule" in copied
+    # COPY keeps the mode git gave it: the compose jobs run it by name.
+    mode = subprocess.run(
+        ["git", "ls-files", "-s", "deploy/schedule.sh"],
+        cwd=files.ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[0]
+    assert mode == "100755"
     assert "chown homegroup:homegroup /var/lib/homegroup-anchor /backups" in CONTAINERFILE
 
 
