@@ -5,7 +5,8 @@ Both servers are throwaway clusters on loopback ports made here (initdb, then pg
 for the replica) and stopped and deleted at the end, even when a step fails. The witness: with
 the replica's replay paused, a meeting imported on the primary is on the primary only, so
 whether an answer shows it says which server answered; the queries each server answered on the
-directory's tables are counted too.
+directory's tables are counted too. On the same primary, the compose file's jobs (backup,
+audit-seal, audit-verify) then run as the application's least-privileged role.
 """
 
 from __future__ import annotations
@@ -214,3 +215,15 @@ def test_the_public_directory_reads_the_replica_and_falls_back_to_the_primary(pa
     assert [a["status"] for a in answers] == [200] * len(PATHS), answers
     assert all(a["witness"] and on_primary_only(a) for a in answers), answers
     assert "Directory reads go to the primary: the replica it did not answer" in log
+
+    # 5. The compose file's jobs as the application's role (homegroup_app, which owns no table):
+    # the backup's pg_dump reads every table, audit-seal seals, audit-verify walks the chains.
+    anchor = tmp_path / "anchor.jsonl"
+    jobs_env = environment(primary, replica, tmp_path, HOMEGROUP_AUDIT_ANCHOR=str(anchor))
+    del jobs_env["DATABASE_REPLICA_URL"]  # stopped above; the jobs never read it anyway
+    backup = tmp_path / "homegroup.hgb"
+    homegroup(jobs_env, "backup", "--output", str(backup))
+    assert backup.stat().st_size > 0
+    homegroup(jobs_env, "audit-seal")
+    verified = homegroup(jobs_env, "audit-verify")
+    assert "Audit log OK" in verified.stdout
