@@ -99,6 +99,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+# The public directory's reads (search, meeting pages, the feed) may come from a PostgreSQL
+# streaming replica (homegroup/replica.py); everything else reads and writes the primary. Reads
+# fall back to the primary while the replica lags beyond the bound or does not answer.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_MAX_LAG_SECONDS = env_int("DATABASE_REPLICA_MAX_LAG_SECONDS", 10, minimum=0)
+DATABASE_REPLICA_CHECK_SECONDS = env_int("DATABASE_REPLICA_CHECK_SECONDS", 5, minimum=0)
+if DATABASE_REPLICA_URL:
+    _replica = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=DATABASES["default"]["CONN_HEALTH_CHECKS"],
+    )
+    if (
+        _replica["ENGINE"] != "django.db.backends.postgresql"
+        or DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql"
+    ):
+        raise SettingError(
+            "DATABASE_REPLICA_URL needs PostgreSQL for both DATABASE_URL and the replica "
+            "(postgres://user@replica-host:5432/name)"
+        )
+    if _replica.get("NAME") != _app_database.get("NAME"):
+        raise SettingError(
+            "DATABASE_REPLICA_URL must name the same database as DATABASE_URL (a streaming "
+            "replica holds the primary's databases under their own names)"
+        )
+    _replica["OPTIONS"] = {"connect_timeout": DATABASES["default"]["OPTIONS"]["connect_timeout"]}
+    # Tests never create a database for it: it reads the test database like the primary.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["homegroup.replica.PublicDirectoryRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

@@ -13,6 +13,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from homegroup import replica
 from homegroup.api import error_response
 from homegroup.unavailable import is_database_unavailable, unavailable_response
 
@@ -32,7 +33,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_GET
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
-    """The database answers and every migration is applied (R-05)."""
+    """The database answers and every migration is applied (R-05); with a replica configured,
+    whether the directory reads it now and its lag (homegroup/replica.py)."""
     try:
         connection = connections[DEFAULT_DB_ALIAS]
         with connection.cursor() as cursor:
@@ -46,7 +48,15 @@ def readyz(request: HttpRequest) -> JsonResponse:
             {"status": "unavailable", "database": "ok", "unapplied_migrations": len(pending)},
             status=503,
         )
-    return JsonResponse({"status": "ok", "database": "ok", "unapplied_migrations": 0})
+    body: dict[str, Any] = {"status": "ok", "database": "ok", "unapplied_migrations": 0}
+    if replica.configured():
+        # Informational: a lagging or silent replica only sends the directory's reads to the
+        # primary, so the app stays ready. (Never the reason: it may name an internal host.)
+        known = replica.state(fresh=True)
+        assert known is not None
+        body["replica"] = "ok" if known.usable else "not used"
+        body["replica_lag_seconds"] = known.verdict.lag_seconds
+    return JsonResponse(body)
 
 
 def _error(request: HttpRequest, status: int) -> HttpResponse:

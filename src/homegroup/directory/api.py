@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from homegroup.api_schemas import responses
 from homegroup.directory.feeds import build_feed, feed_queryset
 from homegroup.directory.search import Found, MeetingQuery, meeting_urls, search
+from homegroup.replica import public_read
 
 router = Router(tags=["directory"])
 
@@ -45,6 +46,11 @@ class FeedFilters(Schema):
     ),
 )
 def meeting_guide_feed(request: HttpRequest, filters: Query[FeedFilters]) -> HttpResponse:
+    # From the replica when one is configured and fit (homegroup/replica.py).
+    return public_read(lambda: _meeting_guide_feed(filters))
+
+
+def _meeting_guide_feed(filters: FeedFilters) -> HttpResponse:
     try:
         queryset = feed_queryset(fellowship=filters.fellowship, region=filters.region)
     except DjangoValidationError as error:
@@ -177,6 +183,10 @@ def meeting_out(found: Found, *, now: datetime, url: str = "") -> dict[str, Any]
     ),
 )
 def list_meetings(request: HttpRequest, filters: Query[MeetingQuery]) -> dict[str, Any]:
+    return public_read(lambda: _list_meetings(filters))
+
+
+def _list_meetings(filters: MeetingQuery) -> dict[str, Any]:
     now = timezone.now()
     found = search(filters, now=now)
     url = meeting_urls()

@@ -36,6 +36,7 @@ SQLite folds ASCII letters only.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import ctypes
 import logging
 import math
@@ -66,6 +67,7 @@ from homegroup.lib import clocks, points
 from homegroup.lib.geo import bounding_box, haversine_km
 from homegroup.lib.schedule import WallClockWindow, microseconds, wall_clock_window, zone
 from homegroup.lib.substrings import SubstringIndex
+from homegroup.replica import read_connection
 
 logger = logging.getLogger(__name__)
 
@@ -243,7 +245,7 @@ def _read_meetings() -> _Columns:
     found = _Columns()
     sql = _select([*_SEARCHED, *_SHOWN])
     after = 0
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         while True:
             cursor.execute(sql, [after])
             rows = cursor.fetchall()
@@ -749,7 +751,12 @@ class Indexes:
             finally:
                 connections.close_all()  # this thread's own connections
 
-        threading.Thread(target=run, name="homegroup-search-index", daemon=True).start()
+        # The build reads the server the search that started it reads (the replica inside the
+        # public directory's reads): its version and its data come from one place.
+        context = contextvars.copy_context()
+        threading.Thread(
+            target=context.run, args=(run,), name="homegroup-search-index", daemon=True
+        ).start()
 
     def clear(self) -> None:
         self._index = None

@@ -69,6 +69,7 @@ from homegroup.lib.schedule import (
     wall_clock_window,
     zone,
 )
+from homegroup.replica import read_connection
 
 __all__ = [
     "ATTENDANCE_MODES",
@@ -289,7 +290,7 @@ def page_listings(pks: list[int]) -> dict[int, Listing]:
     """The page's meetings by id, in one query (a meeting deleted meanwhile is left out)."""
     if not pks:
         return {}
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(_page_sql(connection.vendor, len(pks)), [ReviewStatus.ACCEPTED, *pks])
         rows = cursor.fetchall()
     width = len(_LISTING_COLUMNS)

@@ -28,6 +28,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from homegroup.directory.models import DirectoryVersion
+from homegroup.replica import read_connection
 
 _ROW = 1
 
@@ -56,8 +57,9 @@ def _token_sql(vendor: str) -> str:
 
 def token() -> str:
     """``current().token``, cheaply: every search calls it (raw SQL: the ORM's query building
-    would cost more than the read)."""
-    with connection.cursor() as cursor:
+    would cost more than the read). From the replica inside the public directory's reads
+    (``homegroup/replica.py``), like the rest of the search it labels."""
+    with read_connection().cursor() as cursor:
         cursor.execute(_token_sql(connection.vendor))
         found = cursor.fetchone()
     return str(found[0]) if found else ""

@@ -45,6 +45,7 @@ from homegroup.directory.search import (
     search,
 )
 from homegroup.lib.schedule import next_occurrence, zone
+from homegroup.replica import reads_from_replica
 
 RADIUS_CHOICES = [5, 10, 25, 50, 100, 250, 500]
 HOURS_CHOICES = [1, 2, 3, 6, 12, 24, 48]
@@ -138,6 +139,7 @@ def _form_params(request: HttpRequest) -> QueryDict:
 
 
 @require_GET
+@reads_from_replica
 def search_page(request: HttpRequest) -> HttpResponse:
     params = _form_params(request)
     errors: dict[str, list[str]] = {}
@@ -219,6 +221,7 @@ def _web_link(url: str) -> str:
 
 
 @require_GET
+@reads_from_replica
 def meeting_page(request: HttpRequest, slug: str) -> HttpResponse:
     counted = Prefetch(
         "mat_evidence",

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from homegroup.directory.models import Meeting
 from homegroup.directory.search import MAX_LIMIT, errors_by_field, parse_query, search
 from homegroup.interop import ical
+from homegroup.replica import reads_from_replica
 
 
 def _calendar_response(body: bytes, *, filename: str) -> HttpResponse:
@@ -32,6 +33,7 @@ def _active() -> QuerySet[Meeting]:
 
 
 @require_GET
+@reads_from_replica
 def meeting_ics(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = get_object_or_404(_active(), slug=slug)
     body = ical.calendar(
@@ -41,6 +43,7 @@ def meeting_ics(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def search_ics(request: HttpRequest) -> HttpResponse:
     """A search as a calendar. Without `limit`, up to 500 meetings: a subscription should hold
     every match, not the first page (the page size of the API and the search page is 50)."""
