@@ -2,7 +2,7 @@ from datetime import date
 
 from django.urls import path, register_converter
 
-from homegroup.journal import data_views, views
+from homegroup.journal import data_views, task_views, views
 
 app_name = "journal"
 
@@ -55,4 +55,10 @@ urlpatterns = [
     path("data/delete/", data_views.delete_account, name="delete-account"),
     path("data/keep/", data_views.keep_account, name="keep-account"),
     path("audit/", data_views.audit_page, name="audit"),
+]
+
+# Recovery tasks "From your counselor" (issue 15), in their own view module.
+urlpatterns += [
+    path("tasks/", task_views.tasks_page, name="tasks"),
+    path("tasks/<id:task_id>/", task_views.task_mark, name="task-mark"),
 ]
