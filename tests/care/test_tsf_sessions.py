@@ -396,3 +396,20 @@ def test_the_session_pages_make_a_constant_number_of_queries(
             measured.append(len(captured.captured_queries))
         counts.append(measured)
     assert counts[0] == counts[1]
+
+
+def test_a_tampered_topic_is_refused_with_a_message_and_nothing_saved(people, client_for):
+    anas_sharing(people)
+    response = client_for(people.cora).post(
+        sessions_url(people, "new/"),
+        {
+            "number": 1,
+            "held_on": date.today().isoformat(),
+            "duration_minutes": 50,
+            "modality": "individual",
+            "topic": "not-a-topic",
+        },
+    )
+    assert response.status_code == 400
+    assert "Choose a topic from the list." in response.content.decode()
+    assert not TSFSession.objects.exists()

@@ -32,7 +32,6 @@ class SessionForm(forms.Form):
         label=_("Duration (minutes)"), min_value=5, max_value=MAX_DURATION
     )
     modality = forms.ChoiceField(label=_("Modality"), choices=Modality.choices)
-    topic = forms.ChoiceField(widget=forms.HiddenInput, choices=session_topics.choices)
     review_notes = forms.CharField(
         label=_("What the person told you since last time"),
         required=False,
@@ -61,6 +60,7 @@ class SessionForm(forms.Form):
 
     def __init__(self, *args: Any, topic: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.topic = topic
         chosen = session_topics.topic(topic)
         self.fields["items_covered"].choices = [  # type: ignore[attr-defined]
             (item.code, item.text) for item in chosen.items
@@ -74,7 +74,7 @@ class SessionForm(forms.Form):
             held_on=data["held_on"],
             duration_minutes=data["duration_minutes"],
             modality=data["modality"],
-            topic=data["topic"],
+            topic=self.topic,
             items_covered=list(data["items_covered"]),
             review_notes=data["review_notes"],
             summary=data["summary"],

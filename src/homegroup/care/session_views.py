@@ -197,7 +197,8 @@ def session_new(request: HttpRequest, person_id: int) -> HttpResponse:
     review = session_review.read_review(disclosure, person, since=since, until=today)
     number = session_actions.next_number(person)
     topic = request.POST.get("topic") or _topic_of(request, _suggested_topic(number))
-    if topic not in session_topics.BY_CODE:
+    bad_topic = topic not in session_topics.BY_CODE
+    if bad_topic:
         topic = _suggested_topic(number)
     data = request.POST if request.method == "POST" else None
     form = SessionForm(
@@ -208,9 +209,10 @@ def session_new(request: HttpRequest, person_id: int) -> HttpResponse:
             "held_on": today,
             "duration_minutes": 60,
             "modality": "individual",
-            "topic": topic,
         },
     )
+    if bad_topic and data is not None:
+        form.add_error(None, _("Choose a topic from the list."))
     if request.method == "POST" and form.is_valid():
         try:
             session = session_actions.record_session(
@@ -247,7 +249,8 @@ def session(request: HttpRequest, person_id: int, session_id: int) -> HttpRespon
     person = _person(person_id)
     record = _session(request, disclosure, session_id)
     topic = request.POST.get("topic") or _topic_of(request, record.topic)
-    if topic not in session_topics.BY_CODE:
+    bad_topic = topic not in session_topics.BY_CODE
+    if bad_topic:
         topic = record.topic
     data = request.POST if request.method == "POST" else None
     form = SessionForm(
@@ -258,12 +261,13 @@ def session(request: HttpRequest, person_id: int, session_id: int) -> HttpRespon
             "held_on": record.held_on,
             "duration_minutes": record.duration_minutes,
             "modality": record.modality,
-            "topic": topic,
             "review_notes": record.review_notes,
             "items_covered": record.items_covered if topic == record.topic else [],
             "summary": record.summary,
         },
     )
+    if bad_topic and data is not None:
+        form.add_error(None, _("Choose a topic from the list."))
     if request.method == "POST" and form.is_valid():
         try:
             session_actions.update_session(
