@@ -39,7 +39,7 @@ def test_cora_runs_two_sessions_with_ana_who_logs_a_referred_meeting(
     people = make_people()
     start_journal(people.ana)
     share_as_in_the_story(people)
-    found = meetings(people)
+    meetings(people)  # Tuesday Hope and Thursday Open Door welcome people on medication
 
     # Cora, at her desk: Ana's record, then her sessions, then session 1.
     coras = browser.new_context(viewport=DESKTOP, bypass_csp=True, base_url=live_server.url)
@@ -126,14 +126,16 @@ def test_cora_runs_two_sessions_with_ana_who_logs_a_referred_meeting(
     sign_in(dev, people.dev, PASSWORD)
     for path in ("", "new/", "fhir/"):
         response = dev.goto(f"/care/people/{people.ana.pk}/sessions/{path}")
-        assert response is not None and response.status == 404
+        assert response is not None
+        assert response.status == 404
 
     # Ana revokes her program's consent: Cora's session pages are gone at once.
     consent = Consent.objects.get(person=people.ana, recipient_program=people.program)
     privacy_actions.revoke_consent(consent=consent, by=people.ana, attested=True)
     for url in (session_one, f"{live_server.url}/care/people/{people.ana.pk}/sessions/"):
         response = cora.goto(url)
-        assert response is not None and response.status == 404
+        assert response is not None
+        assert response.status == 404
     # Ana still has her own summaries.
     page.goto("/care/my-sessions/")
     expect(page.locator("main")).to_contain_text("We talked about Step 1.")

@@ -413,3 +413,15 @@ def test_a_tampered_topic_is_refused_with_a_message_and_nothing_saved(people, cl
     assert response.status_code == 400
     assert "Choose a topic from the list." in response.content.decode()
     assert not TSFSession.objects.exists()
+
+
+def test_P2_08_opening_the_record_page_does_not_account_for_sessions_it_does_not_show(
+    people, client_for
+):
+    from homegroup.privacy.models import DisclosureRecord
+
+    anas_sharing(people)
+    coras_session(people)
+    assert client_for(people.cora).get(f"/care/people/{people.ana.pk}/").status_code == 200
+    (record,) = DisclosureRecord.objects.filter(recipient_user_id=people.cora.pk)
+    assert "tsf_sessions" not in record.categories

@@ -37,6 +37,9 @@ DEFAULT_FOR_PROGRAM = GENERAL - {Category.PRIVATE_NOTES.value}
 # A care team's own record: a sponsor's or a friend's view shows none of it, so it is not offered.
 CARE_RECORD = frozenset({Category.TSF_SESSIONS.value})
 FOR_SUPPORTER_CHOICES = GENERAL - CARE_RECORD
+# What a view of the person's journal (the record page, its exports, a sponsor's view) asks the
+# gate for: the sessions have their own pages, so a record view never accounts for them.
+JOURNAL = GENERAL - CARE_RECORD
 DEFAULT_FOR_SUPPORTER = frozenset(
     {Category.MEETINGS_AND_ACTIVITIES.value, Category.RECOVERY_TIME.value}
 )
