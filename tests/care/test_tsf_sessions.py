@@ -425,3 +425,25 @@ def test_P2_08_opening_the_record_page_does_not_account_for_sessions_it_does_not
     assert client_for(people.cora).get(f"/care/people/{people.ana.pk}/").status_code == 200
     (record,) = DisclosureRecord.objects.filter(recipient_user_id=people.cora.pk)
     assert "tsf_sessions" not in record.categories
+
+
+def test_anas_own_download_holds_her_recovery_tasks(people, client_for):
+    import json
+
+    anas_sharing(people)
+    task = meeting_task(people, coras_session(people), meetings(people).welcoming)
+    response = client_for(people.ana).get("/journal/data/download/json/")
+    data = json.loads(
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    assert data["recovery_tasks"] == [
+        {
+            "set_on": task.set_on.isoformat(),
+            "kind": "meeting",
+            "task": "Tuesday Hope",
+            "directory_slug": task.meeting.slug,
+            "status": "open",
+            "status_on": None,
+            "why_not": "",
+        }
+    ]
