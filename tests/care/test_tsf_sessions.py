@@ -447,3 +447,21 @@ def test_anas_own_download_holds_her_recovery_tasks(people, client_for):
             "why_not": "",
         }
     ]
+
+
+def test_H_04_a_raw_read_of_sessions_and_tasks_shows_no_plaintext(people):
+    from django.db import connection
+
+    anas_sharing(people)
+    session = coras_session(people, summary="CANARY-summary-51", review_notes="CANARY-review-52")
+    session_actions.set_task(
+        session=session, counselor=people.cora, kind="reading", text="CANARY-task-53"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT summary, review_notes FROM care_tsfsession")
+        stored = " ".join(str(value) for row in cursor.fetchall() for value in row)
+        cursor.execute("SELECT text FROM journal_recoverytask")
+        stored += " ".join(str(value) for row in cursor.fetchall() for value in row)
+    assert "CANARY" not in stored
+    session.refresh_from_db()
+    assert str(session.summary) == "CANARY-summary-51"
