@@ -465,3 +465,17 @@ def test_H_04_a_raw_read_of_sessions_and_tasks_shows_no_plaintext(people):
     assert "CANARY" not in stored
     session.refresh_from_db()
     assert str(session.summary) == "CANARY-summary-51"
+
+
+def test_the_check_in_links_a_meeting_task_to_that_day_with_the_meeting_ticked(people, client_for):
+    anas_sharing(people)
+    listed = meetings(people).welcoming
+    meeting_task(people, coras_session(people), listed)
+    ana = client_for(people.ana)
+    today = today_of(people.ana).isoformat()
+    page = ana.get("/journal/").content.decode()
+    link = f"/journal/{today}/?meeting={listed.slug}"
+    assert link in page
+    day = ana.get(link).content.decode()
+    assert f'name="meeting_{listed.pk}"' in day
+    assert "checked" in day.split(f'name="meeting_{listed.pk}"', 1)[1].split(">", 1)[0]
