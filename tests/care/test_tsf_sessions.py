@@ -479,3 +479,17 @@ def test_the_check_in_links_a_meeting_task_to_that_day_with_the_meeting_ticked(p
     day = ana.get(link).content.decode()
     assert f'name="meeting_{listed.pk}"' in day
     assert "checked" in day.split(f'name="meeting_{listed.pk}"', 1)[1].split(">", 1)[0]
+
+
+def test_the_meeting_picker_starts_near_the_persons_home_group_when_she_shares_it(
+    people, client_for
+):
+    from tests.journal.journal_data import meeting
+
+    anas_sharing(people)
+    home = meeting("Ithaca Home Group", latitude=42.44, longitude=-76.50)
+    journal_actions.set_home_group(person=people.ana, meeting=home)
+    session = coras_session(people)
+    page = client_for(people.cora).get(sessions_url(people, f"{session.pk}/meetings/"))
+    assert page.status_code == 200
+    assert "Near their usual meeting, Ithaca Home Group" in page.content.decode()

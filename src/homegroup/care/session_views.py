@@ -31,6 +31,7 @@ from homegroup.care.session_models import TSFSession
 from homegroup.directory import search as directory_search
 from homegroup.directory.models import Meeting
 from homegroup.interop import fhir, fhir_sessions
+from homegroup.journal.models import TwelveStepLife
 from homegroup.journal.tasks import RecoveryTask, TaskKind, TaskStatus
 from homegroup.privacy import gate, throttle
 from homegroup.privacy.categories import Category
@@ -292,12 +293,32 @@ def session(request: HttpRequest, person_id: int, session_id: int) -> HttpRespon
     )
 
 
-def _own_session_or_404(request: HttpRequest, person_id: int, session_id: int) -> TSFSession:
-    disclosure = _disclose(request, person_id, Channel.PAGE)
+def _own_session_or_404(
+    request: HttpRequest,
+    person_id: int,
+    session_id: int,
+    wanted: frozenset[str] = frozenset({TSF}),
+) -> tuple[gate.Disclosure, TSFSession]:
+    disclosure = _disclose(request, person_id, Channel.PAGE, wanted)
     record = _session(request, disclosure, session_id)
     if record.counselor_id != _clinician(request).pk:
         raise Http404
-    return record
+    return disclosure, record
+
+
+def _usual_place(disclosure: gate.Disclosure) -> Meeting | None:
+    """The person's home group, or else a usual meeting, that has a place on the map: where the
+    meeting search starts when the clinician names no place (only when the person shares their
+    meetings and 12-step activities)."""
+    life = TwelveStepLife.objects.disclosed(disclosure).select_related("home_group").first()
+    if life is None:
+        return None
+    usual = [life.home_group] if life.home_group is not None else []
+    usual += list(life.usual_meetings.order_by("name", "id"))
+    return next(
+        (m for m in usual if m.latitude is not None and m.longitude is not None),
+        None,
+    )
 
 
 @clinician_required
@@ -305,7 +326,7 @@ def _own_session_or_404(request: HttpRequest, person_id: int, session_id: int) -
 @gate.gated
 def session_task(request: HttpRequest, person_id: int, session_id: int) -> HttpResponse:
     """Set a recovery task in words, or a meeting picked from the directory."""
-    record = _own_session_or_404(request, person_id, session_id)
+    _disclosure, record = _own_session_or_404(request, person_id, session_id)
     meeting_form = MeetingTaskForm(request.POST)
     try:
         if "meeting" in request.POST:
@@ -343,10 +364,17 @@ def session_task(request: HttpRequest, person_id: int, session_id: int) -> HttpR
 def session_meetings(request: HttpRequest, person_id: int, session_id: int) -> HttpResponse:
     """Pick meetings for recovery tasks: welcoming to people on medication first, then others,
     near a place and on days the person can go, online ones too."""
-    record = _own_session_or_404(request, person_id, session_id)
+    disclosure, record = _own_session_or_404(
+        request, person_id, session_id, frozenset({TSF, Category.MEETINGS_AND_ACTIVITIES.value})
+    )
     person = _person(person_id)
     params = request.GET.copy()
     params.setdefault("include_online", "on")
+    usual = None
+    if not any(params.get(name) for name in ("near", "lat", "lng")):
+        usual = _usual_place(disclosure)
+        if usual is not None:
+            params["lat"], params["lng"] = str(usual.latitude), str(usual.longitude)
     params["limit"] = str(MEETINGS_SHOWN)
     welcoming: list[directory_search.Found] = []
     others: list[directory_search.Found] = []
@@ -381,7 +409,7 @@ def session_meetings(request: HttpRequest, person_id: int, session_id: int) -> H
             "q": request.GET.get("q", ""),
             "days": request.GET.getlist("days"),
             "weekdays": _weekdays(),
-            "status": 400 if errors else 200,
+            "usual": usual,
         },
         status=400 if errors else 200,
     )
