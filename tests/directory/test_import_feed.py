@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from homegroup.audit.models import AuditEvent
 from homegroup.directory import actions
+from homegroup.directory.actions import importing
 from homegroup.directory.models import (
     EvidenceKind,
     ImportRun,
@@ -152,7 +153,7 @@ def test_a_file_that_cannot_be_parsed_changes_nothing_but_the_attempt_is_kept():
 
 
 def test_a_file_bigger_than_any_feed_is_refused(monkeypatch):
-    monkeypatch.setattr(actions, "MAX_FEED_BYTES", 100)
+    monkeypatch.setattr(importing, "MAX_FEED_BYTES", 100)
     with pytest.raises(actions.ImportFailed, match="more than the 100 a feed may have"):
         run_import("metro", *THREE)
     assert not Meeting.objects.exists()

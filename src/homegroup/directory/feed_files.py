@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from homegroup.directory.actions import MAX_FEED_BYTES
+from homegroup.directory.actions.importing import MAX_FEED_BYTES
 from homegroup.directory.fetch import fetch_feed
 from homegroup.directory.importers import FeedError
 

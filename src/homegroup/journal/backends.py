@@ -3,9 +3,9 @@
 An account awaiting deletion is inactive, so Django refuses its password like any wrong one.
 This backend runs after Django's: when the password is right for an account in its grace period,
 it remembers the account in the session (for a few minutes) and asks the sign-in page to send
-the person to "keep my account" (`data_views.keep_account`) instead of saying the password is
-wrong. It always answers None: only that page, after the person chooses to keep the account,
-signs them in.
+the person to "keep my account" (`journal.views.data.keep_account`) instead of saying the
+password is wrong. It always answers None: only that page, after the person chooses to keep the
+account, signs them in.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What a disclosure lets someone else see of a person's journal, read through the disclosure.
 
-The clinician's view and its exports (`care`), the sponsor's view (`journal.shared_views`) and
+The clinician's view and its exports (`care`), the sponsor's view (`journal.views.shared`) and
 the FHIR bundle of a disclosure (`interop.fhir_disclosure`) read another person's journal here
 and nowhere else. The journal knows nothing of who is looking: it gets a `Disclosure` from
 `privacy.gate.disclose` and returns only the categories it allows.

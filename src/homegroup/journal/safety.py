@@ -1,8 +1,8 @@
 """When a saved day calls for a kind note on overdose risk, and which one: pure, no Django.
 
 One rule, reused as it is: the person's check-in page shows the note after a save
-(`journal.views`), and the clinician's caseload alerts (care) show the same case with the same
-wording (`journal.safety_wording`). It takes plain values — the day, what it reported, the
+(`journal.views.check_in`), and the clinician's caseload alerts (care) show the same case with
+the same wording (`journal.safety_wording`). It takes plain values — the day, what it reported, the
 person's use reports, and their medication plans with their dose reports — and returns an
 `OverdoseNote` naming the case and the wording, or None. The note informs; it never blames, and it
 never changes recovery time. Sources: docs/references.md ("Overdose-safety rule").

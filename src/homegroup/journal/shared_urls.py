@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from homegroup.journal import shared_views
+from homegroup.journal.views import shared
 
 app_name = "shared"
 
 urlpatterns = [
-    path("<id:person_id>/", shared_views.shared_record, name="record"),
+    path("<id:person_id>/", shared.shared_record, name="record"),
 ]

@@ -2,7 +2,19 @@ from datetime import date
 
 from django.urls import path, register_converter
 
-from homegroup.journal import data_views, task_views, views
+from homegroup.journal.views import (
+    calendar,
+    check_in,
+    data,
+    measures,
+    medication,
+    network,
+    progress,
+    recovery,
+    settings,
+    tasks,
+    twelve_step,
+)
 
 app_name = "journal"
 
@@ -22,43 +34,47 @@ class IsoDateConverter:
 register_converter(IsoDateConverter, "isodate")
 
 urlpatterns = [
-    path("", views.check_in, name="check-in"),
-    path("<isodate:day>/", views.check_in, name="day"),
-    path("calendar/", views.calendar, name="calendar"),
-    path("recovery/", views.recovery, name="recovery"),
-    path("medication/", views.medication, name="medication"),
-    path("medication/new/", views.medication_new, name="medication-new"),
-    path("medication/<id:plan_id>/edit/", views.medication_edit, name="medication-edit"),
-    path("medication/<id:plan_id>/delete/", views.medication_delete, name="medication-delete"),
-    path("twelve-step/", views.twelve_step, name="twelve-step"),
-    path("twelve-step/meetings/", views.twelve_step_meetings, name="twelve-step-meetings"),
-    path("twelve-step/service/new/", views.service_new, name="service-new"),
-    path("twelve-step/service/<id:commitment_id>/edit/", views.service_edit, name="service-edit"),
+    path("", check_in.check_in, name="check-in"),
+    path("<isodate:day>/", check_in.check_in, name="day"),
+    path("calendar/", calendar.calendar, name="calendar"),
+    path("recovery/", recovery.recovery, name="recovery"),
+    path("medication/", medication.medication, name="medication"),
+    path("medication/new/", medication.medication_new, name="medication-new"),
+    path("medication/<id:plan_id>/edit/", medication.medication_edit, name="medication-edit"),
+    path("medication/<id:plan_id>/delete/", medication.medication_delete, name="medication-delete"),
+    path("twelve-step/", twelve_step.twelve_step, name="twelve-step"),
+    path("twelve-step/meetings/", twelve_step.twelve_step_meetings, name="twelve-step-meetings"),
+    path("twelve-step/service/new/", twelve_step.service_new, name="service-new"),
+    path(
+        "twelve-step/service/<id:commitment_id>/edit/",
+        twelve_step.service_edit,
+        name="service-edit",
+    ),
     path(
         "twelve-step/service/<id:commitment_id>/delete/",
-        views.service_delete,
+        twelve_step.service_delete,
         name="service-delete",
     ),
-    path("network/", views.network_page, name="network"),
-    path("network/new/", views.network_new, name="network-new"),
-    path("network/<id:member_id>/edit/", views.network_edit, name="network-edit"),
-    path("network/<id:member_id>/delete/", views.network_delete, name="network-delete"),
-    path("measures/", views.measures, name="measures"),
-    path("measures/bam/", views.measure_bam, name="measure-bam"),
-    path("measures/aai/", views.measure_aai, name="measure-aai"),
-    path("measures/<id:response_id>/", views.measure_result, name="measure-result"),
-    path("settings/", views.settings_page, name="settings"),
-    path("settings/discreet/", views.discreet_mode, name="discreet-mode"),
-    path("progress/", views.progress_page, name="progress"),
-    path("data/", data_views.data_page, name="data"),
-    path("data/download/<str:export_format>/", data_views.download, name="download"),
-    path("data/delete/", data_views.delete_account, name="delete-account"),
-    path("data/keep/", data_views.keep_account, name="keep-account"),
-    path("audit/", data_views.audit_page, name="audit"),
+    path("network/", network.network_page, name="network"),
+    path("network/new/", network.network_new, name="network-new"),
+    path("network/<id:member_id>/edit/", network.network_edit, name="network-edit"),
+    path("network/<id:member_id>/delete/", network.network_delete, name="network-delete"),
+    path("measures/", measures.measures, name="measures"),
+    path("measures/bam/", measures.measure_bam, name="measure-bam"),
+    path("measures/aai/", measures.measure_aai, name="measure-aai"),
+    path("measures/<id:response_id>/", measures.measure_result, name="measure-result"),
+    path("settings/", settings.settings_page, name="settings"),
+    path("settings/discreet/", settings.discreet_mode, name="discreet-mode"),
+    path("progress/", progress.progress_page, name="progress"),
+    path("data/", data.data_page, name="data"),
+    path("data/download/<str:export_format>/", data.download, name="download"),
+    path("data/delete/", data.delete_account, name="delete-account"),
+    path("data/keep/", data.keep_account, name="keep-account"),
+    path("audit/", data.audit_page, name="audit"),
 ]
 
 # Recovery tasks "From your counselor" (issue 15), in their own view module.
 urlpatterns += [
-    path("tasks/", task_views.tasks_page, name="tasks"),
-    path("tasks/<id:task_id>/", task_views.task_mark, name="task-mark"),
+    path("tasks/", tasks.tasks_page, name="tasks"),
+    path("tasks/<id:task_id>/", tasks.task_mark, name="task-mark"),
 ]

@@ -1,15 +1,14 @@
-"""Pages: a person's sharing and accounting, a sponsor's inbox, the program admin's pages and
-break-glass. Thin: every write is an action, every check of another person's record the gate."""
+"""A person's sharing page (consents, programs, restrictions) and their accounting of
+disclosures.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,22 +19,17 @@ from homegroup.accounts import sessions
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import reauth_required, role_required
 from homegroup.audit import actions as audit
-from homegroup.audit.models import Outcome
 from homegroup.forms import attach_errors, form_status
 from homegroup.privacy import accounting, actions, categories, throttle
 from homegroup.privacy.forms import (
-    AssignClinicianForm,
-    BreakGlassForm,
     CodeForm,
     ProgramShareForm,
     RestrictionForm,
-    ReviewForm,
     RevokeForm,
     SupporterShareForm,
     WindowForm,
 )
 from homegroup.privacy.models import (
-    BreakGlassGrant,
     CareTeamMember,
     Consent,
     ConsentKind,
@@ -43,25 +37,10 @@ from homegroup.privacy.models import (
     Enrolment,
     ExpiryKind,
     Program,
-    ProgramMembership,
-    ProgramRole,
     Purpose,
     Restriction,
 )
-
-# Validation names consent elements (P2-01); these are the form fields that carry them.
-ELEMENT_FIELDS = {"expiry": "expires_on", "signature": "password", "recipient": None}
-
-
-def _throttled(request: HttpRequest) -> HttpResponse:
-    return throttle.too_many(request, int(throttle.WINDOW.total_seconds()))
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-# --- A person's sharing page -------------------------------------------------------------------
+from homegroup.privacy.views.common import ELEMENT_FIELDS, too_many_tries, user_of
 
 
 def _consent_rows(person: User) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -124,7 +103,7 @@ def _sharing_page(
     join_form: CodeForm | None = None,
     restriction_form: RestrictionForm | None = None,
 ) -> HttpResponse:
-    person = _user(request)
+    person = user_of(request)
     enrolments = list(Enrolment.objects.current().filter(person=person).select_related("program"))
     current, ended = _consent_rows(person)
     restrictions = list(
@@ -161,14 +140,14 @@ def sharing(request: HttpRequest) -> HttpResponse:
 @role_required(Role.PERSON_IN_RECOVERY)
 @require_http_methods(["GET", "POST"])
 def share_with_program(request: HttpRequest) -> HttpResponse:
-    person = _user(request)
+    person = user_of(request)
     programs = Program.objects.filter(
         enrolments__person=person, enrolments__ended_at__isnull=True
     ).distinct()
     form = ProgramShareForm(request.POST if request.method == "POST" else None, programs=programs)
     if request.method == "POST":
         if throttle.signing_blocked(person):
-            return _throttled(request)
+            return too_many_tries(request)
         if form.is_valid():
             try:
                 signed = actions.sign_consent(
@@ -198,11 +177,11 @@ def share_with_program(request: HttpRequest) -> HttpResponse:
 @role_required(Role.PERSON_IN_RECOVERY)
 @require_http_methods(["GET", "POST"])
 def share_with_supporter(request: HttpRequest) -> HttpResponse:
-    person = _user(request)
+    person = user_of(request)
     form = SupporterShareForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if throttle.signing_blocked(person):
-            return _throttled(request)
+            return too_many_tries(request)
         if form.is_valid():
             try:
                 signed = actions.sign_consent(
@@ -236,7 +215,7 @@ def share_with_supporter(request: HttpRequest) -> HttpResponse:
 @role_required(Role.PERSON_IN_RECOVERY)
 @require_GET
 def consent_detail(request: HttpRequest, consent_id: int) -> HttpResponse:
-    person = _user(request)
+    person = user_of(request)
     consent = audit.get_or_refuse(
         Consent.objects.given_by(person)
         .with_treatment()
@@ -271,7 +250,7 @@ def consent_detail(request: HttpRequest, consent_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
     """Revocation in writing (P2-04): signed in, password confirmed lately (A-05), attested."""
-    person = _user(request)
+    person = user_of(request)
     consent = audit.get_or_refuse(
         Consent.objects.given_by(person).select_related("recipient_program", "recipient_user"),
         consent_id,
@@ -304,9 +283,9 @@ def revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
 @role_required(Role.PERSON_IN_RECOVERY)
 @require_POST
 def join_program(request: HttpRequest) -> HttpResponse:
-    person = _user(request)
+    person = user_of(request)
     if throttle.code_redemption_blocked(person):
-        return _throttled(request)
+        return too_many_tries(request)
     form = CodeForm(request.POST)
     if form.is_valid():
         try:
@@ -326,7 +305,7 @@ def join_program(request: HttpRequest) -> HttpResponse:
 @role_required(Role.PERSON_IN_RECOVERY)
 @require_POST
 def leave_program(request: HttpRequest, enrolment_id: int) -> HttpResponse:
-    person = _user(request)
+    person = user_of(request)
     enrolment = audit.get_or_refuse(
         Enrolment.objects.current().filter(person=person).select_related("program"),
         enrolment_id,
@@ -345,7 +324,7 @@ def leave_program(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 @role_required(Role.PERSON_IN_RECOVERY)
 @require_POST
 def add_restriction(request: HttpRequest) -> HttpResponse:
-    person = _user(request)
+    person = user_of(request)
     form = RestrictionForm(request.POST, recipients=_restriction_recipients(person))
     if form.is_valid():
         recipient = form.cleaned_data["recipient"]
@@ -372,7 +351,7 @@ def add_restriction(request: HttpRequest) -> HttpResponse:
 @reauth_required
 @require_POST
 def withdraw_restriction(request: HttpRequest, restriction_id: int) -> HttpResponse:
-    person = _user(request)
+    person = user_of(request)
     restriction = audit.get_or_refuse(
         Restriction.objects.current().filter(person=person),
         restriction_id,
@@ -387,7 +366,7 @@ def withdraw_restriction(request: HttpRequest, restriction_id: int) -> HttpRespo
 @role_required(Role.PERSON_IN_RECOVERY)
 @require_GET
 def accounting_page(request: HttpRequest) -> HttpResponse:
-    person = _user(request)
+    person = user_of(request)
     form = WindowForm({"from": request.GET.get("from", ""), "to": request.GET.get("to", "")})
     rows: list[accounting.Entry] = []
     truncated = False
@@ -411,321 +390,4 @@ def accounting_page(request: HttpRequest) -> HttpResponse:
         "privacy/accounting.html",
         {"form": form, "rows": rows, "truncated": truncated, "window": window},
         status=status,
-    )
-
-
-# --- A sponsor's or supporter's side ------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def shared_with_me(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    form = CodeForm(
-        request.POST if request.method == "POST" else None,
-        initial={"code": request.GET.get("code", "")},
-    )
-    if request.method == "POST":
-        if throttle.code_redemption_blocked(user):
-            return _throttled(request)
-        if form.is_valid():
-            try:
-                consent = actions.accept_share(recipient=user, code=form.cleaned_data["code"])
-            except ValidationError as error:
-                attach_errors(form, error, rename=ELEMENT_FIELDS)
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s now shares part of their recovery journal with you.")
-                    % {"name": consent.person.display_name},
-                )
-                return redirect("privacy:shared-with-me")
-    now = timezone.now()
-    received = [
-        {
-            "consent": consent,
-            "what": [categories.label(c) for c in consent.categories],
-        }
-        for consent in Consent.objects.received_by(user)
-        .possibly_active(now)
-        .with_treatment()
-        .filter(person__is_active=True)
-        .select_related("person")
-        if consent.status(now=now) == ConsentStatus.ACTIVE
-    ]
-    return render(
-        request,
-        "privacy/shared_with_me.html",
-        {"form": form, "received": received},
-        status=form_status(request, form),
-    )
-
-
-# --- The program admin's pages ------------------------------------------------------------------
-
-
-def _administered(request: HttpRequest) -> Program | None:
-    membership = (
-        ProgramMembership.objects.admins()
-        .filter(user=_user(request))
-        .select_related("program")
-        .first()
-    )
-    return membership.program if membership else None
-
-
-def _program_or_404(request: HttpRequest) -> Program:
-    program = _administered(request)
-    if program is None:
-        raise Http404
-    return program
-
-
-def _program_page(
-    request: HttpRequest,
-    program: Program | None,
-    *,
-    issued_code: str | None = None,
-    assign_form: AssignClinicianForm | None = None,
-) -> HttpResponse:
-    if program is None:
-        return render(request, "privacy/program.html", {"program": None})
-    staff = list(ProgramMembership.objects.current().filter(program=program).select_related("user"))
-    clinicians = [
-        (m.user_id, m.user.display_name) for m in staff if m.role == ProgramRole.CLINICIAN
-    ]
-    enrolments = list(Enrolment.objects.current().filter(program=program).select_related("person"))
-    team: dict[int, list[CareTeamMember]] = {}
-    for member in CareTeamMember.objects.open().filter(program=program).select_related("clinician"):
-        team.setdefault(member.person_id, []).append(member)
-    people = [
-        {
-            "enrolment": enrolment,
-            "team": team.get(enrolment.person_id, []),
-            "form": AssignClinicianForm(
-                initial={"person": enrolment.person_id},
-                clinicians=clinicians,
-                auto_id=f"id_p{enrolment.person_id}_%s",  # one form per person: unique ids
-            ),
-        }
-        for enrolment in enrolments
-    ]
-    awaiting = BreakGlassGrant.objects.filter(program=program).awaiting_review().count()
-    admin = _user(request)
-    audit.record(
-        action="privacy.program_viewed",
-        actor_id=admin.pk,
-        object_type="program",
-        object_id=program.pk,
-    )
-    return render(
-        request,
-        "privacy/program.html",
-        {
-            "program": program,
-            "staff": staff,
-            "people": people,
-            "issued_code": issued_code,
-            "awaiting_review": awaiting,
-            "assign_errors": assign_form.errors if assign_form is not None else None,
-        },
-        status=form_status(request, assign_form),
-    )
-
-
-@role_required(Role.PROGRAM_ADMIN)
-@require_GET
-def program_home(request: HttpRequest) -> HttpResponse:
-    """Staff, enrolment codes and care teams: names only, never a person's record (Pat's view)."""
-    return _program_page(request, _administered(request))
-
-
-@role_required(Role.PROGRAM_ADMIN)
-@require_POST
-def issue_enrolment_code(request: HttpRequest) -> HttpResponse:
-    program = _program_or_404(request)
-    issued = actions.issue_enrolment_code(program=program, by=_user(request))
-    return _program_page(request, program, issued_code=issued.code)
-
-
-@role_required(Role.PROGRAM_ADMIN)
-@require_POST
-def assign_clinician(request: HttpRequest) -> HttpResponse:
-    program = _program_or_404(request)
-    clinicians = [
-        (m.user_id, m.user.display_name)
-        for m in ProgramMembership.objects.clinicians()
-        .filter(program=program)
-        .select_related("user")
-    ]
-    form = AssignClinicianForm(request.POST, clinicians=clinicians)
-    if form.is_valid():
-        try:
-            actions.assign_clinician(
-                program=program,
-                person_id=form.cleaned_data["person"],
-                clinician_id=form.cleaned_data["clinician"],
-                by=_user(request),
-            )
-        except ValidationError as error:
-            attach_errors(form, error, rename=ELEMENT_FIELDS)
-        else:
-            messages.success(
-                request,
-                _(
-                    "The care team is updated. A new clinician's place starts when they confirm "
-                    "it; until then it opens nothing."
-                ),
-            )
-            return redirect("privacy:program")
-    return _program_page(request, program, assign_form=form)
-
-
-@role_required(Role.PROGRAM_ADMIN)
-@require_POST
-def end_care_team_place(request: HttpRequest, member_id: int) -> HttpResponse:
-    program = _program_or_404(request)
-    member = audit.get_or_refuse(
-        CareTeamMember.objects.open().filter(program=program).select_related("program"),
-        member_id,
-        actor_id=_user(request).pk,
-        owner_field="person",
-    )
-    actions.end_care_team_place(member=member, by=_user(request))
-    messages.success(request, _("The clinician is no longer on this care team."))
-    return redirect("privacy:program")
-
-
-def _reviews_page(
-    request: HttpRequest, program: Program | None, *, failed: tuple[int, ReviewForm] | None = None
-) -> HttpResponse:
-    grants = (
-        list(
-            BreakGlassGrant.objects.filter(program=program)
-            .select_related("clinician", "person")
-            .order_by("reviewed_at", "-opened_at")[:200]
-        )
-        if program
-        else []
-    )
-    if program is not None:
-        audit.record(
-            action="privacy.break_glass_reviews_viewed",
-            actor_id=_user(request).pk,
-            object_type="program",
-            object_id=program.pk,
-        )
-    rows = []
-    for grant in grants:
-        form = ReviewForm(auto_id=f"id_g{grant.pk}_%s")  # one form per grant: unique ids
-        if failed is not None and failed[0] == grant.pk:
-            form = failed[1]
-        rows.append({"grant": grant, "form": form})
-    return render(
-        request,
-        "privacy/reviews.html",
-        {"program": program, "grants": rows},
-        status=400 if failed is not None else 200,
-    )
-
-
-@role_required(Role.PROGRAM_ADMIN)
-@require_GET
-def reviews(request: HttpRequest) -> HttpResponse:
-    """Break-glass accesses of the admin's program, those awaiting review first (H-02)."""
-    return _reviews_page(request, _administered(request))
-
-
-@role_required(Role.PROGRAM_ADMIN)
-@require_POST
-def review(request: HttpRequest, grant_id: int) -> HttpResponse:
-    program = _program_or_404(request)
-    grant = audit.get_or_refuse(
-        BreakGlassGrant.objects.filter(program=program).select_related("program"),
-        grant_id,
-        actor_id=_user(request).pk,
-        owner_field="person",
-    )
-    form = ReviewForm(request.POST, auto_id=f"id_g{grant.pk}_%s")
-    if form.is_valid():
-        try:
-            actions.review_break_glass(
-                grant=grant,
-                by=_user(request),
-                outcome=form.cleaned_data["outcome"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            attach_errors(form, error, rename=ELEMENT_FIELDS)
-        else:
-            messages.success(request, _("Review saved."))
-            return redirect("privacy:reviews")
-    return _reviews_page(request, program, failed=(grant.pk, form))
-
-
-# --- Break-glass ---------------------------------------------------------------------------------
-
-BREAK_GLASS_VIEWED = "privacy.break_glass_viewed"
-
-
-@role_required(Role.CLINICIAN)
-@require_http_methods(["GET", "POST"])
-def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Emergency access for a clinician of the person's program outside their care team (H-02)."""
-    clinician = _user(request)
-    if not actions.shared_programs(clinician, person_id):
-        audit.refuse(
-            action=BREAK_GLASS_VIEWED,
-            actor_id=clinician.pk,
-            subject_id=person_id,
-            object_type="person",
-            object_id=person_id,
-        )
-    person = audit.get_or_refuse(
-        User.objects.filter(is_active=True),
-        person_id,
-        actor_id=clinician.pk,
-        owner_field="pk",
-        object_type="person",
-    )
-    form = BreakGlassForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            grant = actions.open_break_glass(
-                clinician=clinician, person_id=person.pk, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            attach_errors(form, error, rename=ELEMENT_FIELDS)
-        else:
-            messages.warning(
-                request,
-                _("Emergency access is open until %(time)s UTC. It is logged and will be reviewed.")
-                % {"time": grant.expires_at.strftime("%H:%M")},
-            )
-            return redirect("privacy:break-glass", person_id=person.pk)
-    open_grant = (
-        BreakGlassGrant.objects.open_at(timezone.now())
-        .filter(clinician=clinician, person=person)
-        .first()
-    )
-    # The page names the person: audited, though no record is shown. Denied unless a grant is
-    # open (the record itself opens only through the gate).
-    audit.record(
-        action=BREAK_GLASS_VIEWED,
-        actor_id=clinician.pk,
-        outcome=Outcome.SUCCESS if open_grant else Outcome.DENIED,
-        subject_id=person.pk,
-        object_type="person",
-        object_id=person.pk,
-    )
-    return render(
-        request,
-        "privacy/break_glass.html",
-        {
-            "form": form,
-            "person": person,
-            "open_grant": open_grant,
-            "minutes": settings.HOMEGROUP_BREAK_GLASS_MINUTES,
-        },
-        status=form_status(request, form),
     )

@@ -12,19 +12,17 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from homegroup.accounts.models import Role, User
-from homegroup.accounts.permissions import role_required
-from homegroup.journal import actions, task_actions
+from homegroup.journal import task_actions
 from homegroup.journal.models import JournalProfile
 from homegroup.journal.task_forms import TaskOutcomeForm
 from homegroup.journal.tasks import RecoveryTask, TaskStatus
+from homegroup.journal.views.common import journal_page, person_of, person_required
 from homegroup.privacy.access import get_visible_or_404
 
-person_required = role_required(Role.PERSON_IN_RECOVERY)
 # Finished tasks stay on the page this long, so the person sees what they did.
 FINISHED_SHOWN_DAYS = 60
 
@@ -32,7 +30,7 @@ FINISHED_SHOWN_DAYS = 60
 @person_required
 @require_GET
 def tasks_page(request: HttpRequest) -> HttpResponse:
-    person: User = request.user  # type: ignore[assignment]
+    person = person_of(request)
     today = JournalProfile.objects.for_person(person).today()
     tasks = list(
         RecoveryTask.objects.visible_to(person)
@@ -40,8 +38,7 @@ def tasks_page(request: HttpRequest) -> HttpResponse:
         .order_by("set_on", "id")
     )
     since = today - timedelta(days=FINISHED_SHOWN_DAYS)
-    actions.note_read(viewer=person, person=person, object_type="recovery_task")
-    return render(
+    return journal_page(
         request,
         "journal/tasks.html",
         {
@@ -51,16 +48,16 @@ def tasks_page(request: HttpRequest) -> HttpResponse:
                 for task in reversed(tasks)
                 if not task.is_open and task.status_on is not None and task.status_on >= since
             ],
-            "form": TaskOutcomeForm(),
             "today": today,
         },
+        object_type="recovery_task",
     )
 
 
 @person_required
 @require_POST
 def task_mark(request: HttpRequest, task_id: int) -> HttpResponse:
-    person: User = request.user  # type: ignore[assignment]
+    person = person_of(request)
     task = get_visible_or_404(RecoveryTask.objects.all(), person, pk=task_id)
     form = TaskOutcomeForm(request.POST)
     if not form.is_valid():

@@ -35,7 +35,7 @@ from homegroup.journal import actions, export
 from homegroup.journal.backends import KEEP_SESSION_KEY, pending_keep
 from homegroup.journal.forms import DeleteAccountForm
 from homegroup.journal.models import JournalProfile
-from homegroup.journal.views import GET_POST, _page, _person, person_required
+from homegroup.journal.views.common import GET_POST, journal_page, person_of, person_required
 from homegroup.lib.timezones import is_timezone
 from homegroup.privacy import throttle
 from homegroup.privacy.models import CareTeamMember, Consent
@@ -54,7 +54,7 @@ DOWNLOADS = {
 @require_http_methods(["GET"])
 def data_page(request: HttpRequest) -> HttpResponse:
     context = {"grace_days": settings.HOMEGROUP_DELETION_GRACE_DAYS}
-    return _page(request, "journal/data.html", context, object_type="data")
+    return journal_page(request, "journal/data.html", context, object_type="data")
 
 
 @person_required
@@ -63,7 +63,7 @@ def data_page(request: HttpRequest) -> HttpResponse:
 def download(request: HttpRequest, export_format: str) -> HttpResponse:
     if export_format not in DOWNLOADS:
         raise Http404
-    person = _person(request)
+    person = person_of(request)
     wait = throttle.attempt(
         throttle.per_account(throttle.EXPORT_PER_ACCOUNT, person),
         throttle.per_client(throttle.EXPORT_PER_CLIENT, request),
@@ -92,7 +92,7 @@ def download(request: HttpRequest, export_format: str) -> HttpResponse:
 @reauth_required
 @GET_POST
 def delete_account(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     data = request.POST if request.method == "POST" else None
     form = DeleteAccountForm(data)
     if request.method == "POST" and form.is_valid():
@@ -113,7 +113,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         "grace_days": settings.HOMEGROUP_DELETION_GRACE_DAYS,
         "word": form.word,
     }
-    return _page(
+    return journal_page(
         request,
         "journal/delete_account.html",
         context,
@@ -266,7 +266,7 @@ class _Who:
 @person_required
 @require_http_methods(["GET"])
 def audit_page(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     # The view itself is recorded first, so the list shows this visit too.
     actions.note_read(viewer=person, person=person, object_type="audit")
     paginator = Paginator(AuditEvent.objects.about(person.pk).order_by("-id"), AUDIT_PAGE_SIZE)

@@ -1,0 +1,48 @@
+"""What every journal page shares: the role guard (a person in recovery; others get 403), the
+person, and `journal_page`, which audits each page view as one `journal.read`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_http_methods
+
+from homegroup.accounts.models import Role, User
+from homegroup.accounts.permissions import role_required
+from homegroup.journal import actions
+
+person_required = role_required(Role.PERSON_IN_RECOVERY)
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def person_of(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def journal_page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    object_type: str,
+    object_id: object = "",
+    status: int = 200,
+) -> HttpResponse:
+    """Render a journal page, auditing the view as one read of the person's record."""
+    person = person_of(request)
+    actions.note_read(viewer=person, person=person, object_type=object_type, object_id=object_id)
+    return render(request, template, context, status=status)
+
+
+def directory_search_url() -> str | None:
+    # The directory's search page is built in its own issue; link to it once it exists.
+    for name in ("directory:search", "directory:meetings"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None

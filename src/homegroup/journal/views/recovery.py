@@ -1,0 +1,33 @@
+"""Recovery time: what the count measures and since when."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_http_methods
+
+from homegroup.journal import summaries
+from homegroup.journal.models import (
+    JournalProfile,
+)
+from homegroup.journal.views.common import journal_page, person_of, person_required
+
+
+@person_required
+@require_http_methods(["GET"])
+def recovery(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    profile = JournalProfile.objects.for_person(person)
+    today = profile.today()
+    days = summaries.days_of(person)
+    time = summaries.recovery_time_of(person, profile, today, days)
+    context = {
+        "profile": profile,
+        "time": time,
+        "today": today,
+        "restarts_tomorrow": time.start is not None and time.start > today,
+        "latest_previous": time.latest_previous,
+        "earlier": time.previous[1:],
+        "reached": list(reversed(time.reached)),
+        "has_history": bool(days.known) or profile.recovery_date is not None,
+    }
+    return journal_page(request, "journal/recovery.html", context, object_type="recovery_time")
