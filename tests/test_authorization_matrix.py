@@ -337,6 +337,34 @@ def _coras_counseling_note_url(people: People) -> str:
     return f"/care/counseling-notes/{coras_note(people).pk}/"
 
 
+def _anas_session(people: People):
+    from tests.care.sessions_data import coras_session
+    from tests.people import share_as_in_the_story
+
+    share_as_in_the_story(people)
+    return coras_session(people)
+
+
+def _anas_session_url(suffix: str = "") -> Callable[[People], str]:
+    def url(people: People) -> str:
+        session = _anas_session(people)
+        return f"/care/people/{people.ana.pk}/sessions/{session.pk}/{suffix}"
+
+    return url
+
+
+def _my_session_url(people: People) -> str:
+    return f"/care/my-sessions/{_anas_session(people).pk}/"
+
+
+def _anas_task_url(people: People) -> str:
+    from tests.care.sessions_data import meeting_task
+    from tests.journal.journal_data import meeting
+
+    task = meeting_task(people, _anas_session(people), meeting("Matrix Meeting"))
+    return f"/journal/tasks/{task.pk}/"
+
+
 # Clinicians: Cora (care team + consent) sees it, Dev (same program, not on the team) gets 404.
 CARE_TEAM_ONLY = only({"cora": 200, "dev": 404}, 403, SIGN_IN)
 
@@ -596,6 +624,10 @@ MATRIX: dict[str, list[Rule]] = {
     "journal/twelve-step/service/<id:commitment_id>/delete/": [
         Rule("owner-only", ANAS_POST, "post", url=_journal_url("service", "delete/"))
     ],
+    "journal/tasks/": [Rule("role-only", JOURNAL_PAGE)],
+    "journal/tasks/<id:task_id>/": [
+        Rule("owner-only", ANAS_POST, "post", url=_anas_task_url, data={"status": "done"})
+    ],
     "journal/network/": [Rule("role-only", JOURNAL_PAGE)],
     "journal/network/new/": [Rule("role-only", JOURNAL_PAGE)],
     "journal/network/<id:member_id>/edit/": [
@@ -658,6 +690,39 @@ MATRIX: dict[str, list[Rule]] = {
     "care/counseling-notes/<id:note_id>/": [
         Rule("owner-only", CARE_TEAM_ONLY, url=_coras_counseling_note_url)
     ],
+    # TSF sessions (issue 15): through the gate under a consent naming them, Cora (on the care
+    # team) yes, Dev not found; the person reads her own summaries, Ben finds none of hers.
+    "care/people/<id:person_id>/sessions/": [
+        Rule("owner-only", CARE_TEAM_ONLY, url=_anas_shared_url("/care/people/{ana}/sessions/"))
+    ],
+    "care/people/<id:person_id>/sessions/new/": [
+        Rule("owner-only", CARE_TEAM_ONLY, url=_anas_shared_url("/care/people/{ana}/sessions/new/"))
+    ],
+    "care/people/<id:person_id>/sessions/fhir/": [
+        Rule(
+            "owner-only", CARE_TEAM_ONLY, url=_anas_shared_url("/care/people/{ana}/sessions/fhir/")
+        )
+    ],
+    "care/people/<id:person_id>/sessions/<id:session_id>/": [
+        Rule("owner-only", CARE_TEAM_ONLY, url=_anas_session_url())
+    ],
+    "care/people/<id:person_id>/sessions/<id:session_id>/tasks/": [
+        Rule(
+            "owner-only",
+            only({"cora": 302, "dev": 404}, 403, SIGN_IN),
+            "post",
+            url=_anas_session_url("tasks/"),
+            data={"kind": "reading", "text": "Read Step 1"},
+        )
+    ],
+    "care/people/<id:person_id>/sessions/<id:session_id>/meetings/": [
+        Rule("owner-only", CARE_TEAM_ONLY, url=_anas_session_url("meetings/"))
+    ],
+    "care/people/<id:person_id>/sessions/<id:session_id>/summary/": [
+        Rule("owner-only", CARE_TEAM_ONLY, url=_anas_session_url("summary/"))
+    ],
+    "care/my-sessions/": [Rule("role-only", JOURNAL_PAGE)],
+    "care/my-sessions/<id:session_id>/": [Rule("owner-only", ANAS_PAGE, url=_my_session_url)],
     # A care-team place Pat proposed for Dev: only Dev answers it; Cora finds nothing.
     "care/care-teams/<id:member_id>/confirm/": [
         Rule("owner-only", PROPOSED_TO_DEV, "post", url=_proposed_place_url("confirm"))

@@ -223,6 +223,10 @@ def test_the_migration_binds_column_bound_values_to_their_rows_and_back(canary_t
     assert field.bound_to == ("owner_id", "day")
 
 
+# Journal models whose table was created after journal 0004 (values bound from their first save).
+BORN_BOUND = {"RecoveryTask"}
+
+
 def test_the_journal_migration_names_every_encrypted_field_of_the_journal():
     from django.apps import apps
 
@@ -234,6 +238,8 @@ def test_the_journal_migration_names_every_encrypted_field_of_the_journal():
             f.name for f in model._meta.get_fields() if isinstance(f, EncryptedTextField)
         )
         for model in apps.get_app_config("journal").get_models()
+        # Models added after that migration are created with their values bound from the start.
+        if model.__name__ not in BORN_BOUND
     }
     assert {name: sorted(fields) for name, fields in migration.BOUND.items()} == {
         name: fields for name, fields in journal.items() if fields

@@ -46,7 +46,43 @@ OTHERS_RECORD: dict[str, Callable[[People], tuple[Any, str]]] = {
     "care/people/<id:person_id>/print/": lambda p: (p.cora, f"/care/people/{p.ana.pk}/print/"),
     "care/people/<id:person_id>/fhir/": lambda p: (p.cora, f"/care/people/{p.ana.pk}/fhir/"),
     "shared/<id:person_id>/": lambda p: (p.sam, f"/shared/{p.ana.pk}/"),
+    # TSF sessions (issue 15); a session's own pages make one first through the actions.
+    "care/people/<id:person_id>/sessions/": lambda p: (
+        p.cora,
+        f"/care/people/{p.ana.pk}/sessions/",
+    ),
+    "care/people/<id:person_id>/sessions/new/": lambda p: (
+        p.cora,
+        f"/care/people/{p.ana.pk}/sessions/new/",
+    ),
+    "care/people/<id:person_id>/sessions/fhir/": lambda p: (
+        p.cora,
+        f"/care/people/{p.ana.pk}/sessions/fhir/",
+    ),
+    "care/people/<id:person_id>/sessions/<id:session_id>/": lambda p: (
+        p.cora,
+        f"/care/people/{p.ana.pk}/sessions/{_session(p).pk}/",
+    ),
+    "care/people/<id:person_id>/sessions/<id:session_id>/meetings/": lambda p: (
+        p.cora,
+        f"/care/people/{p.ana.pk}/sessions/{_session(p).pk}/meetings/",
+    ),
+    "care/people/<id:person_id>/sessions/<id:session_id>/summary/": lambda p: (
+        p.cora,
+        f"/care/people/{p.ana.pk}/sessions/{_session(p).pk}/summary/",
+    ),
 }
+# Routes that return nothing of the record but write to it: gated too, asked with POST.
+OTHERS_RECORD_POSTS = {
+    "care/people/<id:person_id>/sessions/<id:session_id>/tasks/",
+}
+
+
+def _session(people: People):
+    from tests.care.sessions_data import coras_session
+
+    return coras_session(people)
+
 
 # Modules allowed to reach the disclosure machinery (besides privacy, which defines it).
 READERS = {
@@ -54,6 +90,9 @@ READERS = {
     "care/models.py",  # counseling notes narrow `disclosed` to counseling-notes consents
     "care/views.py",  # the clinician's view and its exports (gated)
     "journal/views/shared.py",  # the sponsor's view (gated)
+    "care/session_views.py",  # the TSF session pages, their summary and FHIR bundle (gated)
+    "care/session_review.py",  # a session's review, read through the disclosure it is given
+    "interop/fhir_sessions.py",  # the sessions' FHIR bundle, built on the disclosure builder
 }
 DISCLOSING_MODULES = ("homegroup.journal.disclosed", "homegroup.interop.fhir_disclosure")
 DISCLOSING_NAMES = {"disclose", "disclosed", "fhir_disclosure"}
@@ -137,7 +176,11 @@ def test_P2_06_every_registered_route_exists():
 
 def test_P2_06_every_route_that_returns_someone_elses_record_is_gated():
     views = dict(routed_views())
-    ungated = [route for route in OTHERS_RECORD if not getattr(views[route], "gated", False)]
+    ungated = [
+        route
+        for route in {*OTHERS_RECORD, *OTHERS_RECORD_POSTS}
+        if not getattr(views[route], "gated", False)
+    ]
     assert ungated == []
 
 
@@ -152,7 +195,7 @@ def test_P2_06_no_view_reaches_a_disclosure_without_being_registered_and_gated()
         if module not in cache:
             cache[module] = disclosing_functions(module)
         if inner.__name__ in cache[module] and (
-            route not in OTHERS_RECORD or not getattr(view, "gated", False)
+            route not in {*OTHERS_RECORD, *OTHERS_RECORD_POSTS} or not getattr(view, "gated", False)
         ):
             offenders.append(route)
     assert offenders == [], f"register these in OTHERS_RECORD and mark them @gated: {offenders}"
@@ -259,3 +302,19 @@ def test_P2_06_each_gated_route_discloses_once_and_denies_dev_with_an_audit_row(
         action="privacy.disclosure", actor_id=people.dev.pk, outcome=Outcome.DENIED
     ).exists()
     assert not DisclosureRecord.objects.filter(recipient_user_id=people.dev.pk).exists()
+
+
+@pytest.mark.django_db
+def test_P2_06_setting_a_recovery_task_asks_the_gate_and_denies_dev_with_an_audit_row(
+    people, client_for
+):
+    share_as_in_the_story(people)
+    session = _session(people)
+    url = f"/care/people/{people.ana.pk}/sessions/{session.pk}/tasks/"
+    data = {"kind": "reading", "text": "Read Step 1"}
+    assert client_for(people.cora).post(url, data).status_code == 302
+    assert DisclosureRecord.objects.filter(recipient_user_id=people.cora.pk).count() == 1
+    assert client_for(people.dev).post(url, data).status_code == 404
+    assert AuditEvent.objects.filter(
+        action="privacy.disclosure", actor_id=people.dev.pk, outcome=Outcome.DENIED
+    ).exists()

@@ -78,3 +78,8 @@ class CounselingNote(models.Model):
 
     def __str__(self) -> str:
         return f"counseling note {self.pk}"
+
+
+# Twelve-Step Facilitation sessions live in their own module (issue 15); imported here so Django
+# finds the model.
+from homegroup.care.session_models import TSFSession  # noqa: E402, F401

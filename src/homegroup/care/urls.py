@@ -1,6 +1,6 @@
 from django.urls import path
 
-from homegroup.care import views
+from homegroup.care import session_views, views
 
 app_name = "care"
 
@@ -25,4 +25,33 @@ urlpatterns = [
         views.decline_care_team_place,
         name="decline-care-team-place",
     ),
+]
+
+# Twelve-Step Facilitation sessions (issue 15): the clinician's pages, and the person's own.
+urlpatterns += [
+    path("people/<id:person_id>/sessions/", session_views.sessions, name="sessions"),
+    path("people/<id:person_id>/sessions/new/", session_views.session_new, name="session-new"),
+    path("people/<id:person_id>/sessions/fhir/", session_views.sessions_fhir, name="sessions-fhir"),
+    path(
+        "people/<id:person_id>/sessions/<id:session_id>/",
+        session_views.session,
+        name="session",
+    ),
+    path(
+        "people/<id:person_id>/sessions/<id:session_id>/tasks/",
+        session_views.session_task,
+        name="session-task",
+    ),
+    path(
+        "people/<id:person_id>/sessions/<id:session_id>/meetings/",
+        session_views.session_meetings,
+        name="session-meetings",
+    ),
+    path(
+        "people/<id:person_id>/sessions/<id:session_id>/summary/",
+        session_views.session_summary,
+        name="session-summary",
+    ),
+    path("my-sessions/", session_views.my_sessions, name="my-sessions"),
+    path("my-sessions/<id:session_id>/", session_views.my_session, name="my-session"),
 ]

@@ -50,7 +50,7 @@ def _disclose(request: HttpRequest, person_id: int, channel: str) -> gate.Disclo
     disclosure = gate.disclose(
         viewer=_clinician(request),
         person=person_id,
-        categories_requested=categories.ALL,
+        categories_requested=categories.ALL - categories.CARE_RECORD,
         channel=channel,
         purpose=Purpose.TREATMENT,
     )
@@ -150,7 +150,7 @@ def _record_context(request: HttpRequest, person_id: int, channel: str) -> dict[
         "counseling_notes": _counseling_notes(disclosure),
         "withheld": [
             categories.label(c)
-            for c in categories.ordered(categories.GENERAL - disclosure.allowed_categories)
+            for c in categories.ordered(categories.JOURNAL - disclosure.allowed_categories)
         ],
     }
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from homegroup.accounts.models import User
 from homegroup.audit import actions as audit
 from homegroup.directory.models import Meeting
+from homegroup.journal import task_actions
 from homegroup.journal.models import (
     AccountDeletion,
     CheckIn,
@@ -529,6 +530,7 @@ def record_check_in(
         if _insert_first_save(check_in):
             _write_meetings_and_doses(check_in, meetings, doses)
             _audit(person, "check_in", "check_in", check_in.pk)
+            _complete_meeting_tasks(person, day, meetings, now)
             return SavedCheckIn(check_in, created=True, changed=True)
         # The same day was saved a moment ago (another tab, a retried request): this save
         # corrects that one, as if it had come a moment later.
@@ -546,7 +548,17 @@ def record_check_in(
     existing.doses.all().delete()
     _write_meetings_and_doses(existing, meetings, doses)
     _audit(person, "check_in_edit", "check_in", existing.pk)
+    _complete_meeting_tasks(person, day, meetings, now)
     return SavedCheckIn(existing, created=False, changed=True)
+
+
+def _complete_meeting_tasks(
+    person: User, day: date, meetings: list[tuple[int | None, str, str]], now: datetime
+) -> None:
+    # A logged meeting that a counselor's recovery task names marks that task done (issue 15).
+    task_actions.complete_meeting_tasks(
+        person=person, day=day, meeting_ids=[meeting_id for meeting_id, _n, _m in meetings], now=now
+    )
 
 
 def _locked_day(person: User, day: date) -> CheckIn | None:

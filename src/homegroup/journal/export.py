@@ -15,7 +15,7 @@ import io
 import json
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -37,6 +37,7 @@ from homegroup.journal.models import (
     ServiceCommitment,
     TwelveStepLife,
 )
+from homegroup.journal.tasks import RecoveryTask
 
 FORMAT = "homegroup-journal-export"
 VERSION = "1"
@@ -63,6 +64,8 @@ class JournalData:
     snapshots: list[NetworkSnapshot]
     responses: list[MeasureResponse]
     exported_at: datetime
+    # What a counselor asked of the person (recovery tasks): in the person's own export only.
+    tasks: list[RecoveryTask] = field(default_factory=list)
 
 
 def gather(person: User, *, now: datetime | None = None) -> JournalData:
@@ -91,6 +94,11 @@ def gather(person: User, *, now: datetime | None = None) -> JournalData:
         snapshots=list(NetworkSnapshot.objects.visible_to(person).order_by("taken_on")),
         responses=list(MeasureResponse.objects.visible_to(person).order_by("taken_on", "id")),
         exported_at=now or timezone.now(),
+        tasks=list(
+            RecoveryTask.objects.visible_to(person)
+            .select_related("meeting")
+            .order_by("set_on", "id")
+        ),
     )
 
 
@@ -253,6 +261,18 @@ def tables(data: JournalData) -> dict[str, list[dict[str, Any]]]:
             }
             for response in data.responses
         ],
+        "recovery_tasks": [
+            {
+                "set_on": task.set_on,
+                "kind": task.kind,
+                "task": task.title,
+                "directory_slug": task.meeting.slug if task.meeting else "",
+                "status": task.status,
+                "status_on": task.status_on,
+                "why_not": str(task.reason),
+            }
+            for task in data.tasks
+        ],
     }
 
 
@@ -305,6 +325,7 @@ def as_json(data: JournalData) -> dict[str, Any]:
             for s in data.snapshots
         ],
         "measure_responses": responses,
+        "recovery_tasks": _jsonable(flat["recovery_tasks"]),
     }
 
 
@@ -340,6 +361,7 @@ _EMPTY_HEADERS = {
     "network_members": ["name", "relationship", "contact", "importance"],
     "network_snapshots": ["taken_on", "version"],
     "measure_responses": ["instrument", "version", "taken_on", "answers", "scores"],
+    "recovery_tasks": ["set_on", "kind", "task", "directory_slug", "status", "status_on"],
 }
 
 README = gettext_lazy(

@@ -741,3 +741,7 @@ class AccountDeletion(models.Model):
 
     def __str__(self) -> str:
         return f"account deletion {self.pk}"
+
+
+# Recovery tasks live in their own module (issue 15); imported here so Django finds the model.
+from homegroup.journal.tasks import RecoveryTask  # noqa: E402, F401

@@ -12,6 +12,7 @@ from homegroup.journal.views import (
     progress,
     recovery,
     settings,
+    tasks,
     twelve_step,
 )
 
@@ -70,4 +71,10 @@ urlpatterns = [
     path("data/delete/", data.delete_account, name="delete-account"),
     path("data/keep/", data.keep_account, name="keep-account"),
     path("audit/", data.audit_page, name="audit"),
+]
+
+# Recovery tasks "From your counselor" (issue 15), in their own view module.
+urlpatterns += [
+    path("tasks/", tasks.tasks_page, name="tasks"),
+    path("tasks/<id:task_id>/", tasks.task_mark, name="task-mark"),
 ]

@@ -21,6 +21,10 @@ class Category(models.TextChoices):
     MEASURES = "measures", _("Questionnaires and measures")
     PRIVATE_NOTES = "private_notes", _("Private notes")
     COUNSELING_NOTES = "counseling_notes", _("SUD counseling notes")
+    # The program's clinical record about the person (care, issue 15): Twelve-Step Facilitation
+    # sessions and the recovery tasks set in them. Shared with a care team under a consent that
+    # names it; the person always sees their own tasks and session summaries.
+    TSF_SESSIONS = "tsf_sessions", _("TSF sessions and recovery tasks")
 
 
 ALL = frozenset(Category.values)
@@ -30,6 +34,12 @@ ALL = frozenset(Category.values)
 OFF_UNLESS_CHOSEN = frozenset({Category.PRIVATE_NOTES.value, Category.COUNSELING_NOTES.value})
 GENERAL = ALL - {Category.COUNSELING_NOTES.value}
 DEFAULT_FOR_PROGRAM = GENERAL - {Category.PRIVATE_NOTES.value}
+# A care team's own record: a sponsor's or a friend's view shows none of it, so it is not offered.
+CARE_RECORD = frozenset({Category.TSF_SESSIONS.value})
+FOR_SUPPORTER_CHOICES = GENERAL - CARE_RECORD
+# What a view of the person's journal (the record page, its exports, a sponsor's view) asks the
+# gate for: the sessions have their own pages, so a record view never accounts for them.
+JOURNAL = GENERAL - CARE_RECORD
 DEFAULT_FOR_SUPPORTER = frozenset(
     {Category.MEETINGS_AND_ACTIVITIES.value, Category.RECOVERY_TIME.value}
 )

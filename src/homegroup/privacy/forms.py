@@ -100,7 +100,7 @@ class SupporterShareForm(forms.Form):
         help_text=_("As you know them, for example 'Sam, my sponsor'. Only you see this."),
     )
     categories = _category_field(
-        [(c.value, c.label) for c in Category if c.value in categories.GENERAL],
+        [(c.value, c.label) for c in Category if c.value in categories.FOR_SUPPORTER_CHOICES],
         categories.DEFAULT_FOR_SUPPORTER,
         _("They see only what you tick. Private notes stay private unless you tick them."),
     )

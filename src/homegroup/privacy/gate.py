@@ -371,3 +371,19 @@ def may_write_counseling_note(author: Any, person: Any) -> bool:
     except Exception as error:
         logger.error("counseling-note check failed closed (%s)", type(error).__name__)
         return False
+
+
+def on_care_team(clinician: Any, person: Any) -> bool:
+    """Whether a clinician holds a place on the person's care team now (in a program the person
+    is enrolled in): who may hold and record TSF sessions and set recovery tasks (care). Reading
+    what was recorded still needs a disclosure. Fails closed (A-10)."""
+    try:
+        if clinician is None or not clinician.is_authenticated or not clinician.is_active:
+            return False
+        person_id = int(getattr(person, "pk", person))
+        if int(clinician.pk) == person_id:
+            return False
+        return bool(_viewer_program_ids(clinician, person_id))
+    except Exception as error:
+        logger.error("care-team check failed closed (%s)", type(error).__name__)
+        return False

@@ -31,7 +31,7 @@ def shared_record(request: HttpRequest, person_id: int) -> HttpResponse:
         viewer=viewer,
         person=person_id,
         # Everything a personal share can hold: counseling notes are never part of one.
-        categories_requested=categories.GENERAL,
+        categories_requested=categories.JOURNAL,
         channel=Channel.PAGE,
         purpose=Purpose.PERSONAL_SUPPORT,
     )

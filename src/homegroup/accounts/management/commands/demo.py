@@ -41,3 +41,7 @@ class Command(BaseCommand):
         from homegroup.journal import demo as journal_demo
 
         self.stdout.write(journal_demo.load())
+        # Cora's first TSF session with Ana, with recovery tasks (needs all of the above).
+        from homegroup.care import demo as care_demo
+
+        self.stdout.write(care_demo.load())
