@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
@@ -17,11 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from homegroup.api_schemas import responses
 from homegroup.directory.feeds import build_feed, feed_queryset
+from homegroup.directory.results import mat_label
 from homegroup.directory.search import Found, MeetingQuery, meeting_urls, search
+from homegroup.directory.suggestions import thin_evidence, unknown_nearby
 
 router = Router(tags=["directory"])
 
@@ -78,6 +80,7 @@ class MatEvidenceOut(BaseModel):
 
 class MatFriendlyOut(BaseModel):
     level: str
+    label: str = Field(description="The level in words: 'Unknown — no report yet' included.")
     evidence: list[MatEvidenceOut]
 
 
@@ -104,9 +107,41 @@ class MeetingOut(BaseModel):
     mat_friendly: MatFriendlyOut
 
 
+class SuggestionOut(BaseModel):
+    kind: Literal["nearest_welcoming", "online_inclusive", "include_unknown"] = Field(
+        description=(
+            "nearest_welcoming: welcoming meetings further away; online_inclusive: online "
+            "meetings of fellowships whose charter welcomes medication; include_unknown: the "
+            "same search without the medication filter."
+        )
+    )
+    label: str = Field(description="What the suggestion offers, in words.")
+    query: dict[str, str] = Field(
+        description="The search parameters that give it (pass them to this endpoint)."
+    )
+    count: int = Field(description="How many meetings that search finds.")
+    nearest_km: float | None = Field(
+        default=None, description="nearest_welcoming: the distance of the nearest one."
+    )
+
+
 class MeetingList(BaseModel):
     count: int
     results: list[MeetingOut]
+    mat_unknown_nearby: int | None = Field(
+        default=None,
+        description=(
+            "With mat_friendly=true: how many meetings the same search finds that have no "
+            "report yet about people on medication (null without the filter)."
+        ),
+    )
+    suggestions: list[SuggestionOut] = Field(
+        default_factory=list,
+        description=(
+            "With mat_friendly=true and fewer than 5 results: other searches that still help "
+            "(empty otherwise)."
+        ),
+    )
 
 
 def mat_friendly_out(meeting: Any) -> dict[str, Any]:
@@ -132,7 +167,7 @@ def mat_friendly_out(meeting: Any) -> dict[str, Any]:
         }
         for item in meeting.counted_evidence
     ]
-    return {"level": meeting.mat_level, "evidence": evidence}
+    return {"level": meeting.mat_level, "label": mat_label(meeting.mat_level), "evidence": evidence}
 
 
 def meeting_out(found: Found, *, now: datetime, url: str = "") -> dict[str, Any]:
@@ -172,17 +207,27 @@ def meeting_out(found: Found, *, now: datetime, url: str = "") -> dict[str, Any]
         "needs every type); `starts_within_hours` is computed in each meeting's own time zone "
         "(a meeting in progress counts); `include_online` adds online and hybrid meetings at "
         "any distance; `mat_friendly=true` keeps meetings confirmed or reported welcoming to "
-        "people on medication. `count` is the number of matches, `results` one page of them. "
-        "Public: no sign-in."
+        "people on medication, and then `mat_unknown_nearby` says how many meetings of the same "
+        "search have no report yet; with fewer than 5 results `suggestions` offers other "
+        "searches (nearest welcoming meetings, online meetings of medication-inclusive "
+        "fellowships, all meetings nearby). `mat_level` and `time_of_day` filter further. "
+        "`count` is the number of matches, `results` one page of them. Public: no sign-in."
     ),
 )
 def list_meetings(request: HttpRequest, filters: Query[MeetingQuery]) -> dict[str, Any]:
     now = timezone.now()
     found = search(filters, now=now)
     url = meeting_urls()
-    return {
+    answer: dict[str, Any] = {
         "count": found.count,
         "results": [
             meeting_out(item, now=now, url=url(item.meeting.slug)) for item in found.results
         ],
     }
+    thin = thin_evidence(filters, now=now, found=found.count)
+    if thin is not None:
+        answer["mat_unknown_nearby"] = thin.mat_unknown_nearby
+        answer["suggestions"] = [vars(item) for item in thin.suggestions]
+    elif filters.mat_friendly:
+        answer["mat_unknown_nearby"] = unknown_nearby(filters, now=now)
+    return answer
