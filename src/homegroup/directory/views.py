@@ -47,6 +47,7 @@ from homegroup.directory.search import (
 from homegroup.directory.finder import MAX_CHOSEN, finder_context
 from homegroup.directory.places import Place
 from homegroup.directory.results import mat_label
+from homegroup.directory.statements import statement_for
 from homegroup.directory.units import distance_text
 from homegroup.lib.schedule import next_occurrence, zone
 
@@ -295,6 +296,7 @@ def meeting_page(request: HttpRequest, slug: str) -> HttpResponse:
         in (MatLevel.CONFIRMED_WELCOMING, MatLevel.REPORTED_WELCOMING),
         "evidence": evidence,
         "charter": meeting.fellowship.medication_inclusive_charter,
+        "fellowship_statement": statement_for(meeting.fellowship.code),
         "has_point": has_point,
         "osm_url": (
             f"https://www.openstreetmap.org/?mlat={meeting.latitude}&mlon={meeting.longitude}"
