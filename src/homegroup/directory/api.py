@@ -20,6 +20,7 @@ from ninja.errors import ValidationError
 from pydantic import BaseModel, Field
 
 from homegroup.api_schemas import responses
+from homegroup.directory import public_cache, version
 from homegroup.directory.feeds import build_feed, feed_queryset
 from homegroup.directory.results import mat_label
 from homegroup.directory.search import Found, MeetingQuery, meeting_urls, search
@@ -43,27 +44,33 @@ class FeedFilters(Schema):
         "meetings. `fellowship` (a code such as AA or NA) and `region` (a region's name or id; "
         "its sub-regions are included) narrow it. Online and hybrid meetings carry `ONL`, "
         "temporarily closed ones `TC`, and meetings confirmed welcoming to people on "
-        "medication the custom code `MOUD` (see docs/formats.md). Public: no sign-in."
+        "medication the custom code `MOUD` (see docs/formats.md). Public: no sign-in. "
+        "Cacheable: `ETag` and `Last-Modified` follow the directory's version (every import "
+        "or edit changes it), a matching `If-None-Match` answers 304, and the bytes (gzip when "
+        "asked) are rebuilt only after a change."
     ),
 )
 def meeting_guide_feed(request: HttpRequest, filters: Query[FeedFilters]) -> HttpResponse:
-    try:
-        queryset = feed_queryset(fellowship=filters.fellowship, region=filters.region)
-    except DjangoValidationError as error:
-        raise ValidationError(
-            [
-                {"loc": ["query", field], "msg": message}
-                for field, messages in error.message_dict.items()
-                for message in messages
-            ]
-        ) from None
-    # Served as built: validating thousands of meetings through a response schema would cost
-    # more than building them (the budget is 10k meetings in a second).
-    body = json.dumps(build_feed(queryset), ensure_ascii=False, separators=(",", ":"))
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    # Public listings that browser-side finders (TSML UI) fetch from other sites.
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    fellowship = (filters.fellowship or "").strip().upper()
+    region = (filters.region or "").strip()
+
+    def build() -> bytes:
+        try:
+            queryset = feed_queryset(fellowship=fellowship or None, region=region or None)
+        except DjangoValidationError as error:
+            raise ValidationError(
+                [
+                    {"loc": ["query", field], "msg": message}
+                    for field, messages in error.message_dict.items()
+                    for message in messages
+                ]
+            ) from None
+        # Served as built: validating thousands of meetings through a response schema would
+        # cost more than building them (the budget is 10k meetings in a second).
+        return json.dumps(build_feed(queryset), ensure_ascii=False, separators=(",", ":")).encode()
+
+    # Bytes kept until the directory changes; 304 to a caller that has them (public_cache).
+    return public_cache.feed_response(request, ("meeting-guide", fellowship, region.casefold()), build)
 
 
 # --- Search: GET /api/v1/meetings (the same search as the page and /meetings.ics) -------------
@@ -214,8 +221,19 @@ def meeting_out(found: Found, *, now: datetime, url: str = "") -> dict[str, Any]
         "`count` is the number of matches, `results` one page of them. Public: no sign-in."
     ),
 )
-def list_meetings(request: HttpRequest, filters: Query[MeetingQuery]) -> dict[str, Any]:
+def list_meetings(
+    request: HttpRequest, response: HttpResponse, filters: Query[MeetingQuery]
+) -> Any:
     now = timezone.now()
+    current = version.current()
+    etag = public_cache.search_etag(request.META.get("QUERY_STRING", ""), current, now)
+    if public_cache.matches(request, etag):
+        return public_cache.not_modified(
+            etag=etag, max_age=public_cache.SEARCH_MAX_AGE, modified=current.changed_at
+        )
+    public_cache.mark_public(
+        response, etag=etag, max_age=public_cache.SEARCH_MAX_AGE, modified=current.changed_at
+    )
     found = search(filters, now=now)
     url = meeting_urls()
     answer: dict[str, Any] = {
