@@ -2,7 +2,7 @@ from datetime import date
 
 from django.urls import path, register_converter
 
-from homegroup.journal import data_views, views
+from homegroup.journal import data_views, reception_views, views
 
 app_name = "journal"
 
@@ -30,6 +30,11 @@ urlpatterns = [
     path("medication/new/", views.medication_new, name="medication-new"),
     path("medication/<id:plan_id>/edit/", views.medication_edit, name="medication-edit"),
     path("medication/<id:plan_id>/delete/", views.medication_delete, name="medication-delete"),
+    path(
+        "meetings/<id:meeting_id>/reception/",
+        reception_views.meeting_reception,
+        name="meeting-reception",
+    ),
     path("twelve-step/", views.twelve_step, name="twelve-step"),
     path("twelve-step/meetings/", views.twelve_step_meetings, name="twelve-step-meetings"),
     path("twelve-step/service/new/", views.service_new, name="service-new"),

@@ -25,6 +25,7 @@ from homegroup.accounts.permissions import role_required
 from homegroup.directory.models import Meeting
 from homegroup.forms import attach_errors, form_status
 from homegroup.journal import actions, progress, safety, safety_wording, summaries
+from homegroup.journal import reception
 from homegroup.journal import recovery as rules
 from homegroup.journal.context_processors import remember_discreet_mode
 from homegroup.journal.forms import (
@@ -176,6 +177,9 @@ def check_in(request: HttpRequest, day: date | None = None) -> HttpResponse:
         "next_day": day + timedelta(days=1) if day < today else None,
         "directory_search_url": _directory_search_url(),
         "has_usual_meetings": bool(meetings),
+        # The one-tap "how did this meeting receive you" question (journal/reception.py).
+        "reception_questions": reception.questions_for(person, existing),
+        "reception_answers": reception.answers_for(person, existing),
     }
     return _page(
         request,
