@@ -140,3 +140,15 @@ def test_one_person_counts_once_however_often_she_answers(people, ana_went):
     for answer in ("welcoming", "unwelcoming", "welcoming"):
         reception.answer_reception(person=people.ana, meeting=ana_went, answer=answer)
     assert MatEvidence.objects.filter(meeting=ana_went).count() == 1
+
+
+def test_her_answers_are_in_her_export(people, ana_went):
+    from homegroup.journal import export
+
+    reception.answer_reception(person=people.ana, meeting=ana_went, answer="did_not_come_up")
+    (row,) = export.as_json(export.gather(people.ana))["meeting_receptions"]
+    assert (row["meeting"], row["answer"], row["reported"]) == (
+        ana_went.slug,
+        "did_not_come_up",
+        False,
+    )

@@ -15,7 +15,7 @@ import io
 import json
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -32,6 +32,7 @@ from homegroup.journal.models import (
     JournalProfile,
     MeasureResponse,
     MedicationPlan,
+    MeetingReception,
     NetworkMember,
     NetworkSnapshot,
     ServiceCommitment,
@@ -63,6 +64,7 @@ class JournalData:
     snapshots: list[NetworkSnapshot]
     responses: list[MeasureResponse]
     exported_at: datetime
+    receptions: list[MeetingReception] = field(default_factory=list)
 
 
 def gather(person: User, *, now: datetime | None = None) -> JournalData:
@@ -91,6 +93,11 @@ def gather(person: User, *, now: datetime | None = None) -> JournalData:
         snapshots=list(NetworkSnapshot.objects.visible_to(person).order_by("taken_on")),
         responses=list(MeasureResponse.objects.visible_to(person).order_by("taken_on", "id")),
         exported_at=now or timezone.now(),
+        receptions=list(
+            MeetingReception.objects.visible_to(person)
+            .select_related("meeting")
+            .order_by("attended_on", "id")
+        ),
     )
 
 
@@ -253,6 +260,17 @@ def tables(data: JournalData) -> dict[str, list[dict[str, Any]]]:
             }
             for response in data.responses
         ],
+        "meeting_receptions": [
+            {
+                "meeting": reception.meeting.slug,
+                "meeting_name": reception.meeting.name,
+                "attended_on": reception.attended_on,
+                "answer": reception.answer,
+                "reported": reception.reported,
+                "answered_at": reception.answered_at,
+            }
+            for reception in data.receptions
+        ],
     }
 
 
@@ -305,6 +323,7 @@ def as_json(data: JournalData) -> dict[str, Any]:
             for s in data.snapshots
         ],
         "measure_responses": responses,
+        "meeting_receptions": _jsonable(flat["meeting_receptions"]),
     }
 
 
@@ -340,6 +359,7 @@ _EMPTY_HEADERS = {
     "network_members": ["name", "relationship", "contact", "importance"],
     "network_snapshots": ["taken_on", "version"],
     "measure_responses": ["instrument", "version", "taken_on", "answers", "scores"],
+    "meeting_receptions": ["meeting", "meeting_name", "attended_on", "answer", "reported"],
 }
 
 README = gettext_lazy(
