@@ -79,10 +79,10 @@ def test_today_and_tomorrow_are_chips_in_the_searchers_zone(client, monday):
     meeting(name="Tuesday Hope")
     page = client.get(URL, {"near": "14850"}).content.decode()
     # Monday in Ithaca: today = 1, tomorrow = 2.
-    assert 'href="/meetings/?near=14850&amp;days=1" aria-pressed="false">Today' in page
-    assert 'href="/meetings/?near=14850&amp;days=2" aria-pressed="false">Tomorrow' in page
-    pressed = client.get(URL, {"near": "14850", "days": "2"}).content.decode()
-    assert 'href="/meetings/?near=14850" aria-pressed="true">Tomorrow' in pressed
+    assert 'href="/meetings/?near=14850&amp;days=1">Today' in page
+    assert 'href="/meetings/?near=14850&amp;days=2">Tomorrow' in page
+    chosen = client.get(URL, {"near": "14850", "days": "2"}).content.decode()
+    assert 'href="/meetings/?near=14850" aria-current="true">Tomorrow' in chosen
 
 
 def test_the_time_of_day_menu_filters(client, monday):

@@ -82,7 +82,7 @@ def _day_chips(
         chips.append(
             {
                 "label": label,
-                "pressed": chosen,
+                "current": chosen,
                 "url": _url(request.path, _with(params, days=None if chosen else str(day))),
             }
         )
