@@ -35,13 +35,22 @@ _KEPT_FEEDS = 16  # filters kept per process (the whole feed, one per fellowship
 GZIP_MIN_BYTES = 1024
 
 
-@dataclass(frozen=True)
+@dataclass
 class BuiltFeed:
     token: str
     etag: str
     last_modified: datetime | None
     body: bytes
-    gzipped: bytes
+    _gzipped: bytes | None = None
+
+    @property
+    def gzipped(self) -> bytes:
+        """The body gzipped, made on the first request that takes gzip (a few hundred ms
+        for 10,000 meetings: not paid by a rebuild nobody asks gzip of). Two requests racing
+        here may both compress: the same bytes, kept once."""
+        if self._gzipped is None:
+            self._gzipped = gzip.compress(self.body, compresslevel=6, mtime=0)
+        return self._gzipped
 
 
 class FeedBytes:
@@ -72,7 +81,6 @@ class FeedBytes:
             etag=feed_etag(key, current),
             last_modified=current.changed_at,
             body=body,
-            gzipped=gzip.compress(body, compresslevel=6, mtime=0),
         )
         with self._lock:
             self.builds += 1
