@@ -33,8 +33,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 import search_bench  # noqa: E402
 from feed_profile import gnyr_files  # noqa: E402
-from homegroup.directory import actions  # noqa: E402
-from homegroup.directory import public_cache  # noqa: E402
+from homegroup.directory import actions, public_cache  # noqa: E402
 from homegroup.directory.feeds import build_feed, feed_queryset  # noqa: E402
 from homegroup.directory.importers import bmlt, load_feed  # noqa: E402
 from homegroup.directory.index import indexes  # noqa: E402

@@ -91,8 +91,7 @@ def budgets(results: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
                     (
                         f"{name}: Meeting Guide feed, conditional request (304)",
                         "≤ 5 ms",
-                        f"{ms(feed['conditional_median_s'])}, "
-                        f"{feed['conditional_queries']} query",
+                        f"{ms(feed['conditional_median_s'])}, {feed['conditional_queries']} query",
                         feed["conditional_median_s"] <= CONDITIONAL_BUDGET_S,
                     )
                 )

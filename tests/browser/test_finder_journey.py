@@ -4,6 +4,7 @@ statement; Ana logs that meeting in her check-in and answers the one-tap questio
 anonymous report first in his queue."""
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -140,6 +141,6 @@ def test_chosen_meetings_make_one_calendar(page: Page, new_york):
     results.nth(1).get_by_label("Choose for my calendar").check()
     with page.expect_download() as download:
         page.get_by_role("button", name="Add the chosen meetings to my calendar (.ics)").click()
-    body = open(download.value.path(), encoding="utf-8").read()
+    body = Path(download.value.path()).read_text(encoding="utf-8")
     assert body.count("BEGIN:VEVENT") == 2
     assert "RRULE:FREQ=WEEKLY" in body

@@ -139,8 +139,7 @@ def test_each_result_can_be_chosen_for_one_calendar_of_the_chosen_meetings(clien
     page = client.get(URL, {"near": "14850"}).content.decode()
     assert '<form method="get" action="/meetings.ics" id="chosen-meetings"' in page
     assert (
-        f'<input type="checkbox" name="slugs" value="{found.slug}" form="chosen-meetings">'
-        in page
+        f'<input type="checkbox" name="slugs" value="{found.slug}" form="chosen-meetings">' in page
     )
     assert "/meetings.ics?near" not in page  # no calendar of a whole search
 

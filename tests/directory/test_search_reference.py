@@ -45,6 +45,8 @@ def _part_of_day(start):
     if 17 <= hour < 21:
         return "evening"
     return "night"
+
+
 PYTHON_TO_SUNDAY_FIRST = {0: 1, 1: 2, 2: 3, 3: 4, 4: 5, 5: 6, 6: 0}
 
 quarter_times = st.builds(

@@ -12,7 +12,7 @@ from homegroup.directory import actions
 from homegroup.directory.models import EvidenceKind, Stance
 from homegroup.directory.query import MeetingQuery
 from homegroup.directory.suggestions import query_params, thin_evidence
-from tests.directory.search_data import GENEVA, ITHACA, meeting
+from tests.directory.search_data import GENEVA, meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -136,4 +136,8 @@ def test_the_new_fields_are_in_the_openapi_document(client):
     assert {"mat_unknown_nearby", "suggestions"} <= set(listing)
     suggestion = schemas["SuggestionOut"]["properties"]
     assert set(suggestion) == {"kind", "label", "query", "count", "nearest_km"}
-    assert suggestion["kind"]["enum"] == ["nearest_welcoming", "online_inclusive", "include_unknown"]
+    assert suggestion["kind"]["enum"] == [
+        "nearest_welcoming",
+        "online_inclusive",
+        "include_unknown",
+    ]

@@ -39,9 +39,7 @@ def test_the_check_in_asks_how_the_meeting_received_her(client_for, people, ana_
         assert f'name="answer" value="{value}"' in html
 
 
-def test_welcoming_becomes_a_pending_anonymous_report_with_the_note(
-    client_for, people, ana_went
-):
+def test_welcoming_becomes_a_pending_anonymous_report_with_the_note(client_for, people, ana_went):
     client = client_for(people.ana)
     response = client.post(
         f"/journal/meetings/{ana_went.pk}/reception/",
@@ -77,9 +75,7 @@ def test_after_an_answer_the_question_is_never_asked_again_for_that_meeting(
 def test_the_other_answers_stay_in_the_journal_and_are_never_evidence(
     client_for, people, ana_went, answer
 ):
-    client_for(people.ana).post(
-        f"/journal/meetings/{ana_went.pk}/reception/", {"answer": answer}
-    )
+    client_for(people.ana).post(f"/journal/meetings/{ana_went.pk}/reception/", {"answer": answer})
     assert not MatEvidence.objects.filter(meeting=ana_went).exists()
     assert MeetingReception.objects.get(person=people.ana, meeting=ana_went).answer == answer
 
@@ -100,26 +96,27 @@ def test_without_a_medication_plan_nothing_is_asked(client_for, people):
     start_journal(people.ben)
     went = meeting("Ben's meeting")
     check_in(people.ben, meetings=[MeetingAttended(meeting_id=went.pk)])
-    assert "receive you as someone on medication?" not in page(
-        client_for(people.ben)
-    ).content.decode()
+    assert (
+        "receive you as someone on medication?" not in page(client_for(people.ben)).content.decode()
+    )
 
 
 def test_a_meeting_she_never_logged_is_a_404(client_for, people, ana_went):
     other = meeting("Never went")
     client = client_for(people.ana)
     assert client.get(f"/journal/meetings/{other.pk}/reception/").status_code == 404
-    assert client.post(
-        f"/journal/meetings/{other.pk}/reception/", {"answer": "welcoming"}
-    ).status_code == 404
+    assert (
+        client.post(f"/journal/meetings/{other.pk}/reception/", {"answer": "welcoming"}).status_code
+        == 404
+    )
     assert not MatEvidence.objects.filter(meeting=other).exists()
 
 
 def test_another_persons_meeting_answer_is_a_404(client_for, people, ana_went):
     start_journal(people.ben)
-    assert client_for(people.ben).get(
-        f"/journal/meetings/{ana_went.pk}/reception/"
-    ).status_code == 404
+    assert (
+        client_for(people.ben).get(f"/journal/meetings/{ana_went.pk}/reception/").status_code == 404
+    )
 
 
 def test_a_note_without_a_report_is_refused_not_kept(people, ana_went):

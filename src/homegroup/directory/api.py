@@ -70,7 +70,9 @@ def meeting_guide_feed(request: HttpRequest, filters: Query[FeedFilters]) -> Htt
         return json.dumps(build_feed(queryset), ensure_ascii=False, separators=(",", ":")).encode()
 
     # Bytes kept until the directory changes; 304 to a caller that has them (public_cache).
-    return public_cache.feed_response(request, ("meeting-guide", fellowship, region.casefold()), build)
+    return public_cache.feed_response(
+        request, ("meeting-guide", fellowship, region.casefold()), build
+    )
 
 
 # --- Search: GET /api/v1/meetings (the same search as the page and /meetings.ics) -------------

@@ -44,7 +44,8 @@ def by_area() -> tuple[AreaEvidence, list[AreaEvidence]]:
     total = AreaEvidence(_("Whole directory"))
 
     def area_of(region_id: int | None) -> AreaEvidence:
-        name = paths[region_id][0] if region_id in paths and paths[region_id] else _("No region")
+        path = paths.get(region_id, ()) if region_id is not None else ()
+        name = path[0] if path else _("No region")
         return areas.setdefault(name, AreaEvidence(name))
 
     for region_id, level, count in (

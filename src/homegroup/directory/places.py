@@ -309,7 +309,7 @@ def _world_city(town: str, *, country: str, province: str | None = None) -> Plac
 
 
 def _without_comma(text: str) -> str | None:
-    """"Ithaca NY" → "Ithaca, NY" when the last one or two words are a US state, a Canadian
+    """ "Ithaca NY" → "Ithaca, NY" when the last one or two words are a US state, a Canadian
     province or a country; else None."""
     words = text.split(" ")
     for size in (2, 1):
@@ -381,8 +381,7 @@ def resolve_near(text: str) -> Place:
         except ValueError:
             others = []
         raise AmbiguousPlace(
-            _("“%(town)s” can mean several places: choose one, or add the state.")
-            % {"town": text},
+            _("“%(town)s” can mean several places: choose one, or add the state.") % {"town": text},
             [also, *others][:_AMBIGUITY_LIMIT],
         )
     town, _comma, qualifier = text.rpartition(",")

@@ -116,7 +116,9 @@ def matches(request: HttpRequest, etag: str) -> bool:
     return "*" in tags or etag in tags or etag in [tag.removeprefix("W/") for tag in tags]
 
 
-def mark_public(response: HttpResponse, *, etag: str, max_age: int, modified: datetime | None) -> None:
+def mark_public(
+    response: HttpResponse, *, etag: str, max_age: int, modified: datetime | None
+) -> None:
     response["Cache-Control"] = f"public, max-age={max_age}"
     response["ETag"] = etag
     if modified is not None:
@@ -132,7 +134,9 @@ def not_modified(*, etag: str, max_age: int, modified: datetime | None) -> HttpR
     return response
 
 
-def feed_response(request: HttpRequest, key: tuple[str, ...], build: Callable[[], bytes]) -> HttpResponse:
+def feed_response(
+    request: HttpRequest, key: tuple[str, ...], build: Callable[[], bytes]
+) -> HttpResponse:
     """The feed for ``key``: 304 when the caller has it, else its bytes (gzipped when the
     caller takes gzip and it is worth it)."""
     current = version.current()

@@ -50,7 +50,9 @@ MAT_FRIENDLY_LEVELS: tuple[str, ...] = (
     MatLevel.CONFIRMED_WELCOMING,
     MatLevel.REPORTED_WELCOMING,
 )
-MatLevelName = Literal["confirmed_welcoming", "reported_welcoming", "unknown", "reported_unwelcoming"]
+MatLevelName = Literal[
+    "confirmed_welcoming", "reported_welcoming", "unknown", "reported_unwelcoming"
+]
 MAT_LEVEL_NAMES: tuple[str, ...] = get_args(MatLevelName)
 TimeOfDay = Literal["morning", "midday", "evening", "night"]
 # Start times (inclusive, exclusive) of each part of the day, local wall-clock time; night wraps

@@ -24,7 +24,7 @@ moment ago. The query's semantics are in `directory.query`.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
@@ -178,7 +178,7 @@ def narrowed(query: MeetingQuery, *, now: datetime, point: Place | None) -> Quer
     return meetings.order_by()
 
 
-def _starting_in(parts: list[str]) -> Q:
+def _starting_in(parts: Sequence[str]) -> Q:
     condition = Q()
     for part in parts:
         for earliest, before in TIMES_OF_DAY[part]:

@@ -42,7 +42,7 @@ def uses_miles(point: Place | None) -> bool:
 
 
 def distance_text(km: float, point: Place | None, *, whole: bool = False) -> str:
-    """"9.3 mi (15.0 km)" in the US, "15.0 km" elsewhere; ``whole`` rounds to whole numbers
+    """ "9.3 mi (15.0 km)" in the US, "15.0 km" elsewhere; ``whole`` rounds to whole numbers
     (a radius: "31 mi (50 km)")."""
     miles = km * MILES_PER_KM
     if whole:

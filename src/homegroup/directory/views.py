@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from homegroup.directory.contact_details import PUBLIC_TEXT_FIELDS
+from homegroup.directory.finder import MAX_CHOSEN, finder_context
 from homegroup.directory.importers.codes import code_table
 from homegroup.directory.models import (
     WEEKDAY_CHOICES,
@@ -34,6 +35,8 @@ from homegroup.directory.models import (
     Meeting,
     Stance,
 )
+from homegroup.directory.places import Place
+from homegroup.directory.results import mat_label
 from homegroup.directory.search import (
     DEFAULT_RADIUS_KM,
     Found,
@@ -44,9 +47,6 @@ from homegroup.directory.search import (
     parse_query,
     search,
 )
-from homegroup.directory.finder import MAX_CHOSEN, finder_context
-from homegroup.directory.places import Place
-from homegroup.directory.results import mat_label
 from homegroup.directory.statements import statement_for
 from homegroup.directory.units import distance_text
 from homegroup.lib.schedule import next_occurrence, zone

@@ -13,10 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from homegroup.directory.models import Meeting
 from homegroup.directory.finder import MAX_CHOSEN
+from homegroup.directory.models import Meeting
 from homegroup.interop import ical
-
 
 SLUG_LENGTH = 100
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")

@@ -55,9 +55,7 @@ def questions_for(person: User, check_in: CheckIn | None) -> list[Question]:
     that day and never answered about the meeting (a constant number of queries)."""
     if check_in is None:
         return []
-    meeting_ids = [
-        row.meeting_id for row in check_in.meetings.all() if row.meeting_id is not None
-    ]
+    meeting_ids = [row.meeting_id for row in check_in.meetings.all() if row.meeting_id is not None]
     if not meeting_ids:
         return []
     if not MedicationPlan.objects.active_on(check_in.date).visible_to(person).exists():
@@ -79,9 +77,7 @@ def answers_for(person: User, check_in: CheckIn | None) -> list[Answered]:
     """What the person answered about this check-in's directory meetings (to change it)."""
     if check_in is None:
         return []
-    meeting_ids = [
-        row.meeting_id for row in check_in.meetings.all() if row.meeting_id is not None
-    ]
+    meeting_ids = [row.meeting_id for row in check_in.meetings.all() if row.meeting_id is not None]
     labels = dict(Reception.choices)
     return [
         Answered(reception.meeting, reception.answer, str(labels[reception.answer]))
@@ -127,7 +123,7 @@ def answer_reception(
     if attended_on is None or (day is not None and not _logged_on(person, meeting, day)):
         raise ValidationError({"meeting": _("Log this meeting in a check-in first.")})
     with transaction.atomic():
-        reception, created = MeetingReception.objects.get_or_create(
+        reception, _created = MeetingReception.objects.get_or_create(
             person=person,
             meeting=meeting,
             defaults={"answer": answer, "attended_on": attended_on},

@@ -24,8 +24,7 @@ from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import role_required
 from homegroup.directory.models import Meeting
 from homegroup.forms import attach_errors, form_status
-from homegroup.journal import actions, progress, safety, safety_wording, summaries
-from homegroup.journal import reception
+from homegroup.journal import actions, progress, reception, safety, safety_wording, summaries
 from homegroup.journal import recovery as rules
 from homegroup.journal.context_processors import remember_discreet_mode
 from homegroup.journal.forms import (
