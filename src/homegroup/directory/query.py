@@ -246,7 +246,8 @@ class MeetingQuery(BaseModel):
     @field_validator("include_online", "mat_friendly", mode="before")
     @classmethod
     def _checkbox(cls, value: Any) -> Any:
-        value = _blank_is_none(value)
+        # A checkbox sends "true" or nothing: an empty value is no boolean (as the API's
+        # document says), so it is refused rather than read as false.
         return False if value is None else value
 
     @field_validator("lng", mode="after")
@@ -308,12 +309,15 @@ def parse_query(params: Any) -> MeetingQuery:
         data: dict[str, Any] = {}
         for name in params:
             values = params.getlist(name)
+            if name in _CHECKBOXES and not "".join(values).strip():
+                continue  # an HTML form's empty field: not given (the API refuses it)
             data[name] = values if name in _LIST_FIELDS else values[-1]
         return MeetingQuery.model_validate(data)
     return MeetingQuery.model_validate(dict(params))
 
 
 _LIST_FIELDS = frozenset({"days", "types", "fellowship", "attendance", "mat_level", "time_of_day"})
+_CHECKBOXES = frozenset({"include_online", "mat_friendly"})
 
 
 def errors_by_field(error: Any) -> dict[str, list[str]]:

@@ -1,7 +1,7 @@
 """The check-in's one-tap question to a person on medication: "How did this meeting receive you
 as someone on medication?"
 
-Asked once per directory meeting (`questions_for`): when the person has a medication plan on
+Asked once per directory meeting (`for_check_in`): when the person has a medication plan on
 the day of a check-in that logs a directory meeting they have never answered about. The answer
 (`answer_reception`, the write) stays in their journal; "welcoming" and "unwelcoming" also
 become a report to the directory through its own action (`directory.actions.
@@ -50,43 +50,40 @@ class Answered:
     label: str
 
 
-def questions_for(person: User, check_in: CheckIn | None) -> list[Question]:
-    """The directory meetings of this check-in to ask about: the person had a medication plan
-    that day and never answered about the meeting (a constant number of queries)."""
-    if check_in is None:
-        return []
-    meeting_ids = [row.meeting_id for row in check_in.meetings.all() if row.meeting_id is not None]
-    if not meeting_ids:
-        return []
-    if not MedicationPlan.objects.active_on(check_in.date).visible_to(person).exists():
-        return []
-    answered = set(
-        MeetingReception.objects.visible_to(person)
-        .filter(meeting_id__in=meeting_ids)
-        .values_list("meeting_id", flat=True)
-    )
+@dataclass(frozen=True)
+class ForCheckIn:
+    questions: list[Question]  # the meetings to ask about
+    answers: list[Answered]  # the answers given (to change them)
+
+
+def for_check_in(person: User, check_in: CheckIn | None) -> ForCheckIn:
+    """What the check-in page shows about this day's directory meetings: the ones to ask
+    about (the person had a medication plan that day and never answered about the meeting)
+    and the answers already given. At most two queries, whatever the journal's size."""
     meetings = {
         row.meeting_id: row.meeting
-        for row in check_in.meetings.all()
-        if row.meeting is not None and row.meeting_id not in answered
+        for row in (check_in.meetings.all() if check_in is not None else [])
+        if row.meeting is not None
     }
-    return [Question(meeting, check_in.date) for meeting in meetings.values()]
-
-
-def answers_for(person: User, check_in: CheckIn | None) -> list[Answered]:
-    """What the person answered about this check-in's directory meetings (to change it)."""
-    if check_in is None:
-        return []
-    meeting_ids = [row.meeting_id for row in check_in.meetings.all() if row.meeting_id is not None]
+    if check_in is None or not meetings:
+        return ForCheckIn([], [])
     labels = dict(Reception.choices)
-    return [
-        Answered(reception.meeting, reception.answer, str(labels[reception.answer]))
-        for reception in MeetingReception.objects.visible_to(person)
-        .filter(meeting_id__in=meeting_ids)
-        .exclude(answer=Reception.SKIPPED)
+    given = list(
+        MeetingReception.objects.visible_to(person)
+        .filter(meeting_id__in=list(meetings))
         .select_related("meeting")
         .order_by("meeting__name", "pk")
+    )
+    answers = [
+        Answered(item.meeting, item.answer, str(labels[item.answer]))
+        for item in given
+        if item.answer != Reception.SKIPPED
     ]
+    answered = {item.meeting_id for item in given}
+    unanswered = [meeting for pk, meeting in meetings.items() if pk not in answered]
+    if unanswered and MedicationPlan.objects.active_on(check_in.date).visible_to(person).exists():
+        return ForCheckIn([Question(meeting, check_in.date) for meeting in unanswered], answers)
+    return ForCheckIn([], answers)
 
 
 def logged(person: User, meeting: Meeting) -> date | None:

@@ -177,8 +177,7 @@ def check_in(request: HttpRequest, day: date | None = None) -> HttpResponse:
         "directory_search_url": _directory_search_url(),
         "has_usual_meetings": bool(meetings),
         # The one-tap "how did this meeting receive you" question (journal/reception.py).
-        "reception_questions": reception.questions_for(person, existing),
-        "reception_answers": reception.answers_for(person, existing),
+        "reception": reception.for_check_in(person, existing),
     }
     return _page(
         request,
