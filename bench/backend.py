@@ -33,7 +33,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 import search_bench  # noqa: E402
 from feed_profile import gnyr_files  # noqa: E402
-from homegroup.directory import actions  # noqa: E402
+from homegroup.directory import actions, public_cache  # noqa: E402
 from homegroup.directory.feeds import build_feed, feed_queryset  # noqa: E402
 from homegroup.directory.importers import bmlt, load_feed  # noqa: E402
 from homegroup.directory.index import indexes  # noqa: E402
@@ -117,8 +117,25 @@ def feed(*, runs: int, export_to: Path | None) -> dict[str, Any]:
     queries, built = count_queries(lambda: build_feed(feed_queryset()))
     seconds, _ = repeat(lambda: build_feed(feed_queryset()), runs=runs)
     client = Client()
-    view_queries, response = count_queries(lambda: client.get(FEED_URL))
-    view_seconds, _ = repeat(lambda: client.get(FEED_URL), runs=runs)
+
+    def rebuilt() -> Any:
+        public_cache.feeds.clear()  # as after a change of the directory
+        return client.get(FEED_URL)
+
+    view_queries, response = count_queries(rebuilt)
+    view_seconds, _ = repeat(rebuilt, runs=runs)
+    kept_queries, _ = count_queries(lambda: client.get(FEED_URL))
+    kept_seconds, _ = repeat(lambda: client.get(FEED_URL), runs=runs)
+    etag = response["ETag"]
+
+    def conditional() -> Any:
+        answer = client.get(FEED_URL, headers={"If-None-Match": etag})
+        assert answer.status_code == 304, answer.status_code
+        return answer
+
+    conditional_queries, _ = count_queries(conditional)
+    conditional_seconds, _ = repeat(conditional, runs=max(runs, 20))
+    gzipped = client.get(FEED_URL, headers={"Accept-Encoding": "gzip"})
     if export_to is not None:
         export_to.write_bytes(response.content)
     return {
@@ -129,6 +146,11 @@ def feed(*, runs: int, export_to: Path | None) -> dict[str, Any]:
         "view_queries": view_queries,
         "view_median_s": median(view_seconds),
         "view_bytes": len(response.content),
+        "kept_queries": kept_queries,
+        "kept_median_s": median(kept_seconds),
+        "conditional_queries": conditional_queries,
+        "conditional_median_s": median(conditional_seconds),
+        "gzip_bytes": len(gzipped.content),
         "records": len(built),
     }
 

@@ -15,6 +15,7 @@ BUILD_BUDGET_S = 2.0
 MEMORY_BUDGET_MB = 100.0
 PARSE_BUDGET = 5_000
 FEED_BUDGET_S = 1.0
+CONDITIONAL_BUDGET_S = 0.005
 TYPICAL = "typical: 25 km, today, types O and D"
 
 
@@ -85,6 +86,15 @@ def budgets(results: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
                     slowest <= FEED_BUDGET_S and len(counts) == 1,
                 )
             )
+            if "conditional_median_s" in feed:
+                found.append(
+                    (
+                        f"{name}: Meeting Guide feed, conditional request (304)",
+                        "≤ 5 ms",
+                        f"{ms(feed['conditional_median_s'])}, {feed['conditional_queries']} query",
+                        feed["conditional_median_s"] <= CONDITIONAL_BUDGET_S,
+                    )
+                )
         page_counts = _page_counts(legs)
         varying = [page for page, counts in page_counts.items() if len(set(counts.values())) > 1]
         found.append(
@@ -581,7 +591,14 @@ def _feed(results: dict[str, Any]) -> list[str]:
                 f"{feed['meetings']:,}",
                 f"{ms(feed['build_median_s'])} ({feed['build_queries']} queries)",
                 f"{ms(feed['view_median_s'])} ({feed['view_queries']} queries)",
-                size(feed["view_bytes"]),
+                f"{ms(feed['kept_median_s'])} ({feed['kept_queries']} queries)"
+                if "kept_median_s" in feed
+                else "–",
+                f"{ms(feed['conditional_median_s'])} ({feed['conditional_queries']} query)"
+                if "conditional_median_s" in feed
+                else "–",
+                size(feed["view_bytes"])
+                + (f" ({size(feed['gzip_bytes'])} gzip)" if "gzip_bytes" in feed else ""),
                 str(feed["build_runs"]),
             ]
         )
@@ -591,10 +608,15 @@ def _feed(results: dict[str, Any]) -> list[str]:
         "## Meeting Guide feed",
         "",
         "`feeds.build_feed` in-process, and `GET /api/v1/feeds/meeting-guide.json` served "
-        "(JSON encoding and the middleware included), uncached:",
+        "(JSON encoding and the middleware included): rebuilt (as after a change of the "
+        "directory), from the bytes kept until the next change, and a conditional request "
+        "with the feed's own ETag (304):",
         "",
     ]
-    return lines + _table(["Database", "Meetings", "Built", "Served", "Size", "Runs"], rows)
+    return lines + _table(
+        ["Database", "Meetings", "Built", "Served, rebuilt", "Served, kept", "304", "Size", "Runs"],
+        rows,
+    )
 
 
 def _pages(results: dict[str, Any]) -> list[str]:

@@ -256,6 +256,29 @@ def _public_meeting_url(suffix: str) -> Callable[[People], str]:
     return url
 
 
+def _chosen_ics(people: People) -> str:
+    from tests.directory.search_data import meeting
+
+    return f"/meetings.ics?slugs={meeting(name='Matrix Hope').slug}"
+
+
+def _anas_meeting_reception(people: People) -> str:
+    """A directory meeting Ana logged yesterday: only she may say how it received her."""
+    from homegroup.journal import actions as journal_actions
+    from homegroup.journal.models import JournalProfile
+    from tests.journal.journal_data import meeting
+
+    went = meeting("Matrix Reception Group")
+    journal_actions.record_check_in(
+        person=people.ana,
+        day=JournalProfile().today() - timedelta(days=1),
+        values=journal_actions.CheckInValues(
+            meetings=[journal_actions.MeetingAttended(meeting_id=went.pk)]
+        ),
+    )
+    return f"/journal/meetings/{went.pk}/reception/"
+
+
 # --- The journal: Ana's own objects, made through journal actions --------------------------------
 
 
@@ -585,7 +608,10 @@ MATRIX: dict[str, list[Rule]] = {
         Rule("public", everyone(200), url=_public_meeting_url("/")),
         Rule("public", everyone(404), url=lambda p: "/meetings/no-such-meeting/"),
     ],
-    "meetings.ics": [Rule("public", everyone(200))],
+    "meetings.ics": [
+        Rule("public", everyone(200), url=_chosen_ics),
+        Rule("public", everyone(400)),  # a calendar of chosen meetings only: none chosen
+    ],
     "meetings/<slug:slug>.ics": [
         Rule("public", everyone(200), url=_public_meeting_url(".ics")),
         Rule("public", everyone(404), url=lambda p: "/meetings/no-such-meeting.ics"),
@@ -606,6 +632,9 @@ MATRIX: dict[str, list[Rule]] = {
     ],
     "journal/medication/<id:plan_id>/delete/": [
         Rule("owner-only", ANAS_POST, "post", url=_journal_url("medication", "delete/"))
+    ],
+    "journal/meetings/<id:meeting_id>/reception/": [
+        Rule("owner-only", ANAS_PAGE, url=_anas_meeting_reception)
     ],
     "journal/twelve-step/": [Rule("role-only", JOURNAL_PAGE)],
     "journal/twelve-step/meetings/": [

@@ -75,15 +75,17 @@ def test_find_a_mat_friendly_meeting_by_zip_code_and_see_why(page: Page, ithaca)
     no_tiles(page)
     page.goto("/")
     page.get_by_role("link", name="Find a meeting").first.click()
-    expect(page.get_by_role("heading", name="Find a meeting", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Find a meeting", level=1)).to_be_attached()
     search_near(page, "14850")
     expect(page.get_by_role("heading", name="3 meetings near 14850 (Ithaca, NY)")).to_be_visible()
     expect(page.get_by_text("Reported not fully welcoming to people on medication")).to_be_visible()
 
-    page.get_by_label("Only meetings that welcome people on medication").check()
+    page.get_by_label("Welcomes medication").check()
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("heading", name="2 meetings near 14850 (Ithaca, NY)")).to_be_visible()
     expect(page.get_by_role("link", name="Told not to share")).to_have_count(0)
+    # Two is few: the answer says so and offers every meeting nearby.
+    expect(page.locator("#thin-evidence")).to_contain_text("Only 2 meetings here are known")
 
     page.get_by_role("link", name="Serenity at the Commons").click()
     expect(page.get_by_role("heading", name="Serenity at the Commons")).to_be_visible()
@@ -112,11 +114,12 @@ def test_an_ambiguous_town_is_explained_next_to_the_form(page: Page, ithaca):
     search_near(page, "Springfield")
     expect(page.get_by_role("alert")).to_contain_text("several places called “Springfield”")
     expect(page.get_by_label("Near (US ZIP code or town)")).to_have_value("Springfield")
+    expect(page.get_by_role("link", name="Springfield, IL")).to_be_visible()
 
 
 def test_without_tiles_the_map_gives_way_to_the_list(page: Page, ithaca):
     no_tiles(page)
-    page.goto("/meetings/?near=14850")
+    page.goto("/meetings/?near=14850&view=map")
     expect(
         page.get_by_text("The map could not load. Every meeting is in the list below.")
     ).to_be_visible()
@@ -127,15 +130,18 @@ def test_without_tiles_the_map_gives_way_to_the_list(page: Page, ithaca):
 def test_with_tiles_the_map_shows_a_pin_per_meeting_and_passes_axe(page: Page, ithaca):
     serve_tiles(page)
     page.goto("/meetings/?near=14850")
+    page.get_by_role("link", name="Map").click()
     expect(page.locator("#meeting-map")).to_be_visible()
-    # Three meetings at one venue: three pins on the same spot.
+    # Three meetings at one venue: three pins on the same spot, each marked by its level.
     expect(page.locator(".leaflet-marker-icon")).to_have_count(3)
+    expect(page.locator(".leaflet-marker-icon .mark-reported_unwelcoming")).to_have_count(1)
+    expect(page.locator(".level-legend")).to_contain_text("Unknown — no report yet")
     expect(page.locator("#meeting-map-note")).to_be_hidden()
     assert axe_violations(page) == []
 
 
 def test_the_search_page_passes_axe_with_the_filters_open(page: Page, ithaca):
     no_tiles(page)
-    page.goto("/meetings/?near=14850&days=3&days=4")
+    page.goto("/meetings/?near=14850&fellowship=MARA")
     expect(page.locator("details.more-filters")).to_have_attribute("open", "")
     assert axe_violations(page) == []

@@ -72,6 +72,7 @@ def test_a_result_has_every_documented_field(client, monday, people):
         "url": f"/meetings/{found.slug}/",
         "mat_friendly": {
             "level": "confirmed_welcoming",
+            "label": "Welcoming to people on medication (confirmed)",
             "evidence": [
                 {
                     "kind": "publisher_statement",

@@ -17,7 +17,9 @@ from tests.directory.maintain_data import REQUEST_QUERIES, listed_meeting
 pytestmark = pytest.mark.django_db
 
 QUEUE = reverse("maintain:reports")
-QUEUE_QUERIES = REQUEST_QUERIES + 2  # the count, the page with its meetings
+# The count, the page with its meetings; the evidence by area: the region tree, meetings by
+# region and level, reports waiting by region.
+QUEUE_QUERIES = REQUEST_QUERIES + 5
 
 
 def report(meeting, person, stance="welcoming", days_ago=3):
@@ -142,3 +144,38 @@ def test_the_queue_costs_the_same_queries_for_one_report_or_many(
     assert count_queries(client) == few
     with django_assert_max_num_queries(QUEUE_QUERIES):
         client.get(QUEUE)
+
+
+def test_the_meetings_with_the_most_reports_waiting_come_first(people, client_for):
+    one = listed_meeting(people.max, name="One report")
+    two = listed_meeting(people.max, name="Two reports")
+    report(one, people.ana)
+    report(two, people.ana)
+    report(two, people.cora, "unwelcoming")
+    page = client_for(people.max).get(QUEUE).content.decode()
+    assert page.index("Two reports") < page.index("One report")
+    assert "2 waiting · 0 counted" in page
+
+
+def test_a_reports_note_is_shown_to_the_maintainer(people, client_for):
+    meeting = listed_meeting(people.max, name="Tuesday Night Hope")
+    actions.report_mat_experience(
+        meeting=meeting,
+        reporter=people.ana,
+        stance="welcoming",
+        observed_on=timezone.localdate(),
+        note="The secretary said everyone is welcome.",
+    )
+    page = client_for(people.max).get(QUEUE).content.decode()
+    assert "Note: “The secretary said everyone is welcome.”" in page
+
+
+def test_the_page_says_how_much_evidence_exists_by_area(people, client_for):
+    meeting = listed_meeting(people.max, name="Tuesday Night Hope")
+    listed_meeting(people.max, name="Nobody reported")
+    report(meeting, people.ana)
+    page = client_for(people.max).get(QUEUE).content.decode()
+    assert "How much evidence exists" in page
+    assert "Whole directory" in page
+    assert "<td>2</td>" in page  # two meetings
+    assert "<td>0 (0 %)</td>" in page  # none with evidence yet: the report still waits

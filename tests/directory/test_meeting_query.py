@@ -66,3 +66,20 @@ def test_each_bad_value_is_refused_with_a_message_on_its_field(values, field, me
     found = errors(**values)
     assert field in found, found
     assert any(message in text for text in found[field]), found[field]
+
+
+def test_the_api_refuses_an_empty_boolean_that_a_form_may_send(client):
+    # The page reads an empty checkbox as not given (parse_query); the API's document says
+    # boolean, and the API keeps to it.
+    response = client.get("/api/v1/meetings", {"mat_friendly": ""})
+    assert response.status_code == 400
+    assert response.json()["details"][0]["loc"][-1] == "mat_friendly"
+
+
+def test_mat_level_and_time_of_day_name_their_allowed_values():
+    with pytest.raises(ValidationError) as error:
+        MeetingQuery(mat_level=["great"])
+    assert "'great' is not one of: confirmed_welcoming" in str(error.value)
+    with pytest.raises(ValidationError) as error:
+        MeetingQuery(time_of_day="dawn")
+    assert "'dawn' is not one of: morning, midday, evening, night" in str(error.value)

@@ -63,12 +63,23 @@ def test_the_map_gets_the_results_as_json_and_the_tile_url_from_the_setting(
     settings.HOMEGROUP_MAP_TILES = "https://tiles.example.org/{z}/{x}/{y}.png"
     found = meeting(name="Tuesday Hope")
     meeting(name="Online", attendance="online", approximate=True)
-    page = client.get(URL, {"near": "Ithaca, NY", "include_online": "true"}).content.decode()
+    page = client.get(
+        URL, {"near": "Ithaca, NY", "include_online": "true", "view": "map"}
+    ).content.decode()
     assert 'data-tiles="https://tiles.example.org/{z}/{x}/{y}.png"' in page
     assert '<script id="meeting-map-points" type="application/json">' in page
     assert f'"url": "/meetings/{found.slug}/"' in page
     assert page.count('"lat": ') == 1  # the approximate point of the online meeting is no pin
     assert "directory/map.js" in page
+    assert '"level": "unknown"' in page
+    assert "Unknown — no report yet" in page  # the legend under the map
+
+
+def test_the_list_view_loads_no_map_and_offers_the_map_in_one_tap(client, monday):
+    meeting(name="Tuesday Hope")
+    page = client.get(URL, {"near": "14850"}).content.decode()
+    assert "directory/map.js" not in page
+    assert 'href="/meetings/?near=14850&amp;view=map"' in page
 
 
 def test_mat_friendly_only_and_the_other_filters_narrow_the_list(client, monday, people):
@@ -85,7 +96,7 @@ def test_mat_friendly_only_and_the_other_filters_narrow_the_list(client, monday,
     page = client.get(URL, {"near": "14850", "mat_friendly": "true"}).content.decode()
     assert "MARA Tuesday" in page
     assert "Told not to share" not in page
-    assert "Confirmed welcoming for people on medication" in page
+    assert "Welcoming to people on medication (confirmed)" in page
     every = client.get(URL, {"near": "14850"}).content.decode()
     assert "Reported not fully welcoming to people on medication" in every
     filtered = client.get(
@@ -123,10 +134,14 @@ def test_results_page_with_previous_and_next_links(client, monday):
     assert "offset=10" in page
 
 
-def test_the_results_link_to_their_calendar_file(client, monday):
-    meeting(name="Tuesday Hope")
+def test_each_result_can_be_chosen_for_one_calendar_of_the_chosen_meetings(client, monday):
+    found = meeting(name="Tuesday Hope")
     page = client.get(URL, {"near": "14850"}).content.decode()
-    assert 'href="/meetings.ics?near=14850"' in page
+    assert '<form method="get" action="/meetings.ics" id="chosen-meetings"' in page
+    assert (
+        f'<input type="checkbox" name="slugs" value="{found.slug}" form="chosen-meetings">' in page
+    )
+    assert "/meetings.ics?near" not in page  # no calendar of a whole search
 
 
 def test_the_page_reads_a_constant_number_of_queries(client, monday, django_assert_max_num_queries):

@@ -30,6 +30,23 @@ CENTRES = [
 ATTENDANCE = ["in_person", "hybrid", "online", "temporarily_closed", "inactive"]
 TYPES = ["O", "C", "W", "12x12"]
 WORDS = ["hope", "serenity", "step", "dawn"]
+MAT_LEVELS = ["confirmed_welcoming", "reported_welcoming", "unknown", "reported_unwelcoming"]
+PARTS = ["morning", "midday", "evening", "night"]
+
+
+def _part_of_day(start):
+    # Written out again here, not read from the query module: 4-12 morning, 12-17 midday,
+    # 17-21 evening, the rest night.
+    hour = start.hour
+    if 4 <= hour < 12:
+        return "morning"
+    if 12 <= hour < 17:
+        return "midday"
+    if 17 <= hour < 21:
+        return "evening"
+    return "night"
+
+
 PYTHON_TO_SUNDAY_FIRST = {0: 1, 1: 2, 2: 3, 3: 4, 4: 5, 5: 6, 6: 0}
 
 quarter_times = st.builds(
@@ -91,6 +108,10 @@ def queries(draw):
         values["attendance"] = sorted(draw(st.sets(st.sampled_from(ATTENDANCE), min_size=1)))
     values["mat_friendly"] = draw(st.integers(min_value=0, max_value=3)) == 0
     if draw(st.integers(min_value=0, max_value=3)) == 0:
+        values["mat_level"] = sorted(draw(st.sets(st.sampled_from(MAT_LEVELS), min_size=1)))
+    if draw(st.integers(min_value=0, max_value=3)) == 0:
+        values["time_of_day"] = sorted(draw(st.sets(st.sampled_from(PARTS), min_size=1)))
+    if draw(st.integers(min_value=0, max_value=3)) == 0:
         values["q"] = draw(st.sampled_from([*WORDS, "STEP", "coffee"]))
     values["limit"] = draw(st.integers(min_value=1, max_value=12))
     values["offset"] = draw(st.integers(min_value=0, max_value=6))
@@ -131,6 +152,10 @@ def reference(query, now):
         if query.fellowship and m.fellowship.code not in query.fellowship:
             continue
         if query.mat_friendly and m.mat_level not in ("confirmed_welcoming", "reported_welcoming"):
+            continue
+        if query.mat_level and m.mat_level not in query.mat_level:
+            continue
+        if query.time_of_day and _part_of_day(m.start_time) not in query.time_of_day:
             continue
         codes = {code.upper() for code in m.types}
         if any(code.upper() not in codes for code in query.types):

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 # taken first, then its insert).
 PAGES = {
     "/journal/": 10,  # 9, and the open tasks "From your counselor"
-    "/journal/{yesterday}/": 12,
+    # With the reception question's two reads (the answers given, a medication plan that day).
+    "/journal/{yesterday}/": 14,
     "/journal/calendar/": 6,
     "/journal/calendar/?month={last_month}": 6,
     "/journal/recovery/": 6,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
@@ -17,11 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from homegroup.api_schemas import responses
+from homegroup.directory import public_cache, version
 from homegroup.directory.feeds import build_feed, feed_queryset
+from homegroup.directory.results import mat_label
 from homegroup.directory.search import Found, MeetingQuery, meeting_urls, search
+from homegroup.directory.suggestions import thin_evidence, unknown_nearby
 from homegroup.replica import public_read
 
 router = Router(tags=["directory"])
@@ -42,32 +45,40 @@ class FeedFilters(Schema):
         "meetings. `fellowship` (a code such as AA or NA) and `region` (a region's name or id; "
         "its sub-regions are included) narrow it. Online and hybrid meetings carry `ONL`, "
         "temporarily closed ones `TC`, and meetings confirmed welcoming to people on "
-        "medication the custom code `MOUD` (see docs/formats.md). Public: no sign-in."
+        "medication the custom code `MOUD` (see docs/formats.md). Public: no sign-in. "
+        "Cacheable: `ETag` and `Last-Modified` follow the directory's version (every import "
+        "or edit changes it), a matching `If-None-Match` answers 304, and the bytes (gzip when "
+        "asked) are rebuilt only after a change."
     ),
 )
 def meeting_guide_feed(request: HttpRequest, filters: Query[FeedFilters]) -> HttpResponse:
     # From the replica when one is configured and fit (homegroup/replica.py).
-    return public_read(lambda: _meeting_guide_feed(filters))
+    return public_read(lambda: _meeting_guide_feed(request, filters))
 
 
-def _meeting_guide_feed(filters: FeedFilters) -> HttpResponse:
-    try:
-        queryset = feed_queryset(fellowship=filters.fellowship, region=filters.region)
-    except DjangoValidationError as error:
-        raise ValidationError(
-            [
-                {"loc": ["query", field], "msg": message}
-                for field, messages in error.message_dict.items()
-                for message in messages
-            ]
-        ) from None
-    # Served as built: validating thousands of meetings through a response schema would cost
-    # more than building them (the budget is 10k meetings in a second).
-    body = json.dumps(build_feed(queryset), ensure_ascii=False, separators=(",", ":"))
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    # Public listings that browser-side finders (TSML UI) fetch from other sites.
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+def _meeting_guide_feed(request: HttpRequest, filters: FeedFilters) -> HttpResponse:
+    fellowship = (filters.fellowship or "").strip().upper()
+    region = (filters.region or "").strip()
+
+    def build() -> bytes:
+        try:
+            queryset = feed_queryset(fellowship=fellowship or None, region=region or None)
+        except DjangoValidationError as error:
+            raise ValidationError(
+                [
+                    {"loc": ["query", field], "msg": message}
+                    for field, messages in error.message_dict.items()
+                    for message in messages
+                ]
+            ) from None
+        # Served as built: validating thousands of meetings through a response schema would
+        # cost more than building them (the budget is 10k meetings in a second).
+        return json.dumps(build_feed(queryset), ensure_ascii=False, separators=(",", ":")).encode()
+
+    # Bytes kept until the directory changes; 304 to a caller that has them (public_cache).
+    return public_cache.feed_response(
+        request, ("meeting-guide", fellowship, region.casefold()), build
+    )
 
 
 # --- Search: GET /api/v1/meetings (the same search as the page and /meetings.ics) -------------
@@ -84,6 +95,7 @@ class MatEvidenceOut(BaseModel):
 
 class MatFriendlyOut(BaseModel):
     level: str
+    label: str = Field(description="The level in words: 'Unknown — no report yet' included.")
     evidence: list[MatEvidenceOut]
 
 
@@ -110,9 +122,41 @@ class MeetingOut(BaseModel):
     mat_friendly: MatFriendlyOut
 
 
+class SuggestionOut(BaseModel):
+    kind: Literal["nearest_welcoming", "online_inclusive", "include_unknown"] = Field(
+        description=(
+            "nearest_welcoming: welcoming meetings further away; online_inclusive: online "
+            "meetings of fellowships whose charter welcomes medication; include_unknown: the "
+            "same search without the medication filter."
+        )
+    )
+    label: str = Field(description="What the suggestion offers, in words.")
+    query: dict[str, str] = Field(
+        description="The search parameters that give it (pass them to this endpoint)."
+    )
+    count: int = Field(description="How many meetings that search finds.")
+    nearest_km: float | None = Field(
+        default=None, description="nearest_welcoming: the distance of the nearest one."
+    )
+
+
 class MeetingList(BaseModel):
     count: int
     results: list[MeetingOut]
+    mat_unknown_nearby: int | None = Field(
+        default=None,
+        description=(
+            "With mat_friendly=true: how many meetings the same search finds that have no "
+            "report yet about people on medication (null without the filter)."
+        ),
+    )
+    suggestions: list[SuggestionOut] = Field(
+        default_factory=list,
+        description=(
+            "With mat_friendly=true and fewer than 5 results: other searches that still help "
+            "(empty otherwise)."
+        ),
+    )
 
 
 def mat_friendly_out(meeting: Any) -> dict[str, Any]:
@@ -138,7 +182,7 @@ def mat_friendly_out(meeting: Any) -> dict[str, Any]:
         }
         for item in meeting.counted_evidence
     ]
-    return {"level": meeting.mat_level, "evidence": evidence}
+    return {"level": meeting.mat_level, "label": mat_label(meeting.mat_level), "evidence": evidence}
 
 
 def meeting_out(found: Found, *, now: datetime, url: str = "") -> dict[str, Any]:
@@ -178,21 +222,42 @@ def meeting_out(found: Found, *, now: datetime, url: str = "") -> dict[str, Any]
         "needs every type); `starts_within_hours` is computed in each meeting's own time zone "
         "(a meeting in progress counts); `include_online` adds online and hybrid meetings at "
         "any distance; `mat_friendly=true` keeps meetings confirmed or reported welcoming to "
-        "people on medication. `count` is the number of matches, `results` one page of them. "
-        "Public: no sign-in."
+        "people on medication, and then `mat_unknown_nearby` says how many meetings of the same "
+        "search have no report yet; with fewer than 5 results `suggestions` offers other "
+        "searches (nearest welcoming meetings, online meetings of medication-inclusive "
+        "fellowships, all meetings nearby). `mat_level` and `time_of_day` filter further. "
+        "`count` is the number of matches, `results` one page of them. Public: no sign-in."
     ),
 )
-def list_meetings(request: HttpRequest, filters: Query[MeetingQuery]) -> dict[str, Any]:
-    return public_read(lambda: _list_meetings(filters))
+def list_meetings(
+    request: HttpRequest, response: HttpResponse, filters: Query[MeetingQuery]
+) -> Any:
+    return public_read(lambda: _list_meetings(request, response, filters))
 
 
-def _list_meetings(filters: MeetingQuery) -> dict[str, Any]:
+def _list_meetings(request: HttpRequest, response: HttpResponse, filters: MeetingQuery) -> Any:
     now = timezone.now()
+    current = version.current()
+    etag = public_cache.search_etag(request.META.get("QUERY_STRING", ""), current, now)
+    if public_cache.matches(request, etag):
+        return public_cache.not_modified(
+            etag=etag, max_age=public_cache.SEARCH_MAX_AGE, modified=current.changed_at
+        )
+    public_cache.mark_public(
+        response, etag=etag, max_age=public_cache.SEARCH_MAX_AGE, modified=current.changed_at
+    )
     found = search(filters, now=now)
     url = meeting_urls()
-    return {
+    answer: dict[str, Any] = {
         "count": found.count,
         "results": [
             meeting_out(item, now=now, url=url(item.meeting.slug)) for item in found.results
         ],
     }
+    thin = thin_evidence(filters, now=now, found=found.count)
+    if thin is not None:
+        answer["mat_unknown_nearby"] = thin.mat_unknown_nearby
+        answer["suggestions"] = [vars(item) for item in thin.suggestions]
+    elif filters.mat_friendly:
+        answer["mat_unknown_nearby"] = unknown_nearby(filters, now=now)
+    return answer

@@ -60,6 +60,7 @@ from homegroup.directory.query import (
     DEFAULT_ATTENDANCE,
     JOINABLE_ONLINE,
     MAT_FRIENDLY_LEVELS,
+    TIMES_OF_DAY,
     MeetingQuery,
 )
 from homegroup.directory.results import ListedEvidence, ListedFellowship, Listing
@@ -497,6 +498,19 @@ class SearchIndex:
                 [self._mat_codes.index(level) for level in MAT_FRIENDLY_LEVELS],
             )
             rows = rows[friendly[self.mat[rows]]]
+        if query.mat_level:
+            levels = [self._mat_codes.index(level) for level in query.mat_level]
+            rows = rows[_lookup(len(self._mat_codes), levels)[self.mat[rows]]]
+        if query.time_of_day:
+            starts = self.start[rows]
+            keep = np.zeros(len(rows), dtype=bool)
+            for part in query.time_of_day:
+                for earliest, before in TIMES_OF_DAY[part]:
+                    within = starts >= _clock_us(earliest)
+                    if before is not None:
+                        within &= starts < _clock_us(before)
+                    keep |= within
+            rows = rows[keep]
         if query.fellowship:
             known = [
                 self._fellowship_codes.index(code)

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import role_required
-from homegroup.directory import actions, refresh
+from homegroup.directory import actions, evidence_summary, refresh
 from homegroup.directory.forms import (
     MatStatementForm,
     MeetingFilterForm,
@@ -49,6 +49,7 @@ from homegroup.directory.models import (
     Fellowship,
     ImportRun,
     MatEvidence,
+    MatLevel,
     Meeting,
     MeetingChange,
     ReviewStatus,
@@ -638,15 +639,15 @@ def meeting_history(request: HttpRequest, slug: str) -> HttpResponse:
 @maintainer_only
 @require_GET
 def reports(request: HttpRequest) -> HttpResponse:
-    # Never who: the queue shows what was reported, about which meeting and when.
-    pending = (
-        MatEvidence.objects.awaiting_review()
-        .select_related("meeting")
-        .defer("reporter_key", "reviewed_by_id")
-        .order_by("recorded_at", "pk")
+    # Never who: the queue shows what was reported, about which meeting and when; the meetings
+    # with the most reports waiting first (directory/evidence_summary.py).
+    page = Paginator(evidence_summary.review_queue(), PER_PAGE).get_page(request.GET.get("page"))
+    total, areas = evidence_summary.by_area()
+    return render(
+        request,
+        "directory/maintain/reports.html",
+        {"page": page, "total": total, "areas": areas, "levels": MatLevel.choices},
     )
-    page = Paginator(pending, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "directory/maintain/reports.html", {"page": page})
 
 
 @maintainer_only

@@ -485,6 +485,14 @@ class MatEvidence(models.Model):
         blank=True,
         help_text=_("HMAC of the reporter and the meeting: one person counts once, anonymously."),
     )
+    reporter_note = models.CharField(
+        max_length=500,
+        blank=True,
+        default="",
+        help_text=_(
+            "A report's optional note, for the maintainers who review it: never published."
+        ),
+    )
     review_status = models.CharField(
         max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.ACCEPTED
     )

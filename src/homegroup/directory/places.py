@@ -66,6 +66,28 @@ class Place(NamedTuple):
     label: str
 
 
+class AmbiguousPlace(ValueError):
+    """Several places have the name typed: ``choices`` are what to type for each (at most
+    `_AMBIGUITY_LIMIT`), for a page to offer as links, never a silent pick."""
+
+    def __init__(self, message: str, choices: list[str]) -> None:
+        super().__init__(message)
+        self.choices = choices
+
+
+# What people type for a few big cities, and what the place is called in the lists.
+_NICKNAMES = {
+    "nyc": "New York, NY",
+    "new york city": "New York, NY",
+    "la": "Los Angeles, CA",
+    "sf": "San Francisco, CA",
+    "philly": "Philadelphia, PA",
+}
+# Names that people use for a big city's borough as often as for the towns of that name: always
+# asked, the borough first.
+_ALSO_MEANS = {"manhattan": "New York, NY"}
+
+
 def key(text: str) -> str:
     """A place name for comparison: case, accents, dots and spacing ignored; "St" = "Saint"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -250,7 +272,7 @@ def _bare_name(town: str, *, us_only: bool = False) -> Place:
     big += [place for _where, place in candidates[us_count:]]
     if len(big) == 1:
         return big[0]
-    raise ValueError(
+    raise AmbiguousPlace(
         _(
             "There are several places called “%(town)s” (in %(places)s): add the state or the "
             "country, e.g. “%(town)s, %(example)s”."
@@ -259,7 +281,12 @@ def _bare_name(town: str, *, us_only: bool = False) -> Place:
             "town": town,
             "places": _listing(where for where, _place in candidates),
             "example": candidates[0][0],
-        }
+        },
+        # The big places first: the ones people most likely mean.
+        [place.label for place in big]
+        + [place.label for _where, place in candidates if place not in big][
+            : max(0, _AMBIGUITY_LIMIT - len(big))
+        ],
     )
 
 
@@ -281,6 +308,55 @@ def _world_city(town: str, *, country: str, province: str | None = None) -> Plac
     return Place(city.latitude, city.longitude, f"{city.name}, {where}")
 
 
+def _without_comma(text: str) -> str | None:
+    """ "Ithaca NY" → "Ithaca, NY" when the last one or two words are a US state, a Canadian
+    province or a country; else None."""
+    words = text.split(" ")
+    for size in (2, 1):
+        if len(words) <= size:
+            continue
+        qualifier = " ".join(words[-size:])
+        qualifier_key = key(qualifier)
+        if (
+            qualifier_key in _us_states()
+            or qualifier_key in _provinces()
+            or qualifier_key in _countries()
+        ):
+            return f"{' '.join(words[:-size])}, {qualifier}"
+    return None
+
+
+@cache
+def _town_points() -> tuple[list[str], Any]:
+    import numpy as np
+
+    labels: list[str] = []
+    coordinates: list[tuple[float, float]] = []
+    for by_state in _us_towns().values():
+        for state, town in by_state.items():
+            labels.append(f"{town.name}, {state}")
+            coordinates.append((town.latitude, town.longitude))
+    return labels, np.radians(np.array(coordinates, dtype=np.float64))
+
+
+def nearest_town(*, latitude: float, longitude: float, within_km: float = 30.0) -> str | None:
+    """The US town nearest a point ("use my location" titles its search with it), or None when
+    none is within ``within_km`` (outside the US, at sea)."""
+    import numpy as np
+
+    labels, points = _town_points()
+    if not labels:
+        return None
+    lat, lng = np.radians(latitude), np.radians(longitude)
+    a = (
+        np.sin((points[:, 0] - lat) / 2) ** 2
+        + np.cos(lat) * np.cos(points[:, 0]) * np.sin((points[:, 1] - lng) / 2) ** 2
+    )
+    distances = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+    best = int(np.argmin(distances))
+    return labels[best] if distances[best] <= within_km else None
+
+
 @lru_cache(maxsize=2048)
 def resolve_near(text: str) -> Place:
     """(latitude, longitude, label) for a US ZIP code or a town; ValueError when the place is
@@ -293,12 +369,38 @@ def resolve_near(text: str) -> Place:
         return _from_zip(zip_match.group(1))
     if text.isdigit():
         raise ValueError(_("A US ZIP code has five digits, e.g. 14850."))
+    nickname = _NICKNAMES.get(key(text))
+    if nickname is not None:
+        return resolve_near(nickname)
+    also = _ALSO_MEANS.get(key(text))
+    if also is not None:
+        try:
+            others = [_bare_name(text).label]
+        except AmbiguousPlace as ambiguous:
+            others = ambiguous.choices
+        except ValueError:
+            others = []
+        raise AmbiguousPlace(
+            _("“%(town)s” can mean several places: choose one, or add the state.") % {"town": text},
+            [also, *others][:_AMBIGUITY_LIMIT],
+        )
     town, _comma, qualifier = text.rpartition(",")
     if not town:
         town, qualifier = qualifier, ""
     town, qualifier = town.strip(), qualifier.strip()
     if not qualifier:
-        return _bare_name(town)
+        try:
+            return _bare_name(town)
+        except AmbiguousPlace:
+            raise
+        except ValueError:
+            # "Ithaca NY", "Belleville Ontario": the state, province or country without its
+            # comma. Tried only when the whole text names no place, so "Virginia Beach" and
+            # "Kansas City" stay towns.
+            split = _without_comma(town)
+            if split is None:
+                raise
+            return resolve_near(split)
     qualifier_key = key(qualifier)
     if qualifier_key in _us_states():
         return _us_town(town, state=_us_states()[qualifier_key])

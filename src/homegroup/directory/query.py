@@ -11,11 +11,17 @@ Semantics a newcomer could misread:
   its distance. Without a point, there is no distance filter at all.
 - ``types`` must all be present (case-insensitive codes). ``mat_friendly`` true keeps confirmed
   and reported welcoming meetings; false or absent does not filter.
+- ``mat_level`` keeps meetings at any of the levels named (``unknown`` counts the meetings
+  nobody has reported on yet: what the thin-evidence answer says).
+- ``time_of_day`` keeps meetings whose local start time falls in any of the parts of the day
+  named (`TIMES_OF_DAY`: morning 04:00-11:59, midday 12:00-16:59, evening 17:00-20:59, night
+  21:00-03:59), in the meeting's own wall-clock time.
 - ``q`` is a piece of text in the name, location, notes or group, case-insensitive.
 """
 
 from __future__ import annotations
 
+from datetime import time as clock_time
 from typing import Any, Literal, get_args
 
 from django.utils.translation import gettext as _
@@ -44,6 +50,20 @@ MAT_FRIENDLY_LEVELS: tuple[str, ...] = (
     MatLevel.CONFIRMED_WELCOMING,
     MatLevel.REPORTED_WELCOMING,
 )
+MatLevelName = Literal[
+    "confirmed_welcoming", "reported_welcoming", "unknown", "reported_unwelcoming"
+]
+MAT_LEVEL_NAMES: tuple[str, ...] = get_args(MatLevelName)
+TimeOfDay = Literal["morning", "midday", "evening", "night"]
+# Start times (inclusive, exclusive) of each part of the day, local wall-clock time; night wraps
+# past midnight, so it is two ranges. TSML UI's parts overlap; these do not, so a meeting is in
+# exactly one.
+TIMES_OF_DAY: dict[str, tuple[tuple[clock_time, clock_time | None], ...]] = {
+    "morning": ((clock_time(4), clock_time(12)),),
+    "midday": ((clock_time(12), clock_time(17)),),
+    "evening": ((clock_time(17), clock_time(21)),),
+    "night": ((clock_time(21), None), (clock_time(0), clock_time(4))),
+}
 _CODE_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
@@ -129,6 +149,21 @@ class MeetingQuery(BaseModel):
         default=False,
         description="Only meetings confirmed or reported welcoming to people on medication.",
     )
+    mat_level: list[MatLevelName] = Field(
+        default_factory=list,
+        description=(
+            "MAT levels, comma-separated (confirmed_welcoming, reported_welcoming, unknown, "
+            "reported_unwelcoming); any of them."
+        ),
+    )
+    time_of_day: list[TimeOfDay] = Field(
+        default_factory=list,
+        description=(
+            "Parts of the day the meeting starts in, in its own time zone, comma-separated: "
+            "morning (04:00-11:59), midday (12:00-16:59), evening (17:00-20:59), night "
+            "(21:00-03:59); any of them."
+        ),
+    )
     q: str | None = Field(
         default=None,
         max_length=120,
@@ -194,10 +229,25 @@ class MeetingQuery(BaseModel):
                 )
         return sorted(set(modes))
 
+    @field_validator("mat_level", "time_of_day", mode="before")
+    @classmethod
+    def _names(cls, value: Any, info: ValidationInfo) -> list[Any]:
+        allowed = MAT_LEVEL_NAMES if info.field_name == "mat_level" else tuple(TIMES_OF_DAY)
+        names = _split(value)
+        for name in names:
+            if name not in allowed:
+                raise PydanticCustomError(
+                    info.field_name or "name",
+                    _("{value} is not one of: {allowed}."),
+                    {"value": repr(name), "allowed": ", ".join(allowed)},
+                )
+        return sorted(set(names))
+
     @field_validator("include_online", "mat_friendly", mode="before")
     @classmethod
     def _checkbox(cls, value: Any) -> Any:
-        value = _blank_is_none(value)
+        # A checkbox sends "true" or nothing: an empty value is no boolean (as the API's
+        # document says), so it is refused rather than read as false.
         return False if value is None else value
 
     @field_validator("lng", mode="after")
@@ -244,6 +294,8 @@ class MeetingQuery(BaseModel):
             or self.fellowship
             or self.attendance
             or self.mat_friendly
+            or self.mat_level
+            or self.time_of_day
             or self.q
         )
 
@@ -257,12 +309,15 @@ def parse_query(params: Any) -> MeetingQuery:
         data: dict[str, Any] = {}
         for name in params:
             values = params.getlist(name)
+            if name in _CHECKBOXES and not "".join(values).strip():
+                continue  # an HTML form's empty field: not given (the API refuses it)
             data[name] = values if name in _LIST_FIELDS else values[-1]
         return MeetingQuery.model_validate(data)
     return MeetingQuery.model_validate(dict(params))
 
 
-_LIST_FIELDS = frozenset({"days", "types", "fellowship", "attendance"})
+_LIST_FIELDS = frozenset({"days", "types", "fellowship", "attendance", "mat_level", "time_of_day"})
+_CHECKBOXES = frozenset({"include_online", "mat_friendly"})
 
 
 def errors_by_field(error: Any) -> dict[str, list[str]]:

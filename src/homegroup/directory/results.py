@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import time as clock_time
 
+from django.utils.translation import gettext_lazy
+
 from homegroup.directory.models import Attendance, MatLevel
 
 
@@ -27,6 +29,22 @@ class ListedEvidence:
     stance: str
     summary: str
     observed_at: datetime
+
+
+# What a result says of every meeting's level, unknown included (a missing level would read as
+# "not welcoming"); the meeting page explains each one.
+MAT_RESULT_LABELS = {
+    MatLevel.CONFIRMED_WELCOMING: gettext_lazy("Welcoming to people on medication (confirmed)"),
+    MatLevel.REPORTED_WELCOMING: gettext_lazy("Welcoming to people on medication (reported)"),
+    MatLevel.UNKNOWN: gettext_lazy("Medication: unknown — no report yet"),
+    MatLevel.REPORTED_UNWELCOMING: gettext_lazy(
+        "Reported not fully welcoming to people on medication"
+    ),
+}
+
+
+def mat_label(level: str) -> str:
+    return str(MAT_RESULT_LABELS.get(level, level))  # type: ignore[call-overload]
 
 
 _ATTENDANCE_LABELS = dict(Attendance.choices)

@@ -24,7 +24,7 @@ moment ago. The query's semantics are in `directory.query`.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
@@ -53,6 +53,7 @@ from homegroup.directory.query import (
     MAX_HOURS,
     MAX_LIMIT,
     MAX_RADIUS_KM,
+    TIMES_OF_DAY,
     AttendanceMode,
     MeetingQuery,
     errors_by_field,
@@ -160,6 +161,10 @@ def narrowed(query: MeetingQuery, *, now: datetime, point: Place | None) -> Quer
         meetings = meetings.filter(fellowship__code__in=query.fellowship)
     if query.mat_friendly:
         meetings = meetings.filter(mat_level__in=MAT_FRIENDLY_LEVELS)
+    if query.mat_level:
+        meetings = meetings.filter(mat_level__in=query.mat_level)
+    if query.time_of_day:
+        meetings = meetings.filter(_starting_in(query.time_of_day))
     for code in query.types:
         # icontains: case-insensitive on SQLite and PostgreSQL alike ("12x12" and "12X12").
         meetings = meetings.filter(type_codes__icontains=f",{code},")
@@ -172,6 +177,17 @@ def narrowed(query: MeetingQuery, *, now: datetime, point: Place | None) -> Quer
             | Q(group__icontains=words)
         )
     return meetings.order_by()
+
+
+def _starting_in(parts: Sequence[str]) -> Q:
+    condition = Q()
+    for part in parts:
+        for earliest, before in TIMES_OF_DAY[part]:
+            within = Q(start_time__gte=earliest)
+            if before is not None:
+                within &= Q(start_time__lt=before)
+            condition |= within
+    return condition
 
 
 def _within(window: WallClockWindow) -> Q:

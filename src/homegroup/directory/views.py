@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from homegroup.directory.contact_details import PUBLIC_TEXT_FIELDS
+from homegroup.directory.finder import MAX_CHOSEN, finder_context
 from homegroup.directory.importers.codes import code_table
 from homegroup.directory.models import (
     WEEKDAY_CHOICES,
@@ -34,6 +35,8 @@ from homegroup.directory.models import (
     Meeting,
     Stance,
 )
+from homegroup.directory.places import Place
+from homegroup.directory.results import mat_label
 from homegroup.directory.search import (
     DEFAULT_RADIUS_KM,
     Found,
@@ -44,6 +47,8 @@ from homegroup.directory.search import (
     parse_query,
     search,
 )
+from homegroup.directory.statements import statement_for
+from homegroup.directory.units import distance_text
 from homegroup.lib.schedule import next_occurrence, zone
 from homegroup.replica import reads_from_replica
 
@@ -69,7 +74,6 @@ MAT_EXPLANATIONS = {
         "prefer another meeting, or to go with someone you trust."
     ),
 }
-MILES_PER_KM = 0.621371
 
 
 @dataclass(frozen=True)
@@ -82,12 +86,13 @@ class Row:
     distance: str
     zone_name: str
     url: str
+    mat_label: str = ""
 
 
-def _format_distance(km: float | None) -> str:
+def _format_distance(km: float | None, point: Place | None = None) -> str:
     if km is None:
         return ""
-    return _("%(km).1f km (%(miles).1f mi)") % {"km": km, "miles": km * MILES_PER_KM}
+    return distance_text(km, point)
 
 
 def _when(moment: datetime, *, now: datetime) -> str:
@@ -104,12 +109,13 @@ def _when(moment: datetime, *, now: datetime) -> str:
     return f"{date_format(moment, 'l j F')} {clock}"
 
 
-def _row(found: Found, *, now: datetime, url: str) -> Row:
+def _row(found: Found, *, now: datetime, url: str, point: Place | None = None) -> Row:
     return Row(
         meeting=found.meeting,
         when=_when(found.next_start, now=now),
         in_progress=found.next_start.astimezone(UTC) < now,
-        distance=_format_distance(found.distance_km),
+        distance=_format_distance(found.distance_km, point),
+        mat_label=mat_label(found.meeting.mat_level),
         zone_name=found.next_start.strftime("%Z"),
         url=url,
     )
@@ -151,8 +157,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     result = search(query, now=now) if query is not None and query.has_criteria else None
     url = meeting_urls()
+    point = result.place if result else None
     rows = (
-        [_row(found, now=now, url=url(found.meeting.slug)) for found in result.results]
+        [_row(found, now=now, url=url(found.meeting.slug), point=point) for found in result.results]
         if result
         else []
     )
@@ -163,6 +170,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "lng": row.meeting.longitude,
             "url": row.url,
             "when": row.when,
+            "level": row.meeting.mat_level,
+            "level_label": mat_label(row.meeting.mat_level),
         }
         for row in rows
         if row.meeting.latitude is not None
@@ -171,7 +180,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
     ]
     shown = query or MeetingQuery()
     type_names = code_table("AA").names
-    typed_codes = [code for code in shown.types if code not in COMMON_TYPES]
+    # The bar's type menu shows one common type; any other code stays in "Other type codes".
+    bar_type = next((code for code in shown.types if code in COMMON_TYPES), "")
+    typed_codes = [code for code in shown.types if code != bar_type]
     context: dict[str, Any] = {
         "query": shown,
         "near_text": params.get("near", ""),
@@ -187,9 +198,25 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "attendance_choices": Attendance.choices,
         "type_choices": [(code, type_names.get(code, code)) for code in COMMON_TYPES],
         "typed_codes": ",".join(typed_codes),
+        "bar_type": bar_type,
+        "days_value": ",".join(str(day) for day in shown.days),
+        "time_of_day_value": ",".join(shown.time_of_day),
+        "attendance_value": ",".join(shown.attendance),
         "fellowships": Fellowship.objects.order_by("code"),
-        "ics_url": f"{reverse('interop:search-ics')}?{params.urlencode()}" if result else "",
+        "chosen_ics_url": reverse("interop:search-ics"),
+        "max_chosen": MAX_CHOSEN,
     }
+    context.update(
+        finder_context(
+            request,
+            params,
+            shown,
+            result,
+            now=now,
+            errors=errors,
+            radius_choices=context["radius_choices"],
+        )
+    )
     if result is not None and query is not None:
         if query.offset > 0:
             context["previous_url"] = _page_link(request, query.offset - query.limit)
@@ -272,6 +299,7 @@ def meeting_page(request: HttpRequest, slug: str) -> HttpResponse:
         in (MatLevel.CONFIRMED_WELCOMING, MatLevel.REPORTED_WELCOMING),
         "evidence": evidence,
         "charter": meeting.fellowship.medication_inclusive_charter,
+        "fellowship_statement": statement_for(meeting.fellowship.code),
         "has_point": has_point,
         "osm_url": (
             f"https://www.openstreetmap.org/?mlat={meeting.latitude}&mlon={meeting.longitude}"

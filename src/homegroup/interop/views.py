@@ -1,21 +1,25 @@
 """iCalendar files: `/meetings/<slug>.ics` (add one meeting to a calendar) and
-`/meetings.ics?<the search's parameters>` (subscribe to a search). Public, like the directory."""
+`/meetings.ics?slugs=a,b,c` (the meetings a person chose on the search page, at most 50).
+Public, like the directory."""
 
 from __future__ import annotations
 
-import pydantic
+import re
+
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from homegroup.directory.finder import MAX_CHOSEN
 from homegroup.directory.models import Meeting
-from homegroup.directory.search import MAX_LIMIT, errors_by_field, parse_query, search
 from homegroup.interop import ical
 from homegroup.replica import reads_from_replica
+
+SLUG_LENGTH = 100
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 def _calendar_response(body: bytes, *, filename: str) -> HttpResponse:
@@ -42,35 +46,49 @@ def meeting_ics(request: HttpRequest, slug: str) -> HttpResponse:
     return _calendar_response(body, filename=f"{meeting.slug}.ics")
 
 
+def _chosen_slugs(request: HttpRequest) -> list[str]:
+    """``slugs`` comma-separated, repeated, or both; each once, in the order given."""
+    slugs: list[str] = []
+    for value in request.GET.getlist("slugs"):
+        for slug in value.split(","):
+            slug = slug.strip()
+            if slug and slug not in slugs:
+                slugs.append(slug)
+    return slugs
+
+
+def _bad_request(message: str) -> JsonResponse:
+    # The API's one error shape (homegroup.api_schemas.Error), for a link a page made.
+    return JsonResponse(
+        {"error": message, "details": [{"loc": ["query", "slugs"], "message": message}]},
+        status=400,
+    )
+
+
 @require_GET
 @reads_from_replica
 def search_ics(request: HttpRequest) -> HttpResponse:
-    """A search as a calendar. Without `limit`, up to 500 meetings: a subscription should hold
-    every match, not the first page (the page size of the API and the search page is 50)."""
-    params = request.GET.copy()
-    if not params.get("limit"):
-        params["limit"] = str(MAX_LIMIT)
-    try:
-        query = parse_query(params)
-    except pydantic.ValidationError as error:
-        lines = [
-            f"{field or 'query'}: {message}"
-            for field, messages in errors_by_field(error).items()
-            for message in messages
-        ]
-        text = _("The request has invalid values.") + "\n" + "\n".join(lines) + "\n"
-        return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
-    found = search(query, now=timezone.now())
+    """The meetings a person chose, as one calendar: ``slugs=a,b,c`` (at most `MAX_CHOSEN`).
+
+    A chosen set, never a whole search: a search's calendar held up to 500 weekly events that
+    nobody picked. A slug no longer listed is left out; none found at all is a 404."""
+    slugs = _chosen_slugs(request)
+    if not slugs:
+        return _bad_request(_("Choose the meetings for the calendar: slugs=a,b,c."))
+    if len(slugs) > MAX_CHOSEN:
+        return _bad_request(
+            _("At most %(most)s meetings in one calendar; %(count)s were chosen.")
+            % {"most": MAX_CHOSEN, "count": len(slugs)}
+        )
+    if any(len(slug) > SLUG_LENGTH or not _SLUG.fullmatch(slug) for slug in slugs):
+        return _bad_request(_("A slug has letters, digits, hyphens and underscores only."))
+    meetings = list(_active().filter(slug__in=slugs).order_by("slug"))
+    if not meetings:
+        raise Http404
     name = (
-        _("Meetings near %(place)s") % {"place": found.place.label}
-        if found.place
-        else _("Meetings")
+        meetings[0].name
+        if len(meetings) == 1
+        else _("My chosen meetings (%(count)s)") % {"count": len(meetings)}
     )
-    # A calendar event needs more of each meeting than a search result shows.
-    meetings = _active().filter(pk__in=[item.meeting.pk for item in found.results])
-    body = ical.calendar(
-        meetings.order_by("slug"),
-        name=name,
-        page_url=lambda meeting: _page_url(request, meeting),
-    )
+    body = ical.calendar(meetings, name=name, page_url=lambda meeting: _page_url(request, meeting))
     return _calendar_response(body, filename="meetings.ics")

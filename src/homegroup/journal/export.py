@@ -32,6 +32,7 @@ from homegroup.journal.models import (
     JournalProfile,
     MeasureResponse,
     MedicationPlan,
+    MeetingReception,
     NetworkMember,
     NetworkSnapshot,
     ServiceCommitment,
@@ -66,6 +67,7 @@ class JournalData:
     exported_at: datetime
     # What a counselor asked of the person (recovery tasks): in the person's own export only.
     tasks: list[RecoveryTask] = field(default_factory=list)
+    receptions: list[MeetingReception] = field(default_factory=list)
 
 
 def gather(person: User, *, now: datetime | None = None) -> JournalData:
@@ -98,6 +100,11 @@ def gather(person: User, *, now: datetime | None = None) -> JournalData:
             RecoveryTask.objects.visible_to(person)
             .select_related("meeting")
             .order_by("set_on", "id")
+        ),
+        receptions=list(
+            MeetingReception.objects.visible_to(person)
+            .select_related("meeting")
+            .order_by("attended_on", "id")
         ),
     )
 
@@ -273,6 +280,17 @@ def tables(data: JournalData) -> dict[str, list[dict[str, Any]]]:
             }
             for task in data.tasks
         ],
+        "meeting_receptions": [
+            {
+                "meeting": reception.meeting.slug,
+                "meeting_name": reception.meeting.name,
+                "attended_on": reception.attended_on,
+                "answer": reception.answer,
+                "reported": reception.reported,
+                "answered_at": reception.answered_at,
+            }
+            for reception in data.receptions
+        ],
     }
 
 
@@ -326,6 +344,7 @@ def as_json(data: JournalData) -> dict[str, Any]:
         ],
         "measure_responses": responses,
         "recovery_tasks": _jsonable(flat["recovery_tasks"]),
+        "meeting_receptions": _jsonable(flat["meeting_receptions"]),
     }
 
 
@@ -362,6 +381,7 @@ _EMPTY_HEADERS = {
     "network_snapshots": ["taken_on", "version"],
     "measure_responses": ["instrument", "version", "taken_on", "answers", "scores"],
     "recovery_tasks": ["set_on", "kind", "task", "directory_slug", "status", "status_on"],
+    "meeting_receptions": ["meeting", "meeting_name", "attended_on", "answer", "reported"],
 }
 
 README = gettext_lazy(

@@ -743,5 +743,55 @@ class AccountDeletion(models.Model):
         return f"account deletion {self.pk}"
 
 
+class Reception(models.TextChoices):
+    """How a meeting received a person on medication, in their own words (their journal).
+    Only "welcoming" and "unwelcoming" also become an anonymous report to the directory."""
+
+    WELCOMING = "welcoming", _("Welcoming")
+    DID_NOT_COME_UP = "did_not_come_up", _("It didn't come up")
+    UNWELCOMING = "unwelcoming", _("Unwelcoming")
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", _("Prefer not to say")
+    SKIPPED = "skipped", _("Not now")
+
+
+REPORTED_RECEPTIONS = {Reception.WELCOMING: "welcoming", Reception.UNWELCOMING: "unwelcoming"}
+
+
+class MeetingReceptionQuerySet(PersonRecordQuerySet["MeetingReception"]):
+    # It says the person takes medication: it is shared only as medication is.
+    category = Category.MEDICATION.value
+
+
+class MeetingReception(models.Model):
+    """The person's one answer, per directory meeting, to "How did this meeting receive you as
+    someone on medication?" — asked once after a check-in logs the meeting, never again unless
+    they choose to change it."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_receptions"
+    )
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    answer = models.CharField(_("how you were received"), max_length=24, choices=Reception.choices)
+    attended_on = models.DateField(
+        _("meeting day"), help_text=_("The check-in day the meeting was logged on.")
+    )
+    reported = models.BooleanField(
+        default=False,
+        help_text=_("Whether the answer was passed on to the directory as an anonymous report."),
+    )
+    answered_at = models.DateTimeField(default=django_timezone.now)
+
+    objects = MeetingReceptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-answered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "meeting"], name="one_reception_per_meeting")
+        ]
+
+    def __str__(self) -> str:
+        return f"meeting reception {self.pk}"
+
+
 # Recovery tasks live in their own module (issue 15); imported here so Django finds the model.
 from homegroup.journal.tasks import RecoveryTask  # noqa: E402, F401

@@ -46,6 +46,9 @@ class PrivateCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if getattr(response, "public_data", False) and not response.cookies:
+            # The directory's public listings, the same for everyone (directory.public_cache).
+            return response
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated) or request.path.startswith("/api/"):
             response["Cache-Control"] = "no-store"

@@ -144,6 +144,13 @@ def _check_observed_on(observed_on: date, *, today: date) -> date:
     return observed_on
 
 
+def _check_reporter_note(note: str) -> str:
+    note = " ".join(note.split())
+    if len(note) > 500:
+        raise ValidationError({"note": _("Keep the note to 500 characters.")})
+    return note
+
+
 def _deny(action: str, *, actor: User, meeting_id: int | None = None) -> PermissionDenied:
     # Called before the action's transaction opens, so the refusal stays in the audit log.
     audit.record(
@@ -157,7 +164,7 @@ def _deny(action: str, *, actor: User, meeting_id: int | None = None) -> Permiss
 
 
 def report_mat_experience(
-    *, meeting: Meeting, reporter: User, stance: str, observed_on: date
+    *, meeting: Meeting, reporter: User, stance: str, observed_on: date, note: str = ""
 ) -> MatEvidence:
     """A person in recovery or a clinician reports how people on medication were received.
 
@@ -175,17 +182,25 @@ def report_mat_experience(
             is_member=is_member,
             stance=stance,
             observed_on=observed_on,
+            note=note,
         )
 
 
 def _store_report(
-    *, meeting: Meeting, reporter: User, is_member: bool, stance: str, observed_on: date
+    *,
+    meeting: Meeting,
+    reporter: User,
+    is_member: bool,
+    stance: str,
+    observed_on: date,
+    note: str = "",
 ) -> MatEvidence:
     if meeting.removed_at is not None:
         raise ValidationError({"meeting": _("This meeting is no longer listed.")})
     _check_stance(stance)
     now = timezone.now()
     _check_observed_on(observed_on, today=timezone.localdate())
+    note = _check_reporter_note(note)
     kind = EvidenceKind.MEMBER_REPORT if is_member else EvidenceKind.CLINICIAN_REPORT
     key = reporter_key(user_id=reporter.pk, meeting_id=meeting.pk)
     evidence = MatEvidence.objects.filter(meeting=meeting, reporter_key=key).first()
@@ -198,6 +213,7 @@ def _store_report(
     evidence.summary = _REPORT_SUMMARIES[(kind, Stance(stance))]
     evidence.observed_at = datetime.combine(observed_on, time(12, 0), tzinfo=UTC)
     evidence.recorded_at = now
+    evidence.reporter_note = note
     evidence.review_status = ReviewStatus.PENDING
     evidence.reviewed_by_id = None
     evidence.reviewed_at = None

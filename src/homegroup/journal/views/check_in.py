@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from homegroup.accounts.models import User
 from homegroup.directory.models import Meeting
 from homegroup.forms import attach_errors, form_status
-from homegroup.journal import actions, safety, safety_wording, summaries
+from homegroup.journal import actions, reception, safety, safety_wording, summaries
 from homegroup.journal import recovery as rules
 from homegroup.journal.forms import (
     CheckInForm,
@@ -122,6 +122,8 @@ def check_in(request: HttpRequest, day: date | None = None) -> HttpResponse:
         "next_day": day + timedelta(days=1) if day < today else None,
         "directory_search_url": directory_search_url(),
         "has_usual_meetings": bool(meetings),
+        # The one-tap "how did this meeting receive you" question (journal/reception.py).
+        "reception": reception.for_check_in(person, existing),
     }
     return journal_page(
         request,

@@ -36,17 +36,40 @@
   });
   tiles.addTo(map);
 
+  // A pin's shape and symbol say its medication level as well as its colour (search.css and
+  // the legend under the map use the same marks).
+  var MARKS = {
+    confirmed_welcoming: "\u2713",
+    reported_welcoming: "+",
+    unknown: "?",
+    reported_unwelcoming: "!"
+  };
+  function icon(level) {
+    var mark = MARKS[level] || "?";
+    return L.divIcon({
+      className: "pin",
+      html: '<span class="mark mark-' + (MARKS[level] ? level : "unknown") + '">' + mark + "</span>",
+      iconSize: [28, 28],
+      iconAnchor: [14, 14],
+      popupAnchor: [0, -14]
+    });
+  }
+
   var bounds = [];
   points.forEach(function (point) {
-    var marker = L.marker([point.lat, point.lng], { alt: point.name, title: point.name });
+    var title = point.name + " \u2014 " + point.level_label;
+    var marker = L.marker([point.lat, point.lng], { alt: title, title: title, icon: icon(point.level) });
     var link = document.createElement("a");
     link.href = point.url;
     link.textContent = point.name;
     var when = document.createElement("div");
     when.textContent = point.when;
+    var level = document.createElement("div");
+    level.textContent = point.level_label;
     var popup = document.createElement("div");
     popup.appendChild(link);
     popup.appendChild(when);
+    popup.appendChild(level);
     marker.bindPopup(popup);
     marker.addTo(map);
     bounds.push([point.lat, point.lng]);
