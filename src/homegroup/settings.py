@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "homegroup.journal",
     "homegroup.interop",
     "homegroup.care",
+    "homegroup.outcomes",
 ]
 
 MIDDLEWARE = [
