@@ -348,6 +348,14 @@ ANAS_POST = only({"ana": 302, "ben": 404}, 403, SIGN_IN)
 JOURNAL_API = only({"ana": 200, "ben": 200}, 403, 401)
 
 
+def _other_programs_report(tail: str) -> Callable[[People], str]:
+    def url(people: People) -> str:
+        program, _pia = _other_program(people)
+        return f"/programs/outcomes/{tail}?program={program.pk}"
+
+    return url
+
+
 MATRIX: dict[str, list[Rule]] = {
     "": [Rule("public", everyone(200))],
     "healthz": [Rule("public", everyone(200))],
@@ -664,6 +672,40 @@ MATRIX: dict[str, list[Rule]] = {
     ],
     "care/care-teams/<id:member_id>/decline/": [
         Rule("owner-only", PROPOSED_TO_DEV, "post", url=_proposed_place_url("decline"))
+    ],
+    # The program admin's outcome report (aggregate, de-identified): Pat's program only; another
+    # program's report is not found.
+    "programs/outcomes/": [
+        Rule("role-only", only({"pat": 200}, 403, SIGN_IN)),
+        Rule("owner-only", only({"pat": 404}, 403, SIGN_IN), url=_other_programs_report("")),
+    ],
+    "programs/outcomes/report.json": [
+        Rule("role-only", only({"pat": 200}, 403, SIGN_IN)),
+        Rule(
+            "owner-only",
+            only({"pat": 404}, 403, SIGN_IN),
+            url=_other_programs_report("report.json"),
+        ),
+    ],
+    "programs/outcomes/export.csv": [
+        Rule("role-only", only({"pat": 200}, 403, SIGN_IN)),
+        Rule(
+            "owner-only",
+            only({"pat": 404}, 403, SIGN_IN),
+            url=_other_programs_report("export.csv"),
+        ),
+    ],
+    "programs/outcomes/tables/<slug:table>.csv": [
+        Rule(
+            "role-only",
+            only({"pat": 200}, 403, SIGN_IN),
+            url=lambda p: "/programs/outcomes/tables/models.csv",
+        ),
+        Rule(
+            "owner-only",
+            only({"pat": 404}, 403, SIGN_IN),
+            url=_other_programs_report("tables/models.csv"),
+        ),
     ],
     # What Ana shares with Sam: Sam sees it, Ana is sent to her own journal, anyone else 404.
     "shared/<id:person_id>/": [

@@ -267,9 +267,7 @@ def _store(
     meetings = [
         {
             "check_in": check_in_id,
-            "attendance": (
-                MeetingAttendance.ONLINE if n % 4 == 3 else MeetingAttendance.IN_PERSON
-            ),
+            "attendance": (MeetingAttendance.ONLINE if n % 4 == 3 else MeetingAttendance.IN_PERSON),
             "name": _sealed(name, check_in=SimpleNamespace(person_id=person_id, date=on)),
         }
         for check_in_id, person_id, on in ids.values_list("id", "person_id", "date")
