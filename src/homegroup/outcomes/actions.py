@@ -242,26 +242,26 @@ def _store(
     meeting_counts: dict[tuple[int, date], int] = {}
     for user, person in zip(users, batch, strict=True):
         start = enrolled_on[person.number]
-        for day in person.day_state.nonzero()[0]:
-            state = int(person.day_state[day])
-            on = start + timedelta(days=int(day))
+        for index in person.day_state.nonzero()[0]:
+            state = int(person.day_state[index])
+            on = start + timedelta(days=int(index))
             check_ins.append(
                 {
                     "person": user.pk,
                     "date": on,
                     "use_status": ("", "", UseStatus.NONE, UseStatus.USED)[state],
-                    "substances": list(person.substance[day]),
-                    "misused_medication": person.misused[day],
-                    "service": bool(person.service[day]),
-                    "talked_with_sponsor": bool(person.sponsor[day]),
-                    **{key: bool(flags[day]) for key, flags in person.activities.items()},
+                    "substances": list(person.substance[index]),
+                    "misused_medication": person.misused[index],
+                    "service": bool(person.service[index]),
+                    "talked_with_sponsor": bool(person.sponsor[index]),
+                    **{key: bool(flags[index]) for key, flags in person.activities.items()},
                     "note": _sealed(note, person_id=user.pk, date=on),
                     "recorded_at": now,
                     "updated_at": now,
                 }
             )
-            if person.meetings[day]:
-                meeting_counts[(user.pk, on)] = int(person.meetings[day])
+            if person.meetings[index]:
+                meeting_counts[(user.pk, on)] = int(person.meetings[index])
     _insert(CheckIn, check_ins)
     ids = CheckIn.objects.filter(person__in=users, date__in={key[1] for key in meeting_counts})
     meetings = [

@@ -330,7 +330,7 @@ def survival(reads: Reads) -> dict[str, Any]:
     people = reads.enrolments[["person"]].merge(first, on="person", how="left").fillna(0)
     people = people.merge(reads.follow_up, on="person", how="inner")
     people = people.dropna(subset=["last_checked_day"])
-    empty = {"curves": [], "logrank": None, "n_people": 0}
+    empty: dict[str, Any] = {"curves": [], "logrank": None, "n_people": 0}
     if len(people) < 3 * SMALL_CELL:
         return empty
     used = people["first_use_day"].notna()

@@ -67,7 +67,9 @@ class DaysSinceEnrolment(Func):
     output_field = IntegerField()
     arity = 2
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
         (day_sql, day_params), (enrolled_sql, enrolled_params) = (
             compiler.compile(expression) for expression in self.get_source_expressions()
         )
