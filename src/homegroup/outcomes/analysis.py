@@ -105,9 +105,11 @@ def window_pairs(reads: Reads, as_of: date) -> Pairs:
     enrolments = reads.enrolments.copy()
     if enrolments.empty:
         return Pairs(pd.DataFrame(), 0)
-    enrolments["complete"] = [
-        max(0, (as_of - enrolled).days // WINDOW_DAYS) for enrolled in enrolments["enrolled_on"]
-    ]
+    enrolments["complete"] = (
+        ((pd.Timestamp(as_of) - enrolments["enrolled_on"]).dt.days // WINDOW_DAYS)
+        .clip(lower=0)
+        .astype(int)
+    )
     # Every complete window of every person, with its counts (zero where nothing was recorded).
     lengths = enrolments["complete"].to_numpy()
     grid = pd.DataFrame(
@@ -129,10 +131,9 @@ def window_pairs(reads: Reads, as_of: date) -> Pairs:
     pairs = pairs[pairs["next_checked"] >= MIN_CHECKED_DAYS].copy()
     pairs = pairs.merge(enrolments[["person", "enrolled_on", "diagnosis_group"]], on="person")
     pairs["group"] = pairs["diagnosis_group"].replace("", "unknown").fillna("unknown")
-    pairs["outcome_start"] = [
-        pd.Timestamp(enrolled).date() + pd.Timedelta(days=WINDOW_DAYS * (window + 1))
-        for enrolled, window in zip(pairs["enrolled_on"], pairs["window"], strict=True)
-    ]
+    pairs["outcome_start"] = pairs["enrolled_on"] + pd.to_timedelta(
+        WINDOW_DAYS * (pairs["window"] + 1), unit="D"
+    )
     pairs["medication"] = _medication_at(pairs, reads.plans, "outcome_start")
     pairs["per_week"] = pairs["meetings"] * 7 / WINDOW_DAYS
     pairs["meetings_bin"] = meetings_bin(pairs["per_week"])
@@ -153,12 +154,7 @@ def _baseline_bam(reads: Reads) -> pd.DataFrame:
     if reads.bams.empty:
         return pd.DataFrame(columns=columns)
     bams = reads.bams.merge(reads.enrolments[["person", "enrolled_on"]], on="person")
-    early = bams[
-        [
-            (taken - enrolled).days < WINDOW_DAYS
-            for taken, enrolled in zip(bams["taken_on"], bams["enrolled_on"], strict=True)
-        ]
-    ]
+    early = bams[(bams["taken_on"] - bams["enrolled_on"]).dt.days < WINDOW_DAYS]
     first = early.sort_values(["person", "taken_on"]).drop_duplicates("person")
     return first.rename(
         columns={"use": "bam_use", "risk": "bam_risk", "protective": "bam_protective"}
@@ -393,10 +389,7 @@ def network_change(reads: Reads, pairs: pd.DataFrame) -> list[dict[str, Any]]:
         return rows
     first = snapshots.drop_duplicates("person", keep="first").set_index("person")
     last = snapshots.drop_duplicates("person", keep="last").set_index("person")
-    apart = pd.Series(
-        [(b - a).days for a, b in zip(first["taken_on"], last["taken_on"], strict=True)],
-        index=first.index,
-    )
+    apart = (last["taken_on"] - first["taken_on"]).dt.days
     people = apart[apart >= WINDOW_DAYS].index
     outcome = pairs[pairs["person"].isin(people)]
     for index, label in NETWORK_INDICES.items():

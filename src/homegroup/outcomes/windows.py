@@ -225,9 +225,22 @@ def read(
             .values_list("person_id", "taken_on", "abstinent_alcohol", "abstinent_drugs", "daily")
         )
     enrolment_frame = _frame(enrolments, ["person", "enrolled_at", "diagnosis_group"])
+    # Days as midnight timestamps (UTC, naive), so that the analysis works on whole columns.
     enrolment_frame["enrolled_on"] = (
-        pd.to_datetime(enrolment_frame["enrolled_at"], utc=True).dt.tz_convert("UTC").dt.date
+        pd.to_datetime(enrolment_frame["enrolled_at"], utc=True).dt.tz_convert(None).dt.normalize()
     )
+    plan_frame = _frame(plans, ["person", "medication", "active_from", "active_to"])
+    bam_frame = _frame(bams, ["person", "taken_on", "use", "risk", "protective"])
+    network_frame = _frame(
+        network, ["person", "taken_on", "abstinent_alcohol", "abstinent_drugs", "daily"]
+    )
+    for frame, columns in (
+        (plan_frame, ("active_from", "active_to")),
+        (bam_frame, ("taken_on",)),
+        (network_frame, ("taken_on",)),
+    ):
+        for column in columns:
+            frame[column] = pd.to_datetime(frame[column])
     return Reads(
         enrolments=enrolment_frame.drop(columns=["enrolled_at"]),
         windows=_frame(
@@ -236,9 +249,7 @@ def read(
         ),
         meetings=_frame(meetings, ["person", "window", "meetings"]),
         follow_up=_frame(follow_up, ["person", "first_use_day", "last_checked_day"]),
-        plans=_frame(plans, ["person", "medication", "active_from", "active_to"]),
-        bams=_frame(bams, ["person", "taken_on", "use", "risk", "protective"]),
-        network=_frame(
-            network, ["person", "taken_on", "abstinent_alcohol", "abstinent_drugs", "daily"]
-        ),
+        plans=plan_frame,
+        bams=bam_frame,
+        network=network_frame,
     )
