@@ -663,6 +663,12 @@ MATRIX: dict[str, list[Rule]] = {
             "owner-only", CARE_TEAM_ONLY, url=lambda p: f"/care/people/{p.ana.pk}/counseling-notes/"
         )
     ],
+    "care/people/<id:person_id>/diagnosis-group/": [
+        # Program data of the enrolment, recorded by the care team: Cora yes, Dev not found.
+        Rule(
+            "owner-only", CARE_TEAM_ONLY, url=lambda p: f"/care/people/{p.ana.pk}/diagnosis-group/"
+        )
+    ],
     "care/counseling-notes/<id:note_id>/": [
         Rule("owner-only", CARE_TEAM_ONLY, url=_coras_counseling_note_url)
     ],

@@ -52,3 +52,31 @@ def test_a_group_outside_the_list_is_refused_with_its_field(people):
         actions.record_diagnosis_group(enrolment=_enrolment(people), group="opioids", by=people.ana)
     assert "diagnosis_group" in refused.value.message_dict
     assert _enrolment(people).diagnosis_group == DiagnosisGroup.UNKNOWN
+
+
+def test_cora_records_it_on_her_page_for_ana(people, client_for):
+    client = client_for(people.cora)
+    url = f"/care/people/{people.ana.pk}/diagnosis-group/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"enrolment": _enrolment(people).pk, "group": "drugs"})
+    assert response.status_code == 302
+    assert _enrolment(people).diagnosis_group == "drugs"
+
+
+def test_a_bad_group_on_the_page_is_a_400_and_changes_nothing(people, client_for):
+    url = f"/care/people/{people.ana.pk}/diagnosis-group/"
+    response = client_for(people.cora).post(
+        url, {"enrolment": _enrolment(people).pk, "group": "opioids"}
+    )
+    assert response.status_code == 400
+    assert "Choose alcohol only" in response.content.decode()
+    assert _enrolment(people).diagnosis_group == DiagnosisGroup.UNKNOWN
+
+
+def test_dev_not_on_the_care_team_finds_nothing(people, client_for):
+    url = f"/care/people/{people.ana.pk}/diagnosis-group/"
+    response = client_for(people.dev).post(
+        url, {"enrolment": _enrolment(people).pk, "group": "drugs"}
+    )
+    assert response.status_code == 404
+    assert _enrolment(people).diagnosis_group == DiagnosisGroup.UNKNOWN
