@@ -45,6 +45,7 @@ class Figure:
     paths: list[dict[str, Any]] = field(default_factory=list)
     texts: list[dict[str, Any]] = field(default_factory=list)
     legend: list[dict[str, str]] = field(default_factory=list)
+    n_label: str = ""
 
 
 def _y_axis(figure: Figure, ticks: list[tuple[float, str]], to_y: Any) -> None:
@@ -223,9 +224,26 @@ def survival(report: dict[str, Any]) -> Figure:
 
 
 def figures(report: dict[str, Any]) -> dict[str, Figure]:
-    return {
+    """Every figure, each with its N (DESIGN: every figure shows its N and the caveat)."""
+    found = {
         "dose_group": dose_response(report, "group"),
         "dose_medication": dose_response(report, "medication"),
         "models": forest(report),
         "survival": survival(report),
     }
+    pairs = _("N = %(windows)s window pairs of %(people)s people.") % {
+        "windows": report["n_windows"],
+        "people": report["n_people"],
+    }
+    found["dose_group"].n_label = found["dose_medication"].n_label = pairs
+    fit = report.get("model_fit") or {}
+    found["models"].n_label = _("N = %(windows)s window pairs of %(people)s people.") % {
+        "windows": fit.get("n_windows", 0),
+        "people": fit.get("n_people", 0),
+    }
+    found["survival"].n_label = _("N = %(people)s people followed after day 30.") % {
+        "people": (report.get("survival_test") or {}).get("n_people", 0)
+    }
+    for figure in found.values():
+        figure.n_label += " " + _("Associations, not proof of an effect.")
+    return found
