@@ -348,6 +348,9 @@ def run_outcomes_only(options: argparse.Namespace) -> None:
     engines = {"sqlite": f"sqlite:///{VAR / 'bench-sqlite.sqlite3'}"}
     postgres = os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES)
     skips = []
+    if options.no_sqlite:
+        engines.clear()
+        skips.append("SQLite: not asked for (--no-sqlite).")
     if options.no_postgres:
         skips.append("PostgreSQL: not asked for (--no-postgres).")
     elif why := postgres_ready(postgres):
@@ -366,7 +369,9 @@ def run_outcomes_only(options: argparse.Namespace) -> None:
         "skips": skips,
     }
     results["load_after"] = os.getloadavg() if hasattr(os, "getloadavg") else None
-    (VAR / "outcomes-results.json").write_text(json.dumps(results, indent=1))
+    (VAR / f"outcomes-results-{'-'.join(engines) or 'none'}.json").write_text(
+        json.dumps(results, indent=1)
+    )
     text = options.out.read_text() if options.out.exists() else "# Benchmarks\n"
     write_report(options.out, report.replace_outcomes_section(text, results))
     log(f"wrote the outcome report's section of {options.out}")
@@ -378,6 +383,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="few repetitions: a smoke run")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true", help="with --outcomes-only")
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument(

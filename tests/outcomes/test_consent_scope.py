@@ -76,3 +76,21 @@ def test_the_network_needs_its_own_category(people):
     _sign(people, rules.TPO_PURPOSES, chosen=reports.CATEGORIES)
     assert _counted(people).person_ids == {people.ana.pk}
     assert _counted(people, reports.NETWORK_CATEGORIES).person_ids == frozenset()
+    both = aggregate.people_counted(
+        program=people.program,
+        purpose=rules.OPERATIONS,
+        categories_needed=reports.CATEGORIES,
+        also=frozenset({"network"}),
+    )
+    assert (both.person_ids, both.with_also) == ({people.ana.pk}, frozenset())
+
+
+def test_a_consent_with_the_network_counts_the_person_for_it_too(people):
+    share_as_in_the_story(people)
+    both = aggregate.people_counted(
+        program=people.program,
+        purpose=rules.OPERATIONS,
+        categories_needed=reports.CATEGORIES,
+        also=frozenset({"network"}),
+    )
+    assert both.with_also == {people.ana.pk}

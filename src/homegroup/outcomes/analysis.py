@@ -324,7 +324,14 @@ def survival(reads: Reads) -> dict[str, Any]:
     ).fillna(0)
     first["participation"] = first["activities"] + first["meetings"]
     people = reads.enrolments[["person"]].merge(first, on="person", how="left").fillna(0)
-    people = people.merge(reads.follow_up, on="person", how="inner")
+    # Follow-up from day 30 (window 1 on): the first day reporting use, the last checked in.
+    later = reads.windows[reads.windows["window"] >= 1]
+    follow_up = (
+        later.groupby("person")
+        .agg(first_use_day=("first_use_day", "min"), last_checked_day=("last_checked_day", "max"))
+        .reset_index()
+    )
+    people = people.merge(follow_up, on="person", how="inner")
     people = people.dropna(subset=["last_checked_day"])
     empty: dict[str, Any] = {"curves": [], "logrank": None, "n_people": 0}
     if len(people) < 3 * SMALL_CELL:

@@ -43,15 +43,15 @@ def build(*, program: Program, as_of: date | None = None) -> Built:
     """Every number of one program's report, as of a day (today, UTC, by default)."""
     as_of = as_of or timezone.now().date()
     counted = aggregate.people_counted(
-        program=program, purpose=rules.OPERATIONS, categories_needed=CATEGORIES
-    )
-    with_network = aggregate.people_counted(
-        program=program, purpose=rules.OPERATIONS, categories_needed=NETWORK_CATEGORIES
+        program=program,
+        purpose=rules.OPERATIONS,
+        categories_needed=CATEGORIES,
+        also=NETWORK_CATEGORIES - CATEGORIES,
     )
     reads = windows.read(
         program=program,
         person_ids=counted.person_ids,
-        network_ids=with_network.person_ids & counted.person_ids,
+        network_ids=counted.with_also,
         as_of=as_of,
     )
     pairs = analysis.window_pairs(reads, as_of)
@@ -63,7 +63,7 @@ def build(*, program: Program, as_of: date | None = None) -> Built:
         pairs=pairs,
     )
     numbers["program"] = program.name
-    numbers["consent"]["network_counted"] = len(with_network.person_ids)
+    numbers["consent"]["network_counted"] = len(counted.with_also)
     return Built(numbers=numbers, pairs=pairs.frame)
 
 

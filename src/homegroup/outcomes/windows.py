@@ -36,12 +36,14 @@ from django.db.models import (
     IntegerField,
     Max,
     Min,
+    OuterRef,
     Q,
+    Subquery,
     Sum,
     When,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 
 from homegroup.journal import progress, recovery
 from homegroup.journal.models import (
@@ -114,9 +116,10 @@ class Reads:
     """What the analysis needs, as data frames (one row per person, window, plan or measure)."""
 
     enrolments: pd.DataFrame  # person, enrolled_on, diagnosis_group
-    windows: pd.DataFrame  # person, window, checked, use_days, service, sponsor, activities
+    # person, window, checked, use_days, service, sponsor, activities, first_use_day,
+    # last_checked_day
+    windows: pd.DataFrame
     meetings: pd.DataFrame  # person, window, meetings
-    follow_up: pd.DataFrame  # person, first_use_day, last_checked_day (days >= 30 only)
     plans: pd.DataFrame  # person, medication, active_from, active_to
     bams: pd.DataFrame  # person, taken_on, use, risk, protective
     network: pd.DataFrame  # person, taken_on, abstinent_alcohol, abstinent_drugs, daily
@@ -132,13 +135,22 @@ def _enrolment_filter(program: Program, prefix: str) -> dict[str, Any]:
 def read(
     *, program: Program, person_ids: Iterable[int], network_ids: Iterable[int], as_of: date
 ) -> Reads:
-    """Every read of one report: seven grouped queries per chunk of 5,000 people."""
+    """Every read of one report: five grouped queries per chunk of 5,000 people."""
     ids = sorted(person_ids)
     network_allowed = set(network_ids)
-    enrolments, windows, meetings, follow_up, plans, bams, network = ([] for _ in range(7))
+    enrolments, windows, plans, bams, network = ([] for _ in range(5))
     # Activity-days: each activity of `journal.progress.ACTIVITIES` ticked on a day counts one.
     per_day = [Case(When(Q(**{name: True}), then=1), default=0) for name in progress.ACTIVITIES]
     activities = Sum(sum(per_day[1:], per_day[0]), output_field=IntegerField())
+    # Meetings of a day, counted in the index of CheckInMeeting.check_in (never the rows): the
+    # check-ins are read once, for every number of the window.
+    meetings_that_day = Subquery(
+        CheckInMeeting.objects.filter(check_in=OuterRef("pk"))
+        .values("check_in")
+        .annotate(count=Count("id"))
+        .values("count"),
+        output_field=IntegerField(),
+    )
     for chunk in _chunks(ids):
         enrolments += list(
             Enrolment.objects.current()
@@ -150,6 +162,7 @@ def read(
             .filter(**_enrolment_filter(program, ""))
             .annotate(day=DaysSinceEnrolment(F("date"), F("person__enrolments__enrolled_at")))
             .filter(day__gte=0)
+            .annotate(meetings_that_day=Coalesce(meetings_that_day, 0))
         )
         windows += list(
             check_ins.annotate(window=F("day") / WINDOW_DAYS)
@@ -161,6 +174,10 @@ def read(
                 service_days=Count("id", filter=Q(service=True)),
                 sponsor_days=Count("id", filter=Q(talked_with_sponsor=True)),
                 activity_days=activities,
+                # For the survival curves: the first day reporting use, the last checked in.
+                first_use_day=Min("day", filter=use_day_q()),
+                last_checked_day=Max("day", filter=checked_in_q()),
+                meeting_count=Sum("meetings_that_day"),
             )
             .values_list(
                 "person_id",
@@ -170,30 +187,10 @@ def read(
                 "service_days",
                 "sponsor_days",
                 "activity_days",
+                "first_use_day",
+                "last_checked_day",
+                "meeting_count",
             )
-        )
-        follow_up += list(
-            check_ins.filter(day__gte=WINDOW_DAYS)
-            .values("person_id")
-            .annotate(
-                first_use=Min("day", filter=use_day_q()),
-                last_checked=Max("day", filter=checked_in_q()),
-            )
-            .values_list("person_id", "first_use", "last_checked")
-        )
-        meetings += list(
-            CheckInMeeting.objects.filter(check_in__person_id__in=chunk, check_in__date__lte=as_of)
-            .filter(**_enrolment_filter(program, "check_in__"))
-            .annotate(
-                day=DaysSinceEnrolment(
-                    F("check_in__date"), F("check_in__person__enrolments__enrolled_at")
-                )
-            )
-            .filter(day__gte=0)
-            .annotate(window=F("day") / WINDOW_DAYS)
-            .values("check_in__person_id", "window")
-            .annotate(meetings=Count("id"))
-            .values_list("check_in__person_id", "window", "meetings")
         )
         plans += list(
             MedicationPlan.objects.filter(person_id__in=chunk, active_from__lte=as_of).values_list(
@@ -234,6 +231,13 @@ def read(
     network_frame = _frame(
         network, ["person", "taken_on", "abstinent_alcohol", "abstinent_drugs", "daily"]
     )
+    window_frame = _frame(
+        windows,
+        ["person", "window", "checked", "use_days", "service", "sponsor", "activities",
+         "first_use_day", "last_checked_day", "meetings"],
+    )  # fmt: skip
+    for column in ("first_use_day", "last_checked_day"):
+        window_frame[column] = pd.to_numeric(window_frame[column])
     for frame, columns in (
         (plan_frame, ("active_from", "active_to")),
         (bam_frame, ("taken_on",)),
@@ -243,12 +247,8 @@ def read(
             frame[column] = pd.to_datetime(frame[column])
     return Reads(
         enrolments=enrolment_frame.drop(columns=["enrolled_at"]),
-        windows=_frame(
-            windows,
-            ["person", "window", "checked", "use_days", "service", "sponsor", "activities"],
-        ),
-        meetings=_frame(meetings, ["person", "window", "meetings"]),
-        follow_up=_frame(follow_up, ["person", "first_use_day", "last_checked_day"]),
+        windows=window_frame.drop(columns=["meetings"]),
+        meetings=window_frame[["person", "window", "meetings"]],
         plans=plan_frame,
         bams=bam_frame,
         network=network_frame,

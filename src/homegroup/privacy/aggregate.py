@@ -29,6 +29,8 @@ class Counted:
 
     person_ids: frozenset[int]
     not_counted: int
+    # Those of `person_ids` whose consent also covers the `also` categories.
+    with_also: frozenset[int] = frozenset()
 
     @property
     def enrolled(self) -> int:
@@ -40,12 +42,15 @@ def people_counted(
     program: Program,
     purpose: str,
     categories_needed: frozenset[str],
+    also: frozenset[str] = frozenset(),
     now: datetime | None = None,
 ) -> Counted:
     """The current enrolments whose consent to `program` covers `purpose` and every category of
-    `categories_needed`. Three queries whatever the size of the program."""
+    `categories_needed` (and, in `with_also`, those whose consent covers `also` as well). Three
+    queries whatever the size of the program."""
     now = now or timezone.now()
     needed = frozenset(categories_needed) & categories.ALL
+    wanted = needed | (frozenset(also) & categories.ALL)
     enrolments = Enrolment.objects.current().filter(program=program)
     enrolled = dict(enrolments.values_list("person_id", "person__is_active"))
     enrolled_ids = enrolments.values("person_id")
@@ -62,7 +67,7 @@ def people_counted(
     viewer = rules.ViewerFacts(
         user_id=_PROGRAM_AS_RECIPIENT, is_active=True, care_team_program_ids=frozenset({program.pk})
     )
-    counted = set()
+    counted, with_also = set(), set()
     for person_id, active in enrolled.items():
         decision = rules.decide(
             person_id=person_id,
@@ -70,11 +75,17 @@ def people_counted(
             consents=consents.get(person_id, ()),
             restrictions=restrictions.get(person_id, ()),
             grants=(),
-            requested=needed,
+            requested=wanted,
             purpose=purpose,
             now=now,
             person_active=bool(active),
         )
-        if needed and decision.allowed == needed:
+        if needed and needed <= decision.allowed:
             counted.add(person_id)
-    return Counted(person_ids=frozenset(counted), not_counted=len(enrolled) - len(counted))
+            if wanted <= decision.allowed:
+                with_also.add(person_id)
+    return Counted(
+        person_ids=frozenset(counted),
+        not_counted=len(enrolled) - len(counted),
+        with_also=frozenset(with_also),
+    )
