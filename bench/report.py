@@ -105,6 +105,22 @@ def budgets(results: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
                 not varying,
             )
         )
+    for engine, leg in (results.get("outcomes") or {}).items():
+        got = leg["measure"]
+        worst = max(
+            [got[key]["seconds"] for key in ("page", "json", "csv_models", "export")]
+            + [got["command"]["seconds"]]
+        )
+        peak = max(got["process_peak_bytes"], got["command"]["peak_bytes"])
+        found.append(
+            (
+                f"{ENGINES[engine]}: outcome reports, {leg['generate']['people']:,} people × "
+                f"{leg['generate']['days']} days (slowest of page, JSON, CSV, export, command)",
+                "≤ 10 s, ≤ 1 GB",
+                f"{worst:.1f} s, {peak / 1024**2:,.0f} MB",
+                worst <= OUTCOME_BUDGET_SECONDS and peak <= OUTCOME_BUDGET_BYTES,
+            )
+        )
     return found
 
 
@@ -158,6 +174,7 @@ def render(results: dict[str, Any]) -> str:
     lines += _visitor(results)
     lines += _peer(results)
     lines += _journal(results)
+    lines += _outcomes(results)
     lines += _caveats(results)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -801,6 +818,80 @@ def summary(results: dict[str, Any]) -> list[str]:
     for skip in results["skips"]:
         lines.append(f"SKIP {skip}")
     return lines
+
+
+OUTCOMES_HEADING = "## Outcome reports"
+OUTCOME_BUDGET_SECONDS = 10.0
+OUTCOME_BUDGET_BYTES = 1024**3
+
+
+def _outcomes(results: dict[str, Any]) -> list[str]:
+    """Issue 21's legs: every outcome report of a 10,000-person program (bench/outcomes.py)."""
+    legs = results.get("outcomes") or {}
+    if not legs:
+        return []
+    first = next(iter(legs.values()))["generate"]
+    lines = [
+        OUTCOMES_HEADING,
+        "",
+        f"A program of {first['people']:,} synthetic people, {first['days']} days each "
+        "(`homegroup generate-cohort`), every report through the whole middleware stack as the "
+        "program admin, in a fresh process whose modules (pandas, statsmodels, lifelines: "
+        f"{next(iter(legs.values()))['measure'].get('imports_seconds', 0):.1f} s) are loaded "
+        "first, as in a running server; then `homegroup outcomes-report --format json` as a "
+        "child process, start-up and imports included. Budget (DESIGN.md): each report ≤ 10 s "
+        "and ≤ 1 GB. Memory is the peak "
+        "resident size of the measuring process after all four downloads (an upper bound for "
+        "each) and of the command's process. CPU seconds are the process's own: on this shared "
+        "machine wall time includes waiting for a core."
+        + (f" Run {results['date']}, load {_load(results.get('load'))}." if "load" in results
+           else ""),
+        "",
+        "| Database | Rows | Generate (s) | Page | JSON | CSV table | De-identified export | "
+        "Command | Peak memory | Queries (page) | Verdict |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]  # fmt: skip
+    for engine, leg in legs.items():
+        made, got = leg["generate"], leg["measure"]
+        timings = [got[key] for key in ("page", "json", "csv_models", "export")]
+        peak = max(got["process_peak_bytes"], got["command"]["peak_bytes"])
+        worst = max([t["seconds"] for t in timings] + [got["command"]["seconds"]])
+        met = worst <= OUTCOME_BUDGET_SECONDS and peak <= OUTCOME_BUDGET_BYTES
+        cells = " | ".join(f"{t['seconds']:.1f} s ({t['cpu_seconds']:.1f} s CPU)" for t in timings)
+        lines.append(
+            f"| {ENGINES.get(engine, engine)} | {made['check_ins']:,} check-ins, "
+            f"{made['meetings']:,} meetings | {made['generate_seconds']:.0f} | {cells} | "
+            f"{got['command']['seconds']:.1f} s | {peak / 1024**2:,.0f} MB | "
+            f"{got['page']['queries']} | {_verdict(met)} |"
+        )
+    report = next(iter(legs.values()))["measure"]["report"]
+    attendance = report["attendance_weekly"]
+    lines += [
+        "",
+        f"The report counted {report['consent']['counted']:,} people (not counted: "
+        f"{report['consent']['not_counted']:,}), {report['n_windows']:,} window pairs "
+        f"({report['n_excluded_windows']:,} windows left out); attendance ≥ 1 a week: odds "
+        f"ratio {attendance['odds_ratio']} ({attendance['ci_low']}–{attendance['ci_high']}), "
+        "planted 2.",
+        "",
+    ]
+    return lines
+
+
+def replace_outcomes_section(text: str, results: dict[str, Any]) -> str:
+    """The written report with its outcome-report section replaced (or added at the end)."""
+    section = "\n".join(_outcomes(results)).rstrip() + "\n"
+    start = text.find(OUTCOMES_HEADING)
+    if start < 0:
+        return text.rstrip() + "\n\n" + section
+    ends = [
+        found
+        for marker in ("\n## ", "\n<!-- ")
+        if (found := text.find(marker, start + len(OUTCOMES_HEADING))) >= 0
+    ]
+    end = min(ends, default=-1)
+    rest = text[end + 1 :] if end >= 0 else ""
+    return text[:start] + section + ("\n" + rest if rest else "")
 
 
 def _journal(results: dict[str, Any]) -> list[str]:

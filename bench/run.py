@@ -187,6 +187,32 @@ def run_journal_leg(*, engine: str, url: str, quick: bool) -> dict[str, Any]:
     return result
 
 
+def run_outcomes_leg(*, engine: str, url: str, people: int, days: int) -> dict[str, Any]:
+    """bench/outcomes.py on a fresh database: generate the cohort, then measure in a new process."""
+    if engine == "postgresql":
+        recreate_database(url)
+    else:
+        _remove_sqlite(url)
+    found: dict[str, Any] = {}
+    try:
+        for phase in ("generate", "measure"):
+            out = VAR / f"outcomes-{engine}-{phase}.json"
+            out.unlink(missing_ok=True)
+            log(f"{engine}: outcome report, {people:,} people x {days} days: {phase}")
+            command = [sys.executable, str(BENCH / "outcomes.py"), "--phase", phase,
+                       "--people", str(people), "--days", str(days), "--out", str(out)]  # fmt: skip
+            subprocess.run(
+                command, env=bench_environment(url), cwd=ROOT, timeout=3 * LEG_TIMEOUT, check=True
+            )
+            found[phase] = json.loads(out.read_text())
+    finally:
+        if engine == "postgresql":
+            recreate_database(url, drop_only=True)
+        else:
+            _remove_sqlite(url)
+    return found
+
+
 def run_engine(
     engine: str, url: str, *, sizes: list[tuple[int, str]], seed: int, quick: bool
 ) -> dict[str, Any]:
@@ -317,14 +343,57 @@ def machine() -> dict[str, Any]:
     }
 
 
+def run_outcomes_only(options: argparse.Namespace) -> None:
+    """The outcome report's legs alone; its section of the written report is replaced."""
+    engines = {"sqlite": f"sqlite:///{VAR / 'bench-sqlite.sqlite3'}"}
+    postgres = os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES)
+    skips = []
+    if options.no_sqlite:
+        engines.clear()
+        skips.append("SQLite: not asked for (--no-sqlite).")
+    if options.no_postgres:
+        skips.append("PostgreSQL: not asked for (--no-postgres).")
+    elif why := postgres_ready(postgres):
+        skips.append(f"PostgreSQL: {why}")
+    else:
+        engines["postgresql"] = postgres
+    results = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "load": os.getloadavg() if hasattr(os, "getloadavg") else None,
+        "outcomes": {
+            engine: run_outcomes_leg(
+                engine=engine, url=url, people=options.outcome_people, days=365
+            )
+            for engine, url in engines.items()
+        },
+        "skips": skips,
+    }
+    results["load_after"] = os.getloadavg() if hasattr(os, "getloadavg") else None
+    (VAR / f"outcomes-results-{'-'.join(engines) or 'none'}.json").write_text(
+        json.dumps(results, indent=1)
+    )
+    text = options.out.read_text() if options.out.exists() else "# Benchmarks\n"
+    write_report(options.out, report.replace_outcomes_section(text, results))
+    log(f"wrote the outcome report's section of {options.out}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--meetings", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="few repetitions: a smoke run")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true", help="with --outcomes-only")
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument(
+        "--outcome-people", type=int, default=10_000, help="the outcome report's cohort size"
+    )
+    parser.add_argument(
+        "--outcomes-only",
+        action="store_true",
+        help="run only the outcome report's legs and replace that section of the report",
+    )
     parser.add_argument(
         "--render-only",
         action="store_true",
@@ -336,6 +405,9 @@ def main() -> None:
         log(f"wrote {options.out}")
         return
     VAR.mkdir(parents=True, exist_ok=True)
+    if options.outcomes_only:
+        run_outcomes_only(options)
+        return
     started = time.perf_counter()
     results: dict[str, Any] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -368,6 +440,10 @@ def main() -> None:
         )
     results["journal"] = {
         engine: run_journal_leg(engine=engine, url=url, quick=options.quick)
+        for engine, url in engines.items()
+    }
+    results["outcomes"] = {
+        engine: run_outcomes_leg(engine=engine, url=url, people=options.outcome_people, days=365)
         for engine, url in engines.items()
     }
     results["peer"] = {}

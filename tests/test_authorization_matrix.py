@@ -399,6 +399,14 @@ ANAS_POST = only({"ana": 302, "ben": 404}, 403, SIGN_IN)
 JOURNAL_API = only({"ana": 200, "ben": 200}, 403, 401)
 
 
+def _other_programs_report(tail: str) -> Callable[[People], str]:
+    def url(people: People) -> str:
+        program, _pia = _other_program(people)
+        return f"/programs/outcomes/{tail}?program={program.pk}"
+
+    return url
+
+
 MATRIX: dict[str, list[Rule]] = {
     "": [Rule("public", everyone(200))],
     "healthz": [Rule("public", everyone(200))],
@@ -716,6 +724,12 @@ MATRIX: dict[str, list[Rule]] = {
             "owner-only", CARE_TEAM_ONLY, url=lambda p: f"/care/people/{p.ana.pk}/counseling-notes/"
         )
     ],
+    "care/people/<id:person_id>/diagnosis-group/": [
+        # Program data of the enrolment, recorded by the care team: Cora yes, Dev not found.
+        Rule(
+            "owner-only", CARE_TEAM_ONLY, url=lambda p: f"/care/people/{p.ana.pk}/diagnosis-group/"
+        )
+    ],
     "care/counseling-notes/<id:note_id>/": [
         Rule("owner-only", CARE_TEAM_ONLY, url=_coras_counseling_note_url)
     ],
@@ -758,6 +772,40 @@ MATRIX: dict[str, list[Rule]] = {
     ],
     "care/care-teams/<id:member_id>/decline/": [
         Rule("owner-only", PROPOSED_TO_DEV, "post", url=_proposed_place_url("decline"))
+    ],
+    # The program admin's outcome report (aggregate, de-identified): Pat's program only; another
+    # program's report is not found.
+    "programs/outcomes/": [
+        Rule("role-only", only({"pat": 200}, 403, SIGN_IN)),
+        Rule("owner-only", only({"pat": 404}, 403, SIGN_IN), url=_other_programs_report("")),
+    ],
+    "programs/outcomes/report.json": [
+        Rule("role-only", only({"pat": 200}, 403, SIGN_IN)),
+        Rule(
+            "owner-only",
+            only({"pat": 404}, 403, SIGN_IN),
+            url=_other_programs_report("report.json"),
+        ),
+    ],
+    "programs/outcomes/export.csv": [
+        Rule("role-only", only({"pat": 200}, 403, SIGN_IN)),
+        Rule(
+            "owner-only",
+            only({"pat": 404}, 403, SIGN_IN),
+            url=_other_programs_report("export.csv"),
+        ),
+    ],
+    "programs/outcomes/tables/<slug:table>.csv": [
+        Rule(
+            "role-only",
+            only({"pat": 200}, 403, SIGN_IN),
+            url=lambda p: "/programs/outcomes/tables/models.csv",
+        ),
+        Rule(
+            "owner-only",
+            only({"pat": 404}, 403, SIGN_IN),
+            url=_other_programs_report("tables/models.csv"),
+        ),
     ],
     # What Ana shares with Sam: Sam sees it, Ana is sent to her own journal, anyone else 404.
     "shared/<id:person_id>/": [

@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "homegroup.journal",
     "homegroup.interop",
     "homegroup.care",
+    "homegroup.outcomes",
 ]
 
 MIDDLEWARE = [

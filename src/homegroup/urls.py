@@ -18,6 +18,7 @@ urlpatterns = [
     # /meetings.ics and /meetings/<slug>.ics: calendar files of the directory.
     path("", include("homegroup.interop.urls")),
     path("care/", include("homegroup.care.urls")),
+    path("programs/outcomes/", include("homegroup.outcomes.urls")),
     # /shared/<person_id>/: what a person shares with a sponsor or supporter (journal).
     path("shared/", include("homegroup.journal.shared_urls")),
     path("api/v1/", api.urls),

@@ -14,6 +14,7 @@ urlpatterns = [
         views.counseling_notes,
         name="counseling-notes",
     ),
+    path("people/<id:person_id>/diagnosis-group/", views.diagnosis_group, name="diagnosis-group"),
     path("counseling-notes/<id:note_id>/", views.counseling_note, name="counseling-note"),
     path(
         "care-teams/<id:member_id>/confirm/",

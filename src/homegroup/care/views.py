@@ -30,7 +30,14 @@ from homegroup.journal import disclosed
 from homegroup.privacy import actions as privacy_actions
 from homegroup.privacy import categories, gate, throttle
 from homegroup.privacy.categories import Category
-from homegroup.privacy.models import BreakGlassGrant, CareTeamMember, Channel, Purpose
+from homegroup.privacy.models import (
+    BreakGlassGrant,
+    CareTeamMember,
+    Channel,
+    DiagnosisGroup,
+    Enrolment,
+    Purpose,
+)
 
 clinician_required = role_required(Role.CLINICIAN)
 
@@ -199,6 +206,59 @@ def person_fhir(request: HttpRequest, person_id: int) -> HttpResponse:
     stamp = timezone.now().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="record-{person_id}-{stamp}.json"'
     return response
+
+
+# --- The diagnosis group of an enrolment (issue 21) -----------------------------------------------
+
+
+@clinician_required
+@require_http_methods(["GET", "POST"])
+def diagnosis_group(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Record or change the diagnosis group (alcohol only, drugs only, both) of a person's
+    enrolment in a program where the clinician is on their care team; anyone else: 404."""
+    clinician = _clinician(request)
+    programs = CareTeamMember.objects.in_force().filter(person_id=person_id, clinician=clinician)
+    enrolments = list(
+        Enrolment.objects.current()
+        .filter(person_id=person_id, program_id__in=programs.values("program_id"))
+        .select_related("program", "person")
+    )
+    if not enrolments:
+        audit.refuse(
+            action="care.diagnosis_group",
+            actor_id=clinician.pk,
+            subject_id=person_id,
+            object_type="person",
+            object_id=person_id,
+        )
+    status, problem = 200, ""
+    if request.method == "POST":
+        chosen = next(
+            (e for e in enrolments if str(e.pk) == request.POST.get("enrolment", "")), None
+        )
+        if chosen is None:
+            status, problem = 400, _("Choose one of the programs listed.")
+        else:
+            try:
+                privacy_actions.record_diagnosis_group(
+                    enrolment=chosen, group=request.POST.get("group", ""), by=clinician
+                )
+            except ValidationError as error:
+                status, problem = 400, " ".join(error.messages)
+            else:
+                messages.success(request, _("Diagnosis group saved."))
+                return redirect("care:diagnosis-group", person_id=person_id)
+    return render(
+        request,
+        "care/diagnosis_group.html",
+        {
+            "person": enrolments[0].person,
+            "enrolments": enrolments,
+            "groups": DiagnosisGroup.choices,
+            "problem": problem,
+        },
+        status=status,
+    )
 
 
 # --- Counseling notes: the author's own (P2-03) -------------------------------------------------

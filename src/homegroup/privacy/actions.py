@@ -32,6 +32,7 @@ from homegroup.privacy.models import (
     BreakGlassGrant,
     CareTeamMember,
     Consent,
+    DiagnosisGroup,
     DisclosureRecord,
     Enrolment,
     EnrolmentCode,
@@ -259,6 +260,36 @@ def leave_program(*, enrolment: Enrolment, by: User) -> Enrolment:
             subject_id=by.pk,
             object_type="program",
             object_id=enrolment.program_id,
+        )
+    return enrolment
+
+
+@transaction.atomic
+def record_diagnosis_group(*, enrolment: Enrolment, group: str, by: User) -> Enrolment:
+    """Alcohol only, drugs only, both, or back to not recorded: by the person themselves or a
+    clinician on their care team in that program (the outcome reports group people by it).
+    Anyone else is refused as if the enrolment were not there."""
+    if group not in DiagnosisGroup.values:
+        raise ValidationError(
+            {"diagnosis_group": _("Choose alcohol only, drugs only, both, or not recorded.")}
+        )
+    on_team = (
+        CareTeamMember.objects.in_force()
+        .filter(program=enrolment.program_id, person=enrolment.person_id, clinician=by)
+        .exists()
+    )
+    if enrolment.ended_at is not None or not (enrolment.person_id == by.pk or on_team):
+        raise PermissionError("only the person or their care team records the diagnosis group")
+    if enrolment.diagnosis_group != group:
+        enrolment.diagnosis_group = group
+        enrolment.diagnosis_recorded_at = timezone.now()
+        enrolment.save(update_fields=["diagnosis_group", "diagnosis_recorded_at"])
+        audit.record(
+            action="privacy.diagnosis_group_recorded",
+            actor_id=by.pk,
+            subject_id=enrolment.person_id,
+            object_type="enrolment",
+            object_id=enrolment.pk,
         )
     return enrolment
 

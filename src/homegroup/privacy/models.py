@@ -82,6 +82,16 @@ class ProgramMembership(models.Model):
         return f"membership {self.pk}"
 
 
+class DiagnosisGroup(models.TextChoices):
+    """What the person is in treatment for, as the outcome reports group people (Witbrodt &
+    Kaskutas 2005: alcohol only, drugs only, both). Empty until someone records it."""
+
+    UNKNOWN = "", _("Not recorded")
+    ALCOHOL = "alcohol", _("Alcohol only")
+    DRUGS = "drugs", _("Drugs only")
+    BOTH = "both", _("Alcohol and drugs")
+
+
 class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
     def current(self) -> EnrolmentQuerySet:
         return self.filter(ended_at__isnull=True)
@@ -101,6 +111,18 @@ class Enrolment(models.Model):
         blank=True,
         help_text=_("End of treatment: consents that last 'until the end of treatment' end here."),
     )
+    diagnosis_group = models.CharField(
+        _("diagnosis group"),
+        max_length=8,
+        choices=DiagnosisGroup.choices,
+        blank=True,
+        default=DiagnosisGroup.UNKNOWN,
+        help_text=_(
+            "Alcohol only, drugs only or both, recorded at intake by the clinician or the person "
+            "and changeable; empty = not recorded (never assumed)."
+        ),
+    )
+    diagnosis_recorded_at = models.DateTimeField(null=True, blank=True)
 
     objects = EnrolmentQuerySet.as_manager()
 
@@ -112,6 +134,12 @@ class Enrolment(models.Model):
                 condition=Q(ended_at__isnull=True),
                 name="privacy_one_current_enrolment",
             )
+        ]
+        # `Consent.objects.with_treatment()` asks, per consent, whether the person left the
+        # program since signing: without this index that scans the program's every enrolment
+        # (10,000 consents of one program took 39 s on SQLite; the outcome report reads them all).
+        indexes = [
+            models.Index(fields=["person", "program", "ended_at"], name="privacy_enrolment_spans")
         ]
 
     def __str__(self) -> str:
