@@ -43,6 +43,7 @@ from homegroup.privacy.models import (
     Restriction,
     ReviewOutcome,
     hash_code,
+    serving_rule,
 )
 
 
@@ -648,11 +649,7 @@ def shared_programs(clinician: User, person_id: int) -> list[Program]:
         return []
     return list(
         Program.objects.filter(
-            memberships__user=clinician,
-            memberships__role=ProgramRole.CLINICIAN,
-            memberships__ended_at__isnull=True,
-            enrolments__person_id=person_id,
-            enrolments__ended_at__isnull=True,
+            **serving_rule(clinician=clinician, person=person_id, program="")
         ).distinct()
     )
 

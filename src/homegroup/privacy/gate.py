@@ -119,12 +119,8 @@ def _viewer_program_ids(viewer: Any, person_id: int) -> frozenset[int]:
     person is enrolled: a consent to the program covers the viewer only through these.
 
     One query."""
-    if not viewer.has_role(Role.CLINICIAN):
-        return frozenset()
     return frozenset(
-        CareTeamMember.objects.in_force()
-        .filter(person_id=person_id, clinician=viewer)
-        .values_list("program_id", flat=True)
+        CareTeamMember.objects.serving(viewer, person_id).values_list("program_id", flat=True)
     )
 
 
@@ -296,7 +292,7 @@ def visible_person_ids(viewer: Any, *, now: datetime | None = None) -> set[int]:
         if rules.consent_is_active(consent.facts(), now)
     }
     if viewer.has_role(Role.CLINICIAN):
-        places = CareTeamMember.objects.in_force().filter(clinician=viewer)
+        places = CareTeamMember.objects.serving(viewer)
         pairs = set(places.values_list("program_id", "person_id"))
         if pairs:
             program_consents = (
