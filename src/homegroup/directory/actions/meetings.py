@@ -371,3 +371,13 @@ def remove_meeting(
         change="removed",
         fields={},
     )
+
+
+def about_meeting(arguments: dict[str, Any]) -> tuple[str, Any]:
+    """The meeting an action is about (its own, or its evidence's), for a refusal's audit row
+    (`accounts.permissions.requires_role`)."""
+    if (meeting := arguments.get("meeting")) is not None:
+        return "meeting", meeting.pk
+    if (evidence := arguments.get("evidence")) is not None:
+        return "meeting", evidence.meeting_id
+    return "", ""

@@ -14,11 +14,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from homegroup.accounts.models import User
+from homegroup.accounts.models import Role, User
+from homegroup.accounts.permissions import requires_role
 from homegroup.audit import actions as audit
 from homegroup.directory import version
-from homegroup.directory.actions.maintainers import require_maintainer
-from homegroup.directory.actions.meetings import ensure_fellowship, ensure_source, held_for
+from homegroup.directory.actions.meetings import (
+    about_meeting,
+    ensure_fellowship,
+    ensure_source,
+    held_for,
+)
 from homegroup.directory.contact_details import (
     PUBLIC_TEXT_FIELDS,
 )
@@ -118,10 +123,10 @@ def configure_source(
     return source
 
 
+@requires_role(Role.DIRECTORY_MAINTAINER, audit="directory.source_created")
 def create_source(*, name: str, url: str, actor: User) -> Source:
     """A directory maintainer adds a source to import from the web (its short name made from
     its name, numbered when taken)."""
-    require_maintainer(actor, "directory.source_created")
     if web_address(url.strip()) is None:
         raise ValidationError({"url": _("Give the feed's http:// or https:// address.")})
     base = slugify(name)[:56] or "source"
@@ -147,11 +152,13 @@ def _refresh_held(meetings: QuerySet[Meeting], *, source: Source) -> int:
     return len(changed)
 
 
+@requires_role(
+    Role.DIRECTORY_MAINTAINER, audit="directory.contact_details_published", about=about_meeting
+)
 def publish_contact_details(*, meeting: Meeting, values: Sequence[str], actor: User) -> Meeting:
     """A directory maintainer publishes phone numbers or email addresses held in a meeting's
     notes (an intergroup's hotline, a group's own address): shown in public from now on, and
     after every re-import of the same text."""
-    require_maintainer(actor, "directory.contact_details_published", meeting_id=meeting.pk)
     with transaction.atomic():
         version.bump()  # the public text changes: cached pages, feeds and search must follow
         meeting = (
