@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -36,8 +37,6 @@ from homegroup.accounts.models import (
 )
 from homegroup.audit import actions as audit
 from homegroup.audit.models import Outcome
-from homegroup.privacy import actions as privacy_actions
-from homegroup.privacy.models import Program, ProgramMembership, ProgramRole
 
 
 def _normalise_email(email: str) -> str:
@@ -212,11 +211,21 @@ class IssuedInvitation:
     token: str  # only ever put in the email to the invited address; only its hash is stored
 
 
-def _administered_program(admin: User) -> Program | None:
-    membership = (
-        ProgramMembership.objects.admins().filter(user=admin).select_related("program").first()
-    )
-    return membership.program if membership else None
+class StaffPrograms(Protocol):
+    """Which program a program admin's invitations join, and the program memberships an
+    accepted invitation gives. Programs are privacy's: it registers its own from its
+    `AppConfig.ready` (`register_staff_programs`), so accounts never imports privacy."""
+
+    def administered_by(self, admin: User) -> Any: ...
+
+    def join(self, *, invitation: Invitation, user: User) -> None: ...
+
+
+_staff_programs: list[StaffPrograms] = []
+
+
+def register_staff_programs(programs: StaffPrograms) -> None:
+    _staff_programs[:] = [programs]
 
 
 @transaction.atomic
@@ -226,7 +235,7 @@ def invite_staff(
     email: str,
     display_name: str,
     roles: set[Role],
-    program: Program | None = None,
+    program: Any = None,
 ) -> IssuedInvitation:
     """Invite a staff member; they join `program` (by default the inviting admin's own).
 
@@ -235,8 +244,8 @@ def invite_staff(
     """
     if not invited_by.has_role(Role.PROGRAM_ADMIN):
         raise PermissionError("only a program admin invites staff")
-    if program is None:
-        program = _administered_program(invited_by)
+    if program is None and _staff_programs:
+        program = _staff_programs[0].administered_by(invited_by)
     roles = set(roles)
     if not roles or not roles <= STAFF_ROLES:
         raise ValidationError({"roles": _("Choose at least one staff role.")})
@@ -315,18 +324,8 @@ def accept_invitation(*, token: str, password: str) -> User:
         object_type="invitation",
         object_id=invitation.pk,
     )
-    if invitation.program is not None:
-        for role, program_role in (
-            (Role.CLINICIAN, ProgramRole.CLINICIAN),
-            (Role.PROGRAM_ADMIN, ProgramRole.ADMIN),
-        ):
-            if user.has_role(role):
-                privacy_actions.add_program_member(
-                    program=invitation.program,
-                    user=user,
-                    role=program_role,
-                    actor_id=invitation.invited_by_id,
-                )
+    for programs in _staff_programs:
+        programs.join(invitation=invitation, user=user)
     return user
 
 

@@ -23,9 +23,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from homegroup.accounts.models import ThrottleEvent
 from homegroup.audit.models import AuditEvent, Outcome
 from homegroup.middleware import client_address
-from homegroup.privacy.models import ThrottleEvent
 
 WINDOW = timedelta(minutes=15)
 SIGNING_FAILURES = 5  # wrong passwords at signing within WINDOW
@@ -125,6 +125,6 @@ def per_account(limit: Limit, user: Any) -> tuple[Limit, str]:
 def too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
     """The kind 429 page: what happened, and when to try again."""
     minutes = max(1, math.ceil(retry_after / 60))
-    response = render(request, "privacy/throttled.html", {"minutes": minutes}, status=429)
+    response = render(request, "accounts/throttled.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(retry_after)
     return response

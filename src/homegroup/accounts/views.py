@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from homegroup.accounts import actions, second_factor, sessions
+from homegroup.accounts import actions, second_factor, sessions, throttle
 from homegroup.accounts.forms import (
     AcceptInvitationForm,
     ActivateForm,
@@ -40,7 +40,6 @@ from homegroup.accounts.permissions import reauth_required, role_required
 from homegroup.audit import actions as audit
 from homegroup.audit.models import Outcome
 from homegroup.forms import attach_errors, form_status
-from homegroup.privacy import throttle
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 REAUTH_FAILURE_LIMIT = 5

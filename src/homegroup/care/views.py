@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from homegroup.accounts import throttle
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import role_required
 from homegroup.audit import actions as audit
@@ -28,7 +29,7 @@ from homegroup.care.models import CounselingNote
 from homegroup.interop import fhir, fhir_disclosure
 from homegroup.journal import disclosed
 from homegroup.privacy import actions as privacy_actions
-from homegroup.privacy import categories, gate, throttle
+from homegroup.privacy import categories, gate
 from homegroup.privacy.categories import Category
 from homegroup.privacy.models import BreakGlassGrant, CareTeamMember, Channel, Purpose
 

@@ -23,12 +23,12 @@ from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_lazy as _
 
 from homegroup.directory.models import Meeting
+from homegroup.encryption.fields import EncryptedTextField
 from homegroup.journal.recovery import Scope, Substance, today_in
 from homegroup.lib.weekdays import DAY_NAMES
 from homegroup.measures import network
 from homegroup.privacy.access import PersonRecordQuerySet
 from homegroup.privacy.categories import Category
-from homegroup.privacy.fields import EncryptedTextField
 
 # A newcomer's zone until they choose theirs on the settings page. The crisis lines and most
 # sample meetings are in the US; "today" is asked again in the check-in form's date anyway.

@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 from homegroup.accounts.models import Role, User
 from homegroup.audit import actions as audit
 from homegroup.audit.models import Outcome
+from homegroup.encryption.fields import EncryptedTextField, Unreadable, current_key_ring
 from homegroup.lib import request_ids
 from homegroup.privacy import categories, consent_text, rules
-from homegroup.privacy.fields import EncryptedTextField, Unreadable, current_key_ring
 from homegroup.privacy.models import (
     BreakGlassGrant,
     CareTeamMember,

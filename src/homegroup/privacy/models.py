@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from homegroup.accounts.models import Role
 from homegroup.audit.models import AppendOnlyQuerySet
+from homegroup.encryption.fields import EncryptedTextField
 from homegroup.privacy import rules
-from homegroup.privacy.fields import EncryptedTextField
 
 # --- Programs, enrolment and care teams ----------------------------------------------------------
 
@@ -610,30 +610,3 @@ class DisclosureRecord(models.Model):
 
     def __str__(self) -> str:
         return f"disclosure {self.pk}"
-
-
-# --- Throttling -----------------------------------------------------------------------------------
-
-
-class ThrottleEvent(models.Model):
-    """One counted attempt (a sign-up, a password reset request, an export) for the throttles of
-    A-03 (`privacy.throttle`). Kept in the database every process shares, and only for a day."""
-
-    scope = models.CharField(max_length=40, help_text=_("What was attempted, counted by what."))
-    key = models.CharField(
-        max_length=64,
-        help_text=_(
-            "A keyed digest of the email address, account or client address counted: the table "
-            "never holds the address itself."
-        ),
-    )
-    occurred_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["scope", "key", "occurred_at"], name="privacy_throttle_count"),
-            models.Index(fields=["occurred_at"], name="privacy_throttle_age"),
-        ]
-
-    def __str__(self) -> str:
-        return f"throttle event {self.pk}"

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from homegroup.accounts import throttle
 from homegroup.accounts.models import ROLE_FIELDS, STAFF_ROLES, User
 from homegroup.accounts.permissions import reauth_required
 from homegroup.audit.models import AuditEvent, Outcome
@@ -37,7 +38,6 @@ from homegroup.journal.forms import DeleteAccountForm
 from homegroup.journal.models import JournalProfile
 from homegroup.journal.views.common import GET_POST, journal_page, person_of, person_required
 from homegroup.lib.timezones import is_timezone
-from homegroup.privacy import throttle
 from homegroup.privacy.models import CareTeamMember, Consent
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
+from homegroup.accounts import throttle
 from homegroup.accounts.models import User
-from homegroup.privacy import throttle
 
 # Validation names consent elements (P2-01); these are the form fields that carry them.
 ELEMENT_FIELDS = {"expiry": "expires_on", "signature": "password", "recipient": None}

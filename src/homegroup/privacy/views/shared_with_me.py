@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from homegroup.accounts import throttle
 from homegroup.forms import attach_errors, form_status
-from homegroup.privacy import actions, categories, throttle
+from homegroup.privacy import actions, categories
 from homegroup.privacy.forms import (
     CodeForm,
 )

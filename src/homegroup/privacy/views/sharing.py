@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from homegroup.accounts import sessions
+from homegroup.accounts import sessions, throttle
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import reauth_required, role_required
 from homegroup.audit import actions as audit
 from homegroup.forms import attach_errors, form_status
-from homegroup.privacy import accounting, actions, categories, throttle
+from homegroup.privacy import accounting, actions, categories
 from homegroup.privacy.forms import (
     CodeForm,
     ProgramShareForm,
