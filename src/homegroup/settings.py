@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "homegroup.journal",
     "homegroup.interop",
     "homegroup.care",
+    "homegroup.demo",  # `homegroup demo` only: the loader above every app
 ]
 
 MIDDLEWARE = [

@@ -53,6 +53,7 @@ READERS = {
     "journal/disclosed.py",  # the reader: everything another person sees of a journal
     "care/models.py",  # counseling notes narrow `disclosed` to counseling-notes consents
     "care/views.py",  # the clinician's view and its exports (gated)
+    "interop/views.py",  # the clinician's FHIR download of that view (gated)
     "journal/views/shared.py",  # the sponsor's view (gated)
 }
 DISCLOSING_MODULES = ("homegroup.journal.disclosed", "homegroup.interop.fhir_disclosure")

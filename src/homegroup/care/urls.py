@@ -8,7 +8,6 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/<id:person_id>/", views.person, name="person"),
     path("people/<id:person_id>/print/", views.person_print, name="person-print"),
-    path("people/<id:person_id>/fhir/", views.person_fhir, name="person-fhir"),
     path(
         "people/<id:person_id>/counseling-notes/",
         views.counseling_notes,

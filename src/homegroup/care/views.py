@@ -19,14 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from homegroup.accounts import throttle
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import role_required
 from homegroup.audit import actions as audit
 from homegroup.care import actions
 from homegroup.care.forms import CounselingNoteForm
 from homegroup.care.models import CounselingNote
-from homegroup.interop import fhir, fhir_disclosure
 from homegroup.journal import disclosed
 from homegroup.privacy import actions as privacy_actions
 from homegroup.privacy import categories, gate
@@ -36,20 +34,20 @@ from homegroup.privacy.models import BreakGlassGrant, CareTeamMember, Channel, P
 clinician_required = role_required(Role.CLINICIAN)
 
 
-def _clinician(request: HttpRequest) -> User:
+def clinician_of(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _disclose(request: HttpRequest, person_id: int, channel: str) -> gate.Disclosure:
+def disclose_record(request: HttpRequest, person_id: int, channel: str) -> gate.Disclosure:
     """Ask the gate for everything a clinician may need for treatment; 404 unless something is
     allowed (the gate has audited the attempt either way).
 
     A clinician's own record is not a disclosure to them: they read it on their own journal
     pages, never here (the disclosure artifacts of these pages are for someone else's record)."""
     if person_id == request.user.pk:
-        audit.refuse(actor_id=_clinician(request).pk, object_type="person", object_id=person_id)
+        audit.refuse(actor_id=clinician_of(request).pk, object_type="person", object_id=person_id)
     disclosure = gate.disclose(
-        viewer=_clinician(request),
+        viewer=clinician_of(request),
         person=person_id,
         categories_requested=categories.ALL,
         channel=channel,
@@ -60,13 +58,13 @@ def _disclose(request: HttpRequest, person_id: int, channel: str) -> gate.Disclo
     return disclosure
 
 
-def _person(person_id: int) -> User:
+def disclosed_person(person_id: int) -> User:
     # Only reached once the gate allowed something, so the person exists and is active; the
     # filter says so again rather than trust it.
     return User.objects.get(pk=person_id, is_active=True)
 
 
-def _counseling_notes(disclosure: gate.Disclosure) -> list[CounselingNote]:
+def disclosed_counseling_notes(disclosure: gate.Disclosure) -> list[CounselingNote]:
     """Counseling notes of every author, only when a counseling-notes consent released them."""
     if not disclosure.allows(Category.COUNSELING_NOTES.value):
         return []
@@ -82,7 +80,7 @@ def _counseling_notes(disclosure: gate.Disclosure) -> list[CounselingNote]:
 def people(request: HttpRequest) -> HttpResponse:
     """The people whose records the clinician may open now: names only, never record content
     (listing is not disclosing; opening a record asks the gate)."""
-    clinician = _clinician(request)
+    clinician = clinician_of(request)
     now = timezone.now()
     ids = gate.visible_person_ids(clinician, now=now)
     grants = {
@@ -107,7 +105,7 @@ def people(request: HttpRequest) -> HttpResponse:
 def _proposed_place(request: HttpRequest, member_id: int) -> CareTeamMember:
     # Another clinician's place, or one already answered, is simply not found.
     return get_object_or_404(
-        CareTeamMember.objects.pending().filter(clinician=_clinician(request)), pk=member_id
+        CareTeamMember.objects.pending().filter(clinician=clinician_of(request)), pk=member_id
     )
 
 
@@ -116,7 +114,7 @@ def _proposed_place(request: HttpRequest, member_id: int) -> CareTeamMember:
 def confirm_care_team_place(request: HttpRequest, member_id: int) -> HttpResponse:
     member = _proposed_place(request, member_id)
     try:
-        privacy_actions.confirm_care_team_place(member=member, by=_clinician(request))
+        privacy_actions.confirm_care_team_place(member=member, by=clinician_of(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -133,7 +131,7 @@ def confirm_care_team_place(request: HttpRequest, member_id: int) -> HttpRespons
 def decline_care_team_place(request: HttpRequest, member_id: int) -> HttpResponse:
     member = _proposed_place(request, member_id)
     try:
-        privacy_actions.decline_care_team_place(member=member, by=_clinician(request))
+        privacy_actions.decline_care_team_place(member=member, by=clinician_of(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -142,13 +140,13 @@ def decline_care_team_place(request: HttpRequest, member_id: int) -> HttpRespons
 
 
 def _record_context(request: HttpRequest, person_id: int, channel: str) -> dict[str, Any]:
-    disclosure = _disclose(request, person_id, channel)
-    person = _person(person_id)
+    disclosure = disclose_record(request, person_id, channel)
+    person = disclosed_person(person_id)
     return {
         "person": person,
         "disclosure": disclosure,
         "record": disclosed.shared_record(disclosure, person),
-        "counseling_notes": _counseling_notes(disclosure),
+        "counseling_notes": disclosed_counseling_notes(disclosure),
         "withheld": [
             categories.label(c)
             for c in categories.ordered(categories.GENERAL - disclosure.allowed_categories)
@@ -163,9 +161,9 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     """A person's record, read-only, limited to the consented categories (P2-06, P2-07)."""
     context = _record_context(request, person_id, Channel.PAGE)
     context["own_notes"] = (
-        CounselingNote.objects.visible_to(_clinician(request)).about(person_id).count()
+        CounselingNote.objects.visible_to(clinician_of(request)).about(person_id).count()
     )
-    context["may_write_notes"] = gate.may_write_counseling_note(_clinician(request), person_id)
+    context["may_write_notes"] = gate.may_write_counseling_note(clinician_of(request), person_id)
     return render(request, "care/person.html", context)
 
 
@@ -178,35 +176,11 @@ def person_print(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "care/person_print.html", context)
 
 
-@clinician_required
-@require_GET
-@gate.gated
-def person_fhir(request: HttpRequest, person_id: int) -> HttpResponse:
-    """The disclosed categories as a FHIR R4B bundle, labelled (P2-15) with its notice."""
-    wait = throttle.attempt(
-        throttle.per_account(throttle.EXPORT_PER_ACCOUNT, _clinician(request)),
-        throttle.per_client(throttle.EXPORT_PER_CLIENT, request),
-    )
-    if wait is not None:
-        return throttle.too_many(request, wait)
-    disclosure = _disclose(request, person_id, Channel.FHIR)
-    person = _person(person_id)
-    body = fhir_disclosure.disclosure_json(
-        disclosed.gather(disclosure, person),
-        disclosure,
-        counseling_notes=_counseling_notes(disclosure),
-    )
-    response = HttpResponse(body, content_type=fhir.CONTENT_TYPE)
-    stamp = timezone.now().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="record-{person_id}-{stamp}.json"'
-    return response
-
-
 # --- Counseling notes: the author's own (P2-03) -------------------------------------------------
 
 
 def _may_write_or_404(request: HttpRequest, person_id: int) -> User:
-    clinician = _clinician(request)
+    clinician = clinician_of(request)
     if not gate.may_write_counseling_note(clinician, person_id):
         audit.refuse(
             action="care.counseling_notes_read",
@@ -223,7 +197,7 @@ def _may_write_or_404(request: HttpRequest, person_id: int) -> User:
 def counseling_notes(request: HttpRequest, person_id: int) -> HttpResponse:
     """Write a counseling note about a person on the clinician's care team, and list the ones
     this clinician wrote (nobody else's)."""
-    clinician = _clinician(request)
+    clinician = clinician_of(request)
     person = _may_write_or_404(request, person_id)
     data = request.POST if request.method == "POST" else None
     form = CounselingNoteForm(data, initial={"session_date": timezone.now().date()})
@@ -257,7 +231,7 @@ def counseling_notes(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_GET
 def counseling_note(request: HttpRequest, note_id: int) -> HttpResponse:
     """One note, for its author only: anyone else (the care team too) gets 404."""
-    clinician = _clinician(request)
+    clinician = clinician_of(request)
     note = audit.get_or_refuse(
         CounselingNote.objects.visible_to(clinician).select_related("person"),
         note_id,

@@ -1,5 +1,6 @@
 """iCalendar files: `/meetings/<slug>.ics` (add one meeting to a calendar) and
-`/meetings.ics?<the search's parameters>` (subscribe to a search). Public, like the directory."""
+`/meetings.ics?<the search's parameters>` (subscribe to a search), public like the directory;
+and the FHIR downloads: a person's own journal, and a clinician's copy of a disclosed record."""
 
 from __future__ import annotations
 
@@ -12,9 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from homegroup.accounts import throttle
+from homegroup.accounts.permissions import reauth_required
+from homegroup.care import views as care_views
 from homegroup.directory.models import Meeting
 from homegroup.directory.search import MAX_LIMIT, errors_by_field, parse_query, search
-from homegroup.interop import ical
+from homegroup.interop import fhir, fhir_disclosure, ical
+from homegroup.journal import disclosed
+from homegroup.journal.views import data as data_views
+from homegroup.journal.views.common import person_required
+from homegroup.privacy import gate
+from homegroup.privacy.models import Channel
 
 
 def _calendar_response(body: bytes, *, filename: str) -> HttpResponse:
@@ -71,3 +80,42 @@ def search_ics(request: HttpRequest) -> HttpResponse:
         page_url=lambda meeting: _page_url(request, meeting),
     )
     return _calendar_response(body, filename="meetings.ics")
+
+
+# --- FHIR downloads ------------------------------------------------------------------------------
+# Routed here (under the pages they belong to, before those apps' own URLs) so that care and
+# journal never import interop: interop reads them, not the other way round.
+
+
+@care_views.clinician_required
+@require_GET
+@gate.gated
+def person_fhir(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The disclosed categories as a FHIR R4B bundle, labelled (P2-15) with its notice."""
+    wait = throttle.attempt(
+        throttle.per_account(throttle.EXPORT_PER_ACCOUNT, care_views.clinician_of(request)),
+        throttle.per_client(throttle.EXPORT_PER_CLIENT, request),
+    )
+    if wait is not None:
+        return throttle.too_many(request, wait)
+    disclosure = care_views.disclose_record(request, person_id, Channel.FHIR)
+    person = care_views.disclosed_person(person_id)
+    body = fhir_disclosure.disclosure_json(
+        disclosed.gather(disclosure, person),
+        disclosure,
+        counseling_notes=care_views.disclosed_counseling_notes(disclosure),
+    )
+    response = HttpResponse(body, content_type=fhir.CONTENT_TYPE)
+    stamp = timezone.now().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="record-{person_id}-{stamp}.json"'
+    return response
+
+
+@person_required
+@reauth_required
+@require_GET
+def journal_fhir(request: HttpRequest) -> HttpResponse:
+    """The person's own journal as a FHIR R4B bundle (`/journal/data/download/fhir/`)."""
+    return data_views.export_download(
+        request, "fhir", fhir.CONTENT_TYPE, "homegroup-journal-fhir.json", fhir.bundle_json
+    )

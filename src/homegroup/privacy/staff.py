@@ -20,7 +20,7 @@ class StaffPrograms:
         return membership.program if membership else None
 
     def join(self, *, invitation: Invitation, user: User) -> None:
-        if invitation.program_id is None:
+        if invitation.program is None:
             return
         for role, program_role in PROGRAM_ROLES:
             if user.has_role(role):

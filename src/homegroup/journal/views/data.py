@@ -10,6 +10,7 @@ during the grace period lands on `keep_account` (see `journal.backends`).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,7 +32,6 @@ from homegroup.accounts.models import ROLE_FIELDS, STAFF_ROLES, User
 from homegroup.accounts.permissions import reauth_required
 from homegroup.audit.models import AuditEvent, Outcome
 from homegroup.forms import form_status
-from homegroup.interop import fhir
 from homegroup.journal import actions, export
 from homegroup.journal.backends import KEEP_SESSION_KEY, pending_keep
 from homegroup.journal.forms import DeleteAccountForm
@@ -43,10 +43,14 @@ from homegroup.privacy.models import CareTeamMember, Consent
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 AUDIT_PAGE_SIZE = 50
 
-DOWNLOADS = {
-    "json": ("application/json", "homegroup-journal.json"),
-    "csv": ("application/zip", "homegroup-journal-csv.zip"),
-    "fhir": (fhir.CONTENT_TYPE, "homegroup-journal-fhir.json"),
+# The FHIR download is interop's (`interop.views.journal_fhir`, the same path and limits).
+DOWNLOADS: dict[str, tuple[str, str, Callable[[export.JournalData], bytes | str]]] = {
+    "json": (
+        "application/json",
+        "homegroup-journal.json",
+        lambda data: json.dumps(export.as_json(data), ensure_ascii=False, indent=2),
+    ),
+    "csv": ("application/zip", "homegroup-journal-csv.zip", export.as_csv_zip),
 }
 
 
@@ -63,6 +67,17 @@ def data_page(request: HttpRequest) -> HttpResponse:
 def download(request: HttpRequest, export_format: str) -> HttpResponse:
     if export_format not in DOWNLOADS:
         raise Http404
+    return export_download(request, export_format, *DOWNLOADS[export_format])
+
+
+def export_download(
+    request: HttpRequest,
+    export_format: str,
+    content_type: str,
+    filename: str,
+    write: Callable[[export.JournalData], bytes | str],
+) -> HttpResponse:
+    """The person's whole journal as one file, within the export limits; audited."""
     person = person_of(request)
     wait = throttle.attempt(
         throttle.per_account(throttle.EXPORT_PER_ACCOUNT, person),
@@ -70,15 +85,7 @@ def download(request: HttpRequest, export_format: str) -> HttpResponse:
     )
     if wait is not None:
         return throttle.too_many(request, wait)
-    data = export.gather(person)
-    content_type, filename = DOWNLOADS[export_format]
-    body: bytes | str
-    if export_format == "json":
-        body = json.dumps(export.as_json(data), ensure_ascii=False, indent=2)
-    elif export_format == "csv":
-        body = export.as_csv_zip(data)
-    else:
-        body = fhir.bundle_json(data)
+    body = write(export.gather(person))
     actions.note_export(person=person, export_format=export_format)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
