@@ -24,6 +24,7 @@ from homegroup.accounts import sessions
 from homegroup.accounts.models import Role
 from homegroup.audit import actions as audit_log
 from homegroup.audit.models import Outcome
+from homegroup.audit.vocabulary import AuditAction
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 Params = ParamSpec("Params")
@@ -70,7 +71,7 @@ def reauth_required(view: View) -> View:
 
 
 def requires_role(
-    *roles: Role, audit: str, actor: str = "actor", about: About | None = None
+    *roles: Role, audit: AuditAction, actor: str = "actor", about: About | None = None
 ) -> Callable[[Callable[Params, Result]], Callable[Params, Result]]:
     """The role guard of keyword-only actions: unless the user passed as ``actor`` holds one of
     ``roles``, one denied ``audit`` event is recorded (about what ``about`` names) and

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import role_required
 from homegroup.audit import actions as audit
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.care import actions
 from homegroup.care.forms import CounselingNoteForm
 from homegroup.care.models import CounselingNote
@@ -98,7 +99,7 @@ def people(request: HttpRequest) -> HttpResponse:
         .select_related("person", "program")
         .order_by("assigned_at", "pk")
     )
-    audit.record(action="care.people_viewed", actor_id=clinician.pk)
+    audit.record(action=AuditAction.CARE_PEOPLE_VIEWED, actor_id=clinician.pk)
     return render(request, "care/people.html", {"rows": rows, "proposed": proposed})
 
 
@@ -183,7 +184,7 @@ def _may_write_or_404(request: HttpRequest, person_id: int) -> User:
     clinician = clinician_of(request)
     if not gate.may_write_counseling_note(clinician, person_id):
         audit.refuse(
-            action="care.counseling_notes_read",
+            action=AuditAction.CARE_COUNSELING_NOTES_READ,
             actor_id=clinician.pk,
             subject_id=person_id,
             object_type="person",

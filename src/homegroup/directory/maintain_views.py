@@ -21,7 +21,7 @@ from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -425,12 +425,9 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _public_url(meeting: Meeting) -> str | None:
-    """The meeting's public page, when the search pages are installed."""
-    try:
-        return reverse("directory:meeting", kwargs={"slug": meeting.slug})
-    except NoReverseMatch:
-        return None
+def _public_url(meeting: Meeting) -> str:
+    """The meeting's public page."""
+    return reverse("directory:meeting", kwargs={"slug": meeting.slug})
 
 
 @maintainer_only

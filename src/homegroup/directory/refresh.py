@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import requires_role
 from homegroup.audit import actions as audit
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.directory import actions
 from homegroup.directory.fetch import fetch_feed
 from homegroup.directory.importers import FeedError
@@ -40,7 +41,7 @@ from homegroup.directory.models import ImportRun, RunState, Source
 STALE_AFTER = timedelta(hours=1)
 
 
-@requires_role(Role.DIRECTORY_MAINTAINER, audit="directory.import_queued")
+@requires_role(Role.DIRECTORY_MAINTAINER, audit=AuditAction.DIRECTORY_IMPORT_QUEUED)
 def queue_import(
     *, source: Source, actor: User, allow_removals: bool = False, skip_unreadable: bool = False
 ) -> ImportRun:
@@ -64,7 +65,7 @@ def queue_import(
             skip_unreadable=skip_unreadable,
         )
         audit.record(
-            action="directory.import_queued",
+            action=AuditAction.DIRECTORY_IMPORT_QUEUED,
             actor_id=actor.pk,
             object_type="import_run",
             object_id=run.pk,

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -21,11 +21,8 @@ from homegroup.directory.forms import MatReportForm
 from homegroup.directory.models import Meeting
 
 
-def _meeting_page(meeting: Meeting) -> str | None:
-    try:
-        return reverse("directory:meeting", kwargs={"slug": meeting.slug})
-    except NoReverseMatch:
-        return None
+def _meeting_page(meeting: Meeting) -> str:
+    return reverse("directory:meeting", kwargs={"slug": meeting.slug})
 
 
 @role_required(Role.PERSON_IN_RECOVERY, Role.CLINICIAN)
@@ -56,7 +53,7 @@ def report_mat(request: HttpRequest, slug: str) -> HttpResponse:
                     "it never shows who sent it."
                 ),
             )
-            return redirect(_meeting_page(meeting) or reverse("home"))
+            return redirect(_meeting_page(meeting))
     return render(
         request,
         "directory/report/mat_report.html",

@@ -33,7 +33,6 @@ from homegroup.privacy.categories import Category
 # A newcomer's zone until they choose theirs on the settings page. The crisis lines and most
 # sample meetings are in the US; "today" is asked again in the check-in form's date anyway.
 DEFAULT_TIMEZONE = "America/New_York"
-MAX_NETWORK_MEMBERS = 12
 SHORT_NAME_MAX = 20
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import requires_role
 from homegroup.audit import actions as audit
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.directory import version
 from homegroup.directory.actions.mat_evidence import refresh_mat_level
 from homegroup.directory.actions.meetings import (
@@ -66,7 +67,9 @@ def _check_hand_made(canonical: CanonicalMeeting, *, default_zone: str) -> None:
         raise ValidationError(errors)
 
 
-@requires_role(Role.DIRECTORY_MAINTAINER, audit="directory.meeting_created", about=about_meeting)
+@requires_role(
+    Role.DIRECTORY_MAINTAINER, audit=AuditAction.DIRECTORY_MEETING_CREATED, about=about_meeting
+)
 @transaction.atomic
 def create_meeting_by_maintainer(*, canonical: CanonicalMeeting, actor: User) -> Meeting:
     """A directory maintainer lists a meeting by hand, under the source "local".
@@ -97,7 +100,7 @@ def create_meeting_by_maintainer(*, canonical: CanonicalMeeting, actor: User) ->
         timezone_origin=TimezoneOrigin.MANUAL if canonical.timezone else None,
     )
     audit.record(
-        action="directory.meeting_created",
+        action=AuditAction.DIRECTORY_MEETING_CREATED,
         actor_id=actor.pk,
         object_type="meeting",
         object_id=saved.meeting.pk,
@@ -106,7 +109,9 @@ def create_meeting_by_maintainer(*, canonical: CanonicalMeeting, actor: User) ->
     return saved.meeting
 
 
-@requires_role(Role.DIRECTORY_MAINTAINER, audit="directory.meeting_updated", about=about_meeting)
+@requires_role(
+    Role.DIRECTORY_MAINTAINER, audit=AuditAction.DIRECTORY_MEETING_UPDATED, about=about_meeting
+)
 @transaction.atomic
 def update_meeting_by_maintainer(
     *, meeting: Meeting, canonical: CanonicalMeeting, actor: User
@@ -162,7 +167,7 @@ def update_meeting_by_maintainer(
             local_edits=edits,
         )
     audit.record(
-        action="directory.meeting_updated",
+        action=AuditAction.DIRECTORY_MEETING_UPDATED,
         actor_id=actor.pk,
         object_type="meeting",
         object_id=meeting.pk,
@@ -172,7 +177,9 @@ def update_meeting_by_maintainer(
     return saved
 
 
-@requires_role(Role.DIRECTORY_MAINTAINER, audit="directory.meeting_removed", about=about_meeting)
+@requires_role(
+    Role.DIRECTORY_MAINTAINER, audit=AuditAction.DIRECTORY_MEETING_REMOVED, about=about_meeting
+)
 @transaction.atomic
 def remove_meeting_by_maintainer(*, meeting: Meeting, actor: User) -> None:
     """A directory maintainer takes a meeting off the directory (history and row kept)."""
@@ -180,14 +187,16 @@ def remove_meeting_by_maintainer(*, meeting: Meeting, actor: User) -> None:
         return
     remove_meeting(meeting=meeting, actor_id=actor.pk)
     audit.record(
-        action="directory.meeting_removed",
+        action=AuditAction.DIRECTORY_MEETING_REMOVED,
         actor_id=actor.pk,
         object_type="meeting",
         object_id=meeting.pk,
     )
 
 
-@requires_role(Role.DIRECTORY_MAINTAINER, audit="directory.meeting_restored", about=about_meeting)
+@requires_role(
+    Role.DIRECTORY_MAINTAINER, audit=AuditAction.DIRECTORY_MEETING_RESTORED, about=about_meeting
+)
 @transaction.atomic
 def restore_meeting_by_maintainer(*, meeting: Meeting, actor: User) -> None:
     """A directory maintainer lists a removed meeting again, as it was. (Its source's next
@@ -203,7 +212,7 @@ def restore_meeting_by_maintainer(*, meeting: Meeting, actor: User) -> None:
         meeting=meeting, changed_at=now, actor_id=actor.pk, change="restored", fields={}
     )
     audit.record(
-        action="directory.meeting_restored",
+        action=AuditAction.DIRECTORY_MEETING_RESTORED,
         actor_id=actor.pk,
         object_type="meeting",
         object_id=meeting.pk,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import requires_role
 from homegroup.audit import actions as audit
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.directory import mat, version
 from homegroup.directory.actions.meetings import about_meeting
 from homegroup.directory.models import (
@@ -104,7 +105,7 @@ def refresh_mat_level(meeting: Meeting, *, today: date | None = None) -> mat.Lev
         Meeting.objects.filter(pk=meeting.pk).update(mat_level=decision.level)
         meeting.mat_level = decision.level
         audit.record(
-            action="directory.mat_level_changed",
+            action=AuditAction.DIRECTORY_MAT_LEVEL_CHANGED,
             actor_id=None,
             object_type="meeting",
             object_id=meeting.pk,
@@ -148,7 +149,7 @@ def _check_observed_on(observed_on: date, *, today: date) -> date:
 @requires_role(
     Role.PERSON_IN_RECOVERY,
     Role.CLINICIAN,
-    audit="directory.mat_report",
+    audit=AuditAction.DIRECTORY_MAT_REPORT,
     actor="reporter",
     about=about_meeting,
 )
@@ -185,7 +186,7 @@ def report_mat_experience(
     evidence.reviewed_at = None
     evidence.save()
     audit.record(
-        action="directory.mat_report",
+        action=AuditAction.DIRECTORY_MAT_REPORT,
         actor_id=reporter.pk,
         object_type="mat_evidence",
         object_id=evidence.pk,
@@ -196,7 +197,7 @@ def report_mat_experience(
 
 @requires_role(
     Role.DIRECTORY_MAINTAINER,
-    audit="directory.mat_report_reviewed",
+    audit=AuditAction.DIRECTORY_MAT_REPORT_REVIEWED,
     actor="reviewer",
     about=about_meeting,
 )
@@ -215,7 +216,7 @@ def review_mat_report(*, evidence: MatEvidence, reviewer: User, accept: bool) ->
     evidence.reviewed_at = timezone.now()
     evidence.save(update_fields=["review_status", "reviewed_by_id", "reviewed_at"])
     audit.record(
-        action="directory.mat_report_reviewed",
+        action=AuditAction.DIRECTORY_MAT_REPORT_REVIEWED,
         actor_id=reviewer.pk,
         object_type="mat_evidence",
         object_id=evidence.pk,
@@ -224,7 +225,9 @@ def review_mat_report(*, evidence: MatEvidence, reviewer: User, accept: bool) ->
     return evidence
 
 
-@requires_role(Role.DIRECTORY_MAINTAINER, audit="directory.mat_evidence_added", about=about_meeting)
+@requires_role(
+    Role.DIRECTORY_MAINTAINER, audit=AuditAction.DIRECTORY_MAT_EVIDENCE_ADDED, about=about_meeting
+)
 @transaction.atomic
 def add_mat_evidence(
     *,
@@ -260,7 +263,7 @@ def add_mat_evidence(
         reviewed_at=timezone.now(),
     )
     audit.record(
-        action="directory.mat_evidence_added",
+        action=AuditAction.DIRECTORY_MAT_EVIDENCE_ADDED,
         actor_id=actor.pk,
         object_type="mat_evidence",
         object_id=evidence.pk,
@@ -270,7 +273,9 @@ def add_mat_evidence(
 
 
 @requires_role(
-    Role.DIRECTORY_MAINTAINER, audit="directory.mat_evidence_withdrawn", about=about_meeting
+    Role.DIRECTORY_MAINTAINER,
+    audit=AuditAction.DIRECTORY_MAT_EVIDENCE_WITHDRAWN,
+    about=about_meeting,
 )
 @transaction.atomic
 def withdraw_mat_evidence(*, evidence: MatEvidence, actor: User) -> None:
@@ -287,7 +292,7 @@ def withdraw_mat_evidence(*, evidence: MatEvidence, actor: User) -> None:
     evidence_id = evidence.pk
     evidence.delete()
     audit.record(
-        action="directory.mat_evidence_withdrawn",
+        action=AuditAction.DIRECTORY_MAT_EVIDENCE_WITHDRAWN,
         actor_id=actor.pk,
         object_type="mat_evidence",
         object_id=evidence_id,

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from homegroup.audit import actions as audit
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.directory import version
 from homegroup.directory.contact_details import (
     PUBLIC_TEXT_FIELDS,
@@ -95,7 +96,7 @@ def ensure_source(
         )
         source.save(force_insert=True)
         audit.record(
-            action="directory.source_created",
+            action=AuditAction.DIRECTORY_SOURCE_CREATED,
             actor_id=actor_id,
             object_type="source",
             object_id=source.pk,

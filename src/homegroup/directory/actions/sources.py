@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import requires_role
 from homegroup.audit import actions as audit
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.directory import version
 from homegroup.directory.actions.meetings import (
     about_meeting,
@@ -112,7 +113,7 @@ def configure_source(
     if changed:
         source.save(update_fields=changed)
         audit.record(
-            action="directory.source_configured",
+            action=AuditAction.DIRECTORY_SOURCE_CONFIGURED,
             actor_id=actor_id,
             object_type="source",
             object_id=source.pk,
@@ -123,7 +124,7 @@ def configure_source(
     return source
 
 
-@requires_role(Role.DIRECTORY_MAINTAINER, audit="directory.source_created")
+@requires_role(Role.DIRECTORY_MAINTAINER, audit=AuditAction.DIRECTORY_SOURCE_CREATED)
 def create_source(*, name: str, url: str, actor: User) -> Source:
     """A directory maintainer adds a source to import from the web (its short name made from
     its name, numbered when taken)."""
@@ -153,7 +154,9 @@ def _refresh_held(meetings: QuerySet[Meeting], *, source: Source) -> int:
 
 
 @requires_role(
-    Role.DIRECTORY_MAINTAINER, audit="directory.contact_details_published", about=about_meeting
+    Role.DIRECTORY_MAINTAINER,
+    audit=AuditAction.DIRECTORY_CONTACT_DETAILS_PUBLISHED,
+    about=about_meeting,
 )
 def publish_contact_details(*, meeting: Meeting, values: Sequence[str], actor: User) -> Meeting:
     """A directory maintainer publishes phone numbers or email addresses held in a meeting's
@@ -184,7 +187,7 @@ def publish_contact_details(*, meeting: Meeting, values: Sequence[str], actor: U
             fields={"contact_details_published": [before, meeting.contact_details_published]},
         )
         audit.record(
-            action="directory.contact_details_published",
+            action=AuditAction.DIRECTORY_CONTACT_DETAILS_PUBLISHED,
             actor_id=actor.pk,
             object_type="meeting",
             object_id=meeting.pk,

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from homegroup.accounts.models import User
@@ -203,15 +203,8 @@ def _safety_note(request: HttpRequest) -> dict[str, Any] | None:
         "shares_with_program": bool(stored.get("shares_with_program")),
         "harm_reduction_lines": settings.HOMEGROUP_HARM_REDUCTION_LINES,
         "naloxone_url": settings.HOMEGROUP_NALOXONE_URL,
-        "sharing_url": _url_or_none("privacy:sharing"),
+        "sharing_url": reverse("privacy:sharing"),
     }
-
-
-def _url_or_none(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
 
 
 def _day_url(day: date, today: date) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from homegroup.accounts.models import Role, User
@@ -38,11 +38,5 @@ def journal_page(
     return render(request, template, context, status=status)
 
 
-def directory_search_url() -> str | None:
-    # The directory's search page is built in its own issue; link to it once it exists.
-    for name in ("directory:search", "directory:meetings"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return None
+def directory_search_url() -> str:
+    return reverse("directory:search")

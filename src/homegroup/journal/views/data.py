@@ -31,6 +31,7 @@ from homegroup.accounts import throttle
 from homegroup.accounts.models import ROLE_FIELDS, STAFF_ROLES, User
 from homegroup.accounts.permissions import reauth_required
 from homegroup.audit.models import AuditEvent, Outcome
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.forms import form_status
 from homegroup.journal import actions, export
 from homegroup.journal.backends import KEEP_SESSION_KEY, pending_keep
@@ -173,62 +174,14 @@ READ_OBJECTS = {
     "summary": gettext_lazy("your summary (app)"),
     "checkins": gettext_lazy("your check-ins (app)"),
 }
-ACTIONS = {
-    "journal.export": gettext_lazy("downloaded the journal"),
-    "journal.check_in": gettext_lazy("recorded a day"),
-    "journal.check_in_edit": gettext_lazy("changed a day"),
-    "journal.discreet_mode": gettext_lazy("changed discreet mode"),
-    "journal.deletion_request": gettext_lazy("asked to delete the account"),
-    "journal.deletion_cancel": gettext_lazy("kept the account"),
-    "journal.measure": gettext_lazy("answered a questionnaire"),
-    "journal.profile_create": gettext_lazy("set up the journal"),
-    "journal.profile_update": gettext_lazy("changed the journal settings"),
-    "journal.medication_add": gettext_lazy("added a medication"),
-    "journal.medication_change": gettext_lazy("changed a medication"),
-    "journal.medication_delete": gettext_lazy("removed a medication"),
-    "journal.home_group": gettext_lazy("changed the home group"),
-    "journal.usual_meeting_add": gettext_lazy("added a usual meeting"),
-    "journal.usual_meeting_remove": gettext_lazy("removed a usual meeting"),
-    "journal.sponsor_and_steps": gettext_lazy("changed sponsor and steps"),
-    "journal.service_add": gettext_lazy("added a service commitment"),
-    "journal.service_change": gettext_lazy("changed a service commitment"),
-    "journal.service_delete": gettext_lazy("removed a service commitment"),
-    "journal.network_add": gettext_lazy("added someone to the network"),
-    "journal.network_change": gettext_lazy("changed someone in the network"),
-    "journal.network_remove": gettext_lazy("took someone off the network"),
-    "privacy.disclosure": gettext_lazy("saw what you share with them"),
-    "privacy.consent_signed": gettext_lazy("signed a consent to share"),
-    "privacy.consent_accepted": gettext_lazy("accepted your sharing code"),
-    "privacy.consent_revoked": gettext_lazy("stopped a share"),
-    "privacy.consent_viewed": gettext_lazy("looked at a consent"),
-    "privacy.sharing_viewed": gettext_lazy("looked at your sharing page"),
-    "privacy.accounting_viewed": gettext_lazy("looked at the list of disclosures"),
-    "privacy.program_joined": gettext_lazy("joined a program"),
-    "privacy.program_left": gettext_lazy("left a program"),
-    "privacy.care_team_assigned": gettext_lazy("proposed a clinician for your care team"),
-    "privacy.care_team_confirmed": gettext_lazy("took up their place on your care team"),
-    "privacy.care_team_declined": gettext_lazy("declined a place on your care team"),
-    "privacy.care_team_ended": gettext_lazy("ended a clinician's place on your care team"),
-    "privacy.break_glass_opened": gettext_lazy("opened emergency access to your record"),
-    "privacy.break_glass_reviewed": gettext_lazy("reviewed an emergency access to your record"),
-    "privacy.break_glass_viewed": gettext_lazy("looked at the emergency access page about you"),
-    "access.refused": gettext_lazy("asked for something of yours they may not see"),
-    "auth.sign_in": gettext_lazy("signed in"),
-    "auth.sign_out": gettext_lazy("signed out"),
-    "account.sign_up": gettext_lazy("created the account"),
-    "account.activated": gettext_lazy("confirmed the email address"),
-}
 
 
 def _what(event: AuditEvent) -> str:
-    if event.action == "journal.read":
-        thing = READ_OBJECTS.get(event.object_type, event.object_type or _("your journal"))
+    """The vocabulary's plain words for the row (never its code)."""
+    if event.action == AuditAction.JOURNAL_READ:
+        thing = READ_OBJECTS.get(event.object_type, _("your journal"))
         return _("looked at %(thing)s") % {"thing": thing}
-    if event.action in ACTIONS:
-        return str(ACTIONS[event.action])
-    if event.action.startswith("journal."):
-        return _("changed your journal (%(action)s)") % {"action": event.action[8:]}
-    return event.action
+    return AuditAction.describe(event.action)
 
 
 class _Who:

@@ -18,6 +18,7 @@ from homegroup.journal.models import (
     JournalProfile,
     MedicationPlan,
 )
+from homegroup.journal.recovery import ACTIVITIES
 from homegroup.journal.views.common import journal_page, person_of, person_required
 from homegroup.journal.views.network import INDEX_LABELS
 from homegroup.measures import bam, network
@@ -60,7 +61,7 @@ def _progress_chart_data(
         },
         "activities": [
             {"label": str(ACTIVITY_LABELS[name]), "values": [w.activities[name] for w in weekly]}
-            for name in progress.ACTIVITIES
+            for name in ACTIVITIES
         ],
         "days": [
             {"label": _("Days without use"), "values": [w.abstinent for w in weekly], "key": "ok"},
@@ -198,9 +199,9 @@ def progress_page(request: HttpRequest) -> HttpResponse:
         "most_frequent_label": (
             ACTIVITY_LABELS[recent.most_frequent_activity] if recent.most_frequent_activity else ""
         ),
-        "activity_labels": [ACTIVITY_LABELS[name] for name in progress.ACTIVITIES],
+        "activity_labels": [ACTIVITY_LABELS[name] for name in ACTIVITIES],
         "activity_rows": [
-            (week, [week.activities[name] for name in progress.ACTIVITIES]) for week in weekly
+            (week, [week.activities[name] for name in ACTIVITIES]) for week in weekly
         ],
         "bam_rows": bam_rows,
         "latest_bam": latest_bam,

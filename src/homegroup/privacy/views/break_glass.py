@@ -15,6 +15,7 @@ from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import role_required
 from homegroup.audit import actions as audit
 from homegroup.audit.models import Outcome
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.forms import attach_errors, form_status
 from homegroup.privacy import actions
 from homegroup.privacy.forms import (
@@ -25,8 +26,6 @@ from homegroup.privacy.models import (
 )
 from homegroup.privacy.views.common import ELEMENT_FIELDS, user_of
 
-BREAK_GLASS_VIEWED = "privacy.break_glass_viewed"
-
 
 @role_required(Role.CLINICIAN)
 @require_http_methods(["GET", "POST"])
@@ -35,7 +34,7 @@ def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
     clinician = user_of(request)
     if not actions.shared_programs(clinician, person_id):
         audit.refuse(
-            action=BREAK_GLASS_VIEWED,
+            action=AuditAction.PRIVACY_BREAK_GLASS_VIEWED,
             actor_id=clinician.pk,
             subject_id=person_id,
             object_type="person",
@@ -71,7 +70,7 @@ def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
     # The page names the person: audited, though no record is shown. Denied unless a grant is
     # open (the record itself opens only through the gate).
     audit.record(
-        action=BREAK_GLASS_VIEWED,
+        action=AuditAction.PRIVACY_BREAK_GLASS_VIEWED,
         actor_id=clinician.pk,
         outcome=Outcome.SUCCESS if open_grant else Outcome.DENIED,
         subject_id=person.pk,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from homegroup.accounts.models import Role
 from homegroup.accounts.permissions import role_required
 from homegroup.audit import actions as audit
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.forms import attach_errors, form_status
 from homegroup.privacy import actions
 from homegroup.privacy.forms import (
@@ -78,7 +79,7 @@ def _program_page(
     awaiting = BreakGlassGrant.objects.filter(program=program).awaiting_review().count()
     admin = user_of(request)
     audit.record(
-        action="privacy.program_viewed",
+        action=AuditAction.PRIVACY_PROGRAM_VIEWED,
         actor_id=admin.pk,
         object_type="program",
         object_id=program.pk,
@@ -175,7 +176,7 @@ def _reviews_page(
     )
     if program is not None:
         audit.record(
-            action="privacy.break_glass_reviews_viewed",
+            action=AuditAction.PRIVACY_BREAK_GLASS_REVIEWS_VIEWED,
             actor_id=user_of(request).pk,
             object_type="program",
             object_id=program.pk,

@@ -19,6 +19,7 @@ from homegroup.accounts import sessions, throttle
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import reauth_required, role_required
 from homegroup.audit import actions as audit
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.forms import attach_errors, form_status
 from homegroup.privacy import accounting, actions, categories
 from homegroup.privacy.forms import (
@@ -112,7 +113,9 @@ def _sharing_page(
         .select_related("recipient_user", "recipient_program")
     )
     recipients = _restriction_recipients(person)
-    audit.record(action="privacy.sharing_viewed", actor_id=person.pk, subject_id=person.pk)
+    audit.record(
+        action=AuditAction.PRIVACY_SHARING_VIEWED, actor_id=person.pk, subject_id=person.pk
+    )
     return render(
         request,
         "privacy/sharing.html",
@@ -225,7 +228,7 @@ def consent_detail(request: HttpRequest, consent_id: int) -> HttpResponse:
         owner_field="person",
     )
     audit.record(
-        action="privacy.consent_viewed",
+        action=AuditAction.PRIVACY_CONSENT_VIEWED,
         actor_id=person.pk,
         subject_id=person.pk,
         object_type="consent",
@@ -383,7 +386,9 @@ def accounting_page(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         rows, truncated = accounting.entries(person_id=person.pk, start=window[0], end=window[1])
-        audit.record(action="privacy.accounting_viewed", actor_id=person.pk, subject_id=person.pk)
+        audit.record(
+            action=AuditAction.PRIVACY_ACCOUNTING_VIEWED, actor_id=person.pk, subject_id=person.pk
+        )
         form = WindowForm(initial={"from": window[0], "to": window[1]})
     return render(
         request,
