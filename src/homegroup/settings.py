@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.admin",
+    "django.forms",  # the widgets' templates, for the project's form renderer
     "axes",
     "csp",
     "django_otp",
@@ -170,6 +171,9 @@ TEMPLATES = [
         },
     }
 ]
+
+# Every form draws through templates/forms/ (homegroup.forms.FormRenderer).
+FORM_RENDERER = "homegroup.forms.FormRenderer"
 
 # --- Accounts -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
