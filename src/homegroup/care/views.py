@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,11 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import role_required
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.audit import actions as audit
 from homegroup.audit.vocabulary import AuditAction
 from homegroup.care import actions
 from homegroup.care.forms import CounselingNoteForm
 from homegroup.care.models import CounselingNote
+from homegroup.forms import attach_errors
 from homegroup.journal import disclosed
 from homegroup.privacy import actions as privacy_actions
 from homegroup.privacy import categories, gate
@@ -35,20 +37,16 @@ from homegroup.privacy.models import BreakGlassGrant, CareTeamMember, Channel, P
 clinician_required = role_required(Role.CLINICIAN)
 
 
-def clinician_of(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def disclose_record(request: HttpRequest, person_id: int, channel: str) -> gate.Disclosure:
+def disclose_record(request: AuthenticatedRequest, person_id: int, channel: str) -> gate.Disclosure:
     """Ask the gate for everything a clinician may need for treatment; 404 unless something is
     allowed (the gate has audited the attempt either way).
 
     A clinician's own record is not a disclosure to them: they read it on their own journal
     pages, never here (the disclosure artifacts of these pages are for someone else's record)."""
     if person_id == request.user.pk:
-        audit.refuse(actor_id=clinician_of(request).pk, object_type="person", object_id=person_id)
+        audit.refuse(actor_id=request.user.pk, object_type="person", object_id=person_id)
     disclosure = gate.disclose(
-        viewer=clinician_of(request),
+        viewer=request.user,
         person=person_id,
         categories_requested=categories.ALL,
         channel=channel,
@@ -78,10 +76,10 @@ def disclosed_counseling_notes(disclosure: gate.Disclosure) -> list[CounselingNo
 
 @clinician_required
 @require_GET
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthenticatedRequest) -> HttpResponse:
     """The people whose records the clinician may open now: names only, never record content
     (listing is not disclosing; opening a record asks the gate)."""
-    clinician = clinician_of(request)
+    clinician = request.user
     now = timezone.now()
     ids = gate.visible_person_ids(clinician, now=now)
     grants = {
@@ -103,19 +101,19 @@ def people(request: HttpRequest) -> HttpResponse:
     return render(request, "care/people.html", {"rows": rows, "proposed": proposed})
 
 
-def _proposed_place(request: HttpRequest, member_id: int) -> CareTeamMember:
+def _proposed_place(request: AuthenticatedRequest, member_id: int) -> CareTeamMember:
     # Another clinician's place, or one already answered, is simply not found.
     return get_object_or_404(
-        CareTeamMember.objects.pending().filter(clinician=clinician_of(request)), pk=member_id
+        CareTeamMember.objects.pending().filter(clinician=request.user), pk=member_id
     )
 
 
 @clinician_required
 @require_POST
-def confirm_care_team_place(request: HttpRequest, member_id: int) -> HttpResponse:
+def confirm_care_team_place(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
     member = _proposed_place(request, member_id)
     try:
-        privacy_actions.confirm_care_team_place(member=member, by=clinician_of(request))
+        privacy_actions.confirm_care_team_place(member=member, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -129,10 +127,10 @@ def confirm_care_team_place(request: HttpRequest, member_id: int) -> HttpRespons
 
 @clinician_required
 @require_POST
-def decline_care_team_place(request: HttpRequest, member_id: int) -> HttpResponse:
+def decline_care_team_place(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
     member = _proposed_place(request, member_id)
     try:
-        privacy_actions.decline_care_team_place(member=member, by=clinician_of(request))
+        privacy_actions.decline_care_team_place(member=member, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -140,7 +138,7 @@ def decline_care_team_place(request: HttpRequest, member_id: int) -> HttpRespons
     return redirect("care:people")
 
 
-def _record_context(request: HttpRequest, person_id: int, channel: str) -> dict[str, Any]:
+def _record_context(request: AuthenticatedRequest, person_id: int, channel: str) -> dict[str, Any]:
     disclosure = disclose_record(request, person_id, channel)
     person = disclosed_person(person_id)
     return {
@@ -158,20 +156,18 @@ def _record_context(request: HttpRequest, person_id: int, channel: str) -> dict[
 @clinician_required
 @require_GET
 @gate.gated
-def person(request: HttpRequest, person_id: int) -> HttpResponse:
+def person(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
     """A person's record, read-only, limited to the consented categories (P2-06, P2-07)."""
     context = _record_context(request, person_id, Channel.PAGE)
-    context["own_notes"] = (
-        CounselingNote.objects.visible_to(clinician_of(request)).about(person_id).count()
-    )
-    context["may_write_notes"] = gate.may_write_counseling_note(clinician_of(request), person_id)
+    context["own_notes"] = CounselingNote.objects.visible_to(request.user).about(person_id).count()
+    context["may_write_notes"] = gate.may_write_counseling_note(request.user, person_id)
     return render(request, "care/person.html", context)
 
 
 @clinician_required
 @require_GET
 @gate.gated
-def person_print(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_print(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
     """The same record as a printable page (no PDF): the notice and the scope on top."""
     context = _record_context(request, person_id, Channel.PRINT)
     return render(request, "care/person_print.html", context)
@@ -180,8 +176,8 @@ def person_print(request: HttpRequest, person_id: int) -> HttpResponse:
 # --- Counseling notes: the author's own (P2-03) -------------------------------------------------
 
 
-def _may_write_or_404(request: HttpRequest, person_id: int) -> User:
-    clinician = clinician_of(request)
+def _may_write_or_404(request: AuthenticatedRequest, person_id: int) -> User:
+    clinician = request.user
     if not gate.may_write_counseling_note(clinician, person_id):
         audit.refuse(
             action=AuditAction.CARE_COUNSELING_NOTES_READ,
@@ -195,10 +191,10 @@ def _may_write_or_404(request: HttpRequest, person_id: int) -> User:
 
 @clinician_required
 @require_http_methods(["GET", "POST"])
-def counseling_notes(request: HttpRequest, person_id: int) -> HttpResponse:
+def counseling_notes(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
     """Write a counseling note about a person on the clinician's care team, and list the ones
     this clinician wrote (nobody else's)."""
-    clinician = clinician_of(request)
+    clinician = request.user
     person = _may_write_or_404(request, person_id)
     data = request.POST if request.method == "POST" else None
     form = CounselingNoteForm(data, initial={"session_date": timezone.now().date()})
@@ -211,8 +207,7 @@ def counseling_notes(request: HttpRequest, person_id: int) -> HttpResponse:
                 body=form.cleaned_data["body"],
             )
         except ValidationError as error:
-            for name, errors in error.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Note saved. Only you can read it."))
             return redirect("care:counseling-notes", person_id=person.pk)
@@ -230,9 +225,9 @@ def counseling_notes(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @clinician_required
 @require_GET
-def counseling_note(request: HttpRequest, note_id: int) -> HttpResponse:
+def counseling_note(request: AuthenticatedRequest, note_id: int) -> HttpResponse:
     """One note, for its author only: anyone else (the care team too) gets 404."""
-    clinician = clinician_of(request)
+    clinician = request.user
     note = audit.get_or_refuse(
         CounselingNote.objects.visible_to(clinician).select_related("person"),
         note_id,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from homegroup.accounts import throttle
 from homegroup.accounts.permissions import reauth_required
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.care import views as care_views
 from homegroup.directory.models import Meeting
 from homegroup.directory.search import MAX_LIMIT, errors_by_field, parse_query, search
@@ -90,10 +91,10 @@ def search_ics(request: HttpRequest) -> HttpResponse:
 @care_views.clinician_required
 @require_GET
 @gate.gated
-def person_fhir(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_fhir(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
     """The disclosed categories as a FHIR R4B bundle, labelled (P2-15) with its notice."""
     wait = throttle.attempt(
-        throttle.per_account(throttle.EXPORT_PER_ACCOUNT, care_views.clinician_of(request)),
+        throttle.per_account(throttle.EXPORT_PER_ACCOUNT, request.user),
         throttle.per_client(throttle.EXPORT_PER_CLIENT, request),
     )
     if wait is not None:
@@ -114,7 +115,7 @@ def person_fhir(request: HttpRequest, person_id: int) -> HttpResponse:
 @person_required
 @reauth_required
 @require_GET
-def journal_fhir(request: HttpRequest) -> HttpResponse:
+def journal_fhir(request: AuthenticatedRequest) -> HttpResponse:
     """The person's own journal as a FHIR R4B bundle (`/journal/data/download/fhir/`)."""
     return data_views.export_download(
         request, "fhir", fhir.CONTENT_TYPE, "homegroup-journal-fhir.json", fhir.bundle_json

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from homegroup.accounts.models import User
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.directory.models import Meeting
 from homegroup.forms import attach_errors, form_status
 from homegroup.journal import actions, safety, safety_wording, summaries
@@ -34,7 +35,6 @@ from homegroup.journal.views.common import (
     GET_POST,
     directory_search_url,
     journal_page,
-    person_of,
     person_required,
 )
 from homegroup.privacy.models import Consent
@@ -63,8 +63,8 @@ def _listed_meetings(person: User, check_in: CheckIn | None, extra_slug: str) ->
 
 @person_required
 @GET_POST
-def check_in(request: HttpRequest, day: date | None = None) -> HttpResponse:
-    person = person_of(request)
+def check_in(request: AuthenticatedRequest, day: date | None = None) -> HttpResponse:
+    person = request.user
     profile = JournalProfile.objects.for_person(person)
     today = profile.today()
     day = day or today

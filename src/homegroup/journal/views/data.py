@@ -30,6 +30,7 @@ from django.views.decorators.http import require_http_methods
 from homegroup.accounts import throttle
 from homegroup.accounts.models import ROLE_FIELDS, STAFF_ROLES, User
 from homegroup.accounts.permissions import reauth_required
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.audit.models import AuditEvent, Outcome
 from homegroup.audit.vocabulary import AuditAction
 from homegroup.forms import form_status
@@ -37,7 +38,7 @@ from homegroup.journal import actions, export
 from homegroup.journal.backends import KEEP_SESSION_KEY, pending_keep
 from homegroup.journal.forms import DeleteAccountForm
 from homegroup.journal.models import JournalProfile
-from homegroup.journal.views.common import GET_POST, journal_page, person_of, person_required
+from homegroup.journal.views.common import GET_POST, journal_page, person_required
 from homegroup.lib.timezones import is_timezone
 from homegroup.privacy.models import CareTeamMember, Consent
 
@@ -57,7 +58,7 @@ DOWNLOADS: dict[str, tuple[str, str, Callable[[export.JournalData], bytes | str]
 
 @person_required
 @require_http_methods(["GET"])
-def data_page(request: HttpRequest) -> HttpResponse:
+def data_page(request: AuthenticatedRequest) -> HttpResponse:
     context = {"grace_days": settings.HOMEGROUP_DELETION_GRACE_DAYS}
     return journal_page(request, "journal/data.html", context, object_type="data")
 
@@ -65,21 +66,21 @@ def data_page(request: HttpRequest) -> HttpResponse:
 @person_required
 @reauth_required
 @require_http_methods(["GET"])
-def download(request: HttpRequest, export_format: str) -> HttpResponse:
+def download(request: AuthenticatedRequest, export_format: str) -> HttpResponse:
     if export_format not in DOWNLOADS:
         raise Http404
     return export_download(request, export_format, *DOWNLOADS[export_format])
 
 
 def export_download(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     export_format: str,
     content_type: str,
     filename: str,
     write: Callable[[export.JournalData], bytes | str],
 ) -> HttpResponse:
     """The person's whole journal as one file, within the export limits; audited."""
-    person = person_of(request)
+    person = request.user
     wait = throttle.attempt(
         throttle.per_account(throttle.EXPORT_PER_ACCOUNT, person),
         throttle.per_client(throttle.EXPORT_PER_CLIENT, request),
@@ -99,8 +100,8 @@ def export_download(
 @person_required
 @reauth_required
 @GET_POST
-def delete_account(request: HttpRequest) -> HttpResponse:
-    person = person_of(request)
+def delete_account(request: AuthenticatedRequest) -> HttpResponse:
+    person = request.user
     data = request.POST if request.method == "POST" else None
     form = DeleteAccountForm(data)
     if request.method == "POST" and form.is_valid():
@@ -225,8 +226,8 @@ class _Who:
 
 @person_required
 @require_http_methods(["GET"])
-def audit_page(request: HttpRequest) -> HttpResponse:
-    person = person_of(request)
+def audit_page(request: AuthenticatedRequest) -> HttpResponse:
+    person = request.user
     # The view itself is recorded first, so the list shows this visit too.
     actions.note_read(viewer=person, person=person, object_type="audit")
     paginator = Paginator(AuditEvent.objects.about(person.pk).order_by("-id"), AUDIT_PAGE_SIZE)

@@ -6,12 +6,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.journal import progress, summaries
 from homegroup.journal import recovery as rules
 from homegroup.journal.models import (
@@ -19,7 +20,7 @@ from homegroup.journal.models import (
     MedicationPlan,
 )
 from homegroup.journal.recovery import ACTIVITIES
-from homegroup.journal.views.common import journal_page, person_of, person_required
+from homegroup.journal.views.common import journal_page, person_required
 from homegroup.journal.views.network import INDEX_LABELS
 from homegroup.measures import bam, network
 
@@ -135,8 +136,8 @@ ACTIVITY_LABELS = {
 
 @person_required
 @require_http_methods(["GET"])
-def progress_page(request: HttpRequest) -> HttpResponse:
-    person = person_of(request)
+def progress_page(request: AuthenticatedRequest) -> HttpResponse:
+    person = request.user
     window = request.GET.get("weeks", DEFAULT_WINDOW)
     if window not in PROGRESS_WINDOWS:
         raise BadRequest("weeks must be one of 12, 26, 52, 156")

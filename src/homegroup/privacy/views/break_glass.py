@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import role_required
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.audit import actions as audit
 from homegroup.audit.models import Outcome
 from homegroup.audit.vocabulary import AuditAction
@@ -24,14 +25,14 @@ from homegroup.privacy.forms import (
 from homegroup.privacy.models import (
     BreakGlassGrant,
 )
-from homegroup.privacy.views.common import ELEMENT_FIELDS, user_of
+from homegroup.privacy.views.common import ELEMENT_FIELDS
 
 
 @role_required(Role.CLINICIAN)
 @require_http_methods(["GET", "POST"])
-def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
+def break_glass(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
     """Emergency access for a clinician of the person's program outside their care team (H-02)."""
-    clinician = user_of(request)
+    clinician = request.user
     if not actions.shared_programs(clinician, person_id):
         audit.refuse(
             action=AuditAction.PRIVACY_BREAK_GLASS_VIEWED,
