@@ -6,6 +6,10 @@ journal page or API are audited too, through `note_read`.
 
 Writes that would change nothing write nothing: saving an unchanged day, profile or plan makes
 no row change and no audit row (the audit records changes and reads; a no-op is neither).
+
+Over 600 lines on purpose for now: one section per part of the journal (profile, medication,
+check-ins, 12-step life, network, measures, rescoring, deletion) sharing the validation and
+audit helpers at the top; the next step is a package like `directory/actions/`.
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@ break-glass, disclosure records and key rotation (audit rows are written by `aud
 Keyword-only, typed, atomic, validated, audited (docs/adr/0001-actions-layer.md). Refused
 attempts that matter for throttling or review (a wrong password at signing, a wrong code) are
 audited outside the transaction that refuses them, so the refusal stays on record.
+
+Over 600 lines on purpose for now: one section per privacy object (programs, enrolment, care
+teams, consents, restrictions, break-glass, disclosure records) sharing the audit and consent
+helpers; the next step is a package like `directory/actions/`.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ Disclosure records keep plain ids, never foreign keys, so deleting an account ne
 them, and never the content of a record; they are a sealed ledger of the audit app, MAC'd and
 sealed like the audit log (docs/adr/0002-audit-log.md). See docs/adr/0005-consent-model.md for
 programs, consents and the gate.
+
+Over 600 lines on purpose: an app's models stay in one module, as Django's migrations read them.
 """
 
 from __future__ import annotations
