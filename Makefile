@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 LINT_PATHS := src tests $(wildcard bench) $(wildcard scripts)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo serve load fault wrk test check dependency-audit lint format typecheck migrations-check pytest pytest-pg chromium bench clean
+.PHONY: help install run demo serve load fault wrk test check dependency-audit lint imports format typecheck migrations-check pytest pytest-pg chromium bench clean
 
 help: ## List the targets with what each does
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ lint: $(STAMP) ## Ruff: lint and format check
 	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/ruff format --check $(LINT_PATHS)
 
+imports: $(STAMP) ## import-linter: the apps import one way only, lib and measures import no Django (docs/architecture.md)
+	$(BIN)/lint-imports --no-cache
+
 format: $(STAMP) ## Ruff: fix what can be fixed and format
 	$(BIN)/ruff check --fix $(LINT_PATHS)
 	$(BIN)/ruff format $(LINT_PATHS)
@@ -79,7 +82,7 @@ check: $(STAMP) ## Django's system checks
 pytest: $(STAMP) chromium ## The whole pytest suite, browser tests included (DATABASE_URL picks the database)
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
-test: lint typecheck migrations-check check dependency-audit pytest ## Every check and the whole suite; ends with pytest's summary
+test: lint imports typecheck migrations-check check dependency-audit pytest ## Every check and the whole suite; ends with pytest's summary
 
 bench: $(STAMP) ## Measure the performance budgets and write docs/benchmarks.md
 	$(BIN)/python bench/run.py

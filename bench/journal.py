@@ -93,7 +93,11 @@ def audit_rows(*, runs: int) -> dict[str, Any]:
 
     def one(number: int) -> None:
         audit.record(
-            action="bench.read", actor_id=1, subject_id=2, object_type="check_in", object_id=number
+            action="journal.read",
+            actor_id=1,
+            subject_id=2,
+            object_type="check_in",
+            object_id=number,
         )
 
     samples = []

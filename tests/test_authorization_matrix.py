@@ -688,13 +688,13 @@ MATRIX: dict[str, list[Rule]] = {
     "journal/data/download/<str:export_format>/": [
         Rule("owner-only", JOURNAL_PAGE, url=lambda p: "/journal/data/download/json/"),
         Rule("owner-only", JOURNAL_PAGE, url=lambda p: "/journal/data/download/csv/"),
-        Rule("owner-only", JOURNAL_PAGE, url=lambda p: "/journal/data/download/fhir/"),
         Rule(
             "owner-only",
             only({"ana": 404, "ben": 404}, 403, SIGN_IN),
             url=lambda p: "/journal/data/download/xml/",
         ),
     ],
+    "journal/data/download/fhir/": [Rule("role-only", JOURNAL_PAGE)],
     "journal/data/delete/": [Rule("role-only", JOURNAL_PAGE)],
     # Only a browser that just gave the right password for an account awaiting deletion.
     "journal/data/keep/": [Rule("token", everyone(SIGN_IN))],

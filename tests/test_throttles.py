@@ -9,8 +9,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from homegroup.privacy import throttle
-from homegroup.privacy.models import ThrottleEvent
+from homegroup.accounts import throttle
+from homegroup.accounts.models import ThrottleEvent
 from tests.people import share_as_in_the_story
 
 pytestmark = pytest.mark.django_db

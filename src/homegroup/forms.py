@@ -1,5 +1,5 @@
-"""Form plumbing every app's views share: an action's errors onto a form, and the status a
-rejected form answers with."""
+"""Form plumbing every app's views share: the one way a form is drawn (`FormRenderer`), an
+action's errors onto a form, and the status a rejected form answers with."""
 
 from __future__ import annotations
 
@@ -7,7 +7,17 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.forms import Form
+from django.forms.renderers import TemplatesSetting
 from django.http import HttpRequest
+
+
+class FormRenderer(TemplatesSetting):
+    """`{{ form }}` and `{{ field.as_field_group }}` everywhere draw through one pair of
+    templates (templates/forms/): the same label, help text (with the id the input's
+    aria-describedby names), hidden fields and error alerts on every page."""
+
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
 
 
 def attach_errors(

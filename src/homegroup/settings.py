@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.admin",
+    "django.forms",  # the widgets' templates, for the project's form renderer
     "axes",
     "csp",
     "django_otp",
@@ -151,6 +152,7 @@ INSTALLED_APPS = [
     "homegroup.interop",
     "homegroup.care",
     "homegroup.outcomes",
+    "homegroup.demo",  # `homegroup demo` only: the loader above every app
 ]
 
 MIDDLEWARE = [
@@ -200,6 +202,9 @@ TEMPLATES = [
         },
     }
 ]
+
+# Every form draws through templates/forms/ (homegroup.forms.FormRenderer).
+FORM_RENDERER = "homegroup.forms.FormRenderer"
 
 # --- Accounts -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

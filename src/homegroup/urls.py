@@ -14,9 +14,10 @@ urlpatterns = [
     path("privacy/", include("homegroup.privacy.urls")),
     path("directory/manage/", include("homegroup.directory.maintain_urls")),
     path("meetings/", include("homegroup.directory.urls")),
-    path("journal/", include("homegroup.journal.urls")),
-    # /meetings.ics and /meetings/<slug>.ics: calendar files of the directory.
+    # Calendar files of the directory (/meetings.ics, /meetings/<slug>.ics) and the FHIR
+    # downloads under /journal/ and /care/: before those apps, whose URLs they sit among.
     path("", include("homegroup.interop.urls")),
+    path("journal/", include("homegroup.journal.urls")),
     path("care/", include("homegroup.care.urls")),
     path("programs/outcomes/", include("homegroup.outcomes.urls")),
     # /shared/<person_id>/: what a person shares with a sponsor or supporter (journal).

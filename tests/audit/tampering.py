@@ -56,7 +56,7 @@ def truncate(*tables: str) -> None:
 
 def write(n: int, **kwargs):
     return [
-        audit.record(action="test.read", actor_id=1, subject_id=2, object_id=i, **kwargs)
+        audit.record(action="journal.read", actor_id=1, subject_id=2, object_id=i, **kwargs)
         for i in range(n)
     ]
 

@@ -72,7 +72,7 @@ def test_the_request_id_comes_from_the_request_being_served():
 
 
 def test_one_event_is_one_id_query_and_one_insert(django_assert_num_queries):
-    audit.record(action="warm.up", actor_id=1)
+    audit.record(action="journal.read", actor_id=1)
     with django_assert_num_queries(2) as captured:
         audit.record(action="journal.read", actor_id=1)
     first, second = (q["sql"] for q in captured.captured_queries)

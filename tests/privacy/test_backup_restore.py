@@ -141,7 +141,7 @@ def test_R_02_the_drill_checks_the_restored_chains_against_the_anchor(
     target = tmp_path / "homegroup.hgb"
     call_command("backup", output=str(target))
     # Heads anchored after the backup was taken are not expected in the restored copy.
-    audit.record(action="test.after_backup", actor_id=None)
+    audit.record(action="journal.read", actor_id=None)
     audit.seal_and_anchor(anchor_path=str(anchor), now=timezone.now() + audit.SEAL_SETTLE * 2)
     assert len(anchor.read_text().splitlines()) == 3
     call_command("restore", input=str(target), into=scratch_url)

@@ -11,14 +11,14 @@ from django.core.management import call_command
 from django.db import connection, models
 from django.test.utils import isolate_apps
 
-from homegroup.privacy.crypto import (
+from homegroup.encryption.crypto import (
     LEGACY_PREFIX,
     FieldKeyError,
     IntegrityFailure,
     KeyRing,
     key_ring,
 )
-from homegroup.privacy.fields import (
+from homegroup.encryption.fields import (
     EncryptedTextField,
     Unreadable,
     bind_values_to_rows,

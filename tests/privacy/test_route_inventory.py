@@ -89,6 +89,7 @@ READERS = {
     "journal/disclosed.py",  # the reader: everything another person sees of a journal
     "care/models.py",  # counseling notes narrow `disclosed` to counseling-notes consents
     "care/views.py",  # the clinician's view and its exports (gated)
+    "interop/views.py",  # the clinician's FHIR download of that view (gated)
     "journal/views/shared.py",  # the sponsor's view (gated)
     "care/session_views.py",  # the TSF session pages, their summary and FHIR bundle (gated)
     "care/session_review.py",  # a session's review, read through the disclosure it is given

@@ -9,8 +9,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from homegroup.accounts import throttle
 from homegroup.audit.models import AuditEvent, Outcome
-from homegroup.privacy import actions, gate, rules, throttle
+from homegroup.privacy import actions, gate, rules
 from homegroup.privacy.models import Channel, Consent, Enrolment, Restriction
 from tests.people import PASSWORD, share_as_in_the_story
 

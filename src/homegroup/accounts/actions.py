@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -36,8 +37,7 @@ from homegroup.accounts.models import (
 )
 from homegroup.audit import actions as audit
 from homegroup.audit.models import Outcome
-from homegroup.privacy import actions as privacy_actions
-from homegroup.privacy.models import Program, ProgramMembership, ProgramRole
+from homegroup.audit.vocabulary import AuditAction
 
 
 def _normalise_email(email: str) -> str:
@@ -122,7 +122,9 @@ def sign_up(
             existing = User.objects.filter(email=email).first()
             if existing is None:
                 user.save(force_insert=True)
-                audit.record(action="account.sign_up", actor_id=user.pk, subject_id=user.pk)
+                audit.record(
+                    action=AuditAction.ACCOUNT_SIGN_UP, actor_id=user.pk, subject_id=user.pk
+                )
     except IntegrityError:  # the same address signed up a moment ago
         existing = User.objects.filter(email=email).first()
     if existing is None:
@@ -134,7 +136,10 @@ def sign_up(
         return
     # The owner reads about the attempt in their own audit page; the visitor learns nothing.
     audit.record(
-        action="account.sign_up", actor_id=None, subject_id=existing.pk, outcome=Outcome.DENIED
+        action=AuditAction.ACCOUNT_SIGN_UP,
+        actor_id=None,
+        subject_id=existing.pk,
+        outcome=Outcome.DENIED,
     )
     may_reset = User.objects.may_reset_password(existing.email).filter(pk=existing.pk).exists()
     context = {
@@ -158,7 +163,7 @@ def activate_account(*, token: str, password: str) -> User:
         raise ValidationError(_("This link does not work any more."))
     if not user.check_password(password):
         audit.record(
-            action="account.activated",
+            action=AuditAction.ACCOUNT_ACTIVATED,
             actor_id=None,
             subject_id=user.pk,
             outcome=Outcome.FAILURE,
@@ -168,7 +173,7 @@ def activate_account(*, token: str, password: str) -> User:
         )
     with transaction.atomic():
         _confirm_email(user)
-        audit.record(action="account.activated", actor_id=user.pk, subject_id=user.pk)
+        audit.record(action=AuditAction.ACCOUNT_ACTIVATED, actor_id=user.pk, subject_id=user.pk)
     return user
 
 
@@ -202,7 +207,7 @@ def create_account(
     validate_password(password, user)
     user.set_password(password)
     user.save(force_insert=True)
-    audit.record(action="account.created", actor_id=actor_id, subject_id=user.pk)
+    audit.record(action=AuditAction.ACCOUNT_CREATED, actor_id=actor_id, subject_id=user.pk)
     return user
 
 
@@ -212,11 +217,21 @@ class IssuedInvitation:
     token: str  # only ever put in the email to the invited address; only its hash is stored
 
 
-def _administered_program(admin: User) -> Program | None:
-    membership = (
-        ProgramMembership.objects.admins().filter(user=admin).select_related("program").first()
-    )
-    return membership.program if membership else None
+class StaffPrograms(Protocol):
+    """Which program a program admin's invitations join, and the program memberships an
+    accepted invitation gives. Programs are privacy's: it registers its own from its
+    `AppConfig.ready` (`register_staff_programs`), so accounts never imports privacy."""
+
+    def administered_by(self, admin: User) -> Any: ...
+
+    def join(self, *, invitation: Invitation, user: User) -> None: ...
+
+
+_staff_programs: list[StaffPrograms] = []
+
+
+def register_staff_programs(programs: StaffPrograms) -> None:
+    _staff_programs[:] = [programs]
 
 
 @transaction.atomic
@@ -226,7 +241,7 @@ def invite_staff(
     email: str,
     display_name: str,
     roles: set[Role],
-    program: Program | None = None,
+    program: Any = None,
 ) -> IssuedInvitation:
     """Invite a staff member; they join `program` (by default the inviting admin's own).
 
@@ -235,8 +250,8 @@ def invite_staff(
     """
     if not invited_by.has_role(Role.PROGRAM_ADMIN):
         raise PermissionError("only a program admin invites staff")
-    if program is None:
-        program = _administered_program(invited_by)
+    if program is None and _staff_programs:
+        program = _staff_programs[0].administered_by(invited_by)
     roles = set(roles)
     if not roles or not roles <= STAFF_ROLES:
         raise ValidationError({"roles": _("Choose at least one staff role.")})
@@ -255,7 +270,7 @@ def invite_staff(
     )
     invitation.save(force_insert=True)
     audit.record(
-        action="account.invite",
+        action=AuditAction.ACCOUNT_INVITE,
         actor_id=invited_by.pk,
         object_type="invitation",
         object_id=invitation.pk,
@@ -282,7 +297,7 @@ def withdraw_invitation(*, invitation: Invitation, by: User) -> None:
     invitation.withdrawn_at = timezone.now()
     invitation.save(update_fields=["withdrawn_at"])
     audit.record(
-        action="account.invitation_withdrawn",
+        action=AuditAction.ACCOUNT_INVITATION_WITHDRAWN,
         actor_id=by.pk,
         object_type="invitation",
         object_id=invitation.pk,
@@ -310,23 +325,13 @@ def accept_invitation(*, token: str, password: str) -> User:
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user"])
     audit.record(
-        action="account.invitation_accepted",
+        action=AuditAction.ACCOUNT_INVITATION_ACCEPTED,
         actor_id=user.pk,
         object_type="invitation",
         object_id=invitation.pk,
     )
-    if invitation.program is not None:
-        for role, program_role in (
-            (Role.CLINICIAN, ProgramRole.CLINICIAN),
-            (Role.PROGRAM_ADMIN, ProgramRole.ADMIN),
-        ):
-            if user.has_role(role):
-                privacy_actions.add_program_member(
-                    program=invitation.program,
-                    user=user,
-                    role=program_role,
-                    actor_id=invitation.invited_by_id,
-                )
+    for programs in _staff_programs:
+        programs.join(invitation=invitation, user=user)
     return user
 
 
@@ -338,7 +343,9 @@ def update_profile(*, user: User, display_name: str) -> User:
     if display_name != user.display_name:
         user.display_name = display_name
         user.save(update_fields=["display_name"])
-        audit.record(action="account.profile_changed", actor_id=user.pk, subject_id=user.pk)
+        audit.record(
+            action=AuditAction.ACCOUNT_PROFILE_CHANGED, actor_id=user.pk, subject_id=user.pk
+        )
     return user
 
 
@@ -349,7 +356,7 @@ def change_email(*, user: User, email: str) -> User:
         _ensure_email_free(email)
         user.email = email
         user.save(update_fields=["email"])
-        audit.record(action="account.email_changed", actor_id=user.pk, subject_id=user.pk)
+        audit.record(action=AuditAction.ACCOUNT_EMAIL_CHANGED, actor_id=user.pk, subject_id=user.pk)
     return user
 
 
@@ -363,27 +370,31 @@ def set_password(*, user: User, password: str, reason: str) -> User:
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit.record(action=f"auth.password_{reason}", actor_id=user.pk, subject_id=user.pk)
+    audit.record(
+        action=AuditAction(f"auth.password_{reason}"), actor_id=user.pk, subject_id=user.pk
+    )
     if reason == "reset" and user.email_verified_at is None:
         _confirm_email(user)
-        audit.record(action="account.activated", actor_id=user.pk, subject_id=user.pk)
+        audit.record(action=AuditAction.ACCOUNT_ACTIVATED, actor_id=user.pk, subject_id=user.pk)
     return user
 
 
 def note_password_reset_requested(*, user_ids: list[int]) -> None:
     # One row per matching account; the page says the same thing whether or not one matched.
     for user_id in user_ids:
-        audit.record(action="auth.password_reset_requested", actor_id=None, subject_id=user_id)
+        audit.record(
+            action=AuditAction.AUTH_PASSWORD_RESET_REQUESTED, actor_id=None, subject_id=user_id
+        )
 
 
 def note_sign_in(*, user: User) -> None:
-    audit.record(action="auth.sign_in", actor_id=user.pk, subject_id=user.pk)
+    audit.record(action=AuditAction.AUTH_SIGN_IN, actor_id=user.pk, subject_id=user.pk)
 
 
 def note_sign_in_failed(*, user_id: int | None, locked_out: bool = False) -> None:
     # The typed email is never stored: it may be a person's address or a mistyped password.
     audit.record(
-        action="auth.locked_out" if locked_out else "auth.sign_in",
+        action=AuditAction.AUTH_LOCKED_OUT if locked_out else AuditAction.AUTH_SIGN_IN,
         actor_id=None,
         outcome=Outcome.DENIED if locked_out else Outcome.FAILURE,
         subject_id=user_id,
@@ -391,11 +402,11 @@ def note_sign_in_failed(*, user_id: int | None, locked_out: bool = False) -> Non
 
 
 def note_sign_out(*, user_id: int | None, reason: str = "sign_out") -> None:
-    audit.record(action=f"auth.{reason}", actor_id=user_id, subject_id=user_id)
+    audit.record(action=AuditAction(f"auth.{reason}"), actor_id=user_id, subject_id=user_id)
 
 
 def note_reauthenticated(*, user: User, outcome: Outcome) -> None:
-    audit.record(action="auth.reauthenticate", actor_id=user.pk, outcome=outcome)
+    audit.record(action=AuditAction.AUTH_REAUTHENTICATE, actor_id=user.pk, outcome=outcome)
 
 
 # --- Second factor (H-08) -----------------------------------------------------------------------
@@ -430,7 +441,9 @@ def start_totp_enrolment(*, user: User) -> AuthenticatorDevice:
     if device is None:
         device = AuthenticatorDevice(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
         device.save()
-        audit.record(action="auth.2fa_enrolment_started", actor_id=user.pk, subject_id=user.pk)
+        audit.record(
+            action=AuditAction.AUTH_2FA_ENROLMENT_STARTED, actor_id=user.pk, subject_id=user.pk
+        )
     return device
 
 
@@ -461,10 +474,13 @@ def confirm_totp_enrolment(*, user: User, code: str) -> SecondFactorEnrolment:
             codes = _replace_recovery_codes(user)
             user.second_factor_enabled = True
             user.save(update_fields=["second_factor_enabled"])
-            audit.record(action="auth.2fa_enrolled", actor_id=user.pk, subject_id=user.pk)
+            audit.record(action=AuditAction.AUTH_2FA_ENROLLED, actor_id=user.pk, subject_id=user.pk)
             return SecondFactorEnrolment(device=device, recovery_codes=codes)
     audit.record(
-        action="auth.2fa_enrolled", actor_id=user.pk, subject_id=user.pk, outcome=Outcome.FAILURE
+        action=AuditAction.AUTH_2FA_ENROLLED,
+        actor_id=user.pk,
+        subject_id=user.pk,
+        outcome=Outcome.FAILURE,
     )
     raise ValidationError(
         {
@@ -500,17 +516,19 @@ def verify_second_factor(*, user: User, code: str) -> Device | None:
             device = static if static is not None and static.verify_token(digest) else None
     if device is None:
         audit.record(
-            action="auth.2fa_verified",
+            action=AuditAction.AUTH_2FA_VERIFIED,
             actor_id=user.pk,
             subject_id=user.pk,
             outcome=Outcome.FAILURE,
             object_type=kind,
         )
         return None
-    audit.record(action="auth.2fa_verified", actor_id=user.pk, subject_id=user.pk, object_type=kind)
+    audit.record(
+        action=AuditAction.AUTH_2FA_VERIFIED, actor_id=user.pk, subject_id=user.pk, object_type=kind
+    )
     if kind == "recovery_code":
         audit.record(
-            action="auth.2fa_recovery_code_used",
+            action=AuditAction.AUTH_2FA_RECOVERY_CODE_USED,
             actor_id=user.pk,
             subject_id=user.pk,
             object_id=recovery_codes_left(user),
@@ -523,7 +541,9 @@ def replace_recovery_codes(*, user: User) -> list[str]:
     if confirmed_totp_device(user) is None:
         raise ValidationError(_("Switch on two-step sign-in first."))
     codes = _replace_recovery_codes(user)
-    audit.record(action="auth.2fa_recovery_codes_replaced", actor_id=user.pk, subject_id=user.pk)
+    audit.record(
+        action=AuditAction.AUTH_2FA_RECOVERY_CODES_REPLACED, actor_id=user.pk, subject_id=user.pk
+    )
     return codes
 
 
@@ -536,7 +556,7 @@ def disable_second_factor(*, user: User) -> None:
     StaticDevice.objects.filter(user=user).delete()
     user.second_factor_enabled = False
     user.save(update_fields=["second_factor_enabled"])
-    audit.record(action="auth.2fa_disabled", actor_id=user.pk, subject_id=user.pk)
+    audit.record(action=AuditAction.AUTH_2FA_DISABLED, actor_id=user.pk, subject_id=user.pk)
 
 
 @transaction.atomic
@@ -551,5 +571,5 @@ def add_totp_device(*, user: User, key: str | None = None) -> AuthenticatorDevic
     device.save()
     user.second_factor_enabled = True
     user.save(update_fields=["second_factor_enabled"])
-    audit.record(action="auth.2fa_enrolled", actor_id=user.pk, subject_id=user.pk)
+    audit.record(action=AuditAction.AUTH_2FA_ENROLLED, actor_id=user.pk, subject_id=user.pk)
     return device

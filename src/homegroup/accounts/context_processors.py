@@ -20,7 +20,7 @@ class NavItem:
     roles: frozenset[Role] | None  # None: every signed-in account
 
 
-# Later issues append their pages here (meetings, journal, caseload, reports, directory).
+# Each area's entry, shown to the roles that use it.
 NAVIGATION: list[NavItem] = [
     NavItem(_("Staff invitations"), "accounts:invitations", frozenset({Role.PROGRAM_ADMIN})),
     NavItem(_("Program"), "privacy:program", frozenset({Role.PROGRAM_ADMIN})),

@@ -182,7 +182,3 @@ class DisableSecondFactorForm(forms.Form):
         required=True,
         error_messages={"required": _("Tick the box to confirm.")},
     )
-
-
-def password_help() -> list[str]:
-    return list(password_validation.password_validators_help_texts())

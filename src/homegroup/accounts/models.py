@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.plugins.otp_totp import models as totp_models
 
-from homegroup.privacy.fields import EncryptedTextField, Unreadable
+from homegroup.encryption.fields import EncryptedTextField, Unreadable
 
 
 class Role(models.TextChoices):
@@ -249,3 +249,28 @@ class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device, models.Model)
         if not self.secret_readable:
             return False
         return bool(totp_models.TOTPDevice.verify_token(self, token))
+
+
+class ThrottleEvent(models.Model):
+    """One counted attempt (a sign-up, a password reset request, an export) for the throttles of
+    A-03 (`accounts.throttle`). Kept in the database every process shares, and only for a day."""
+
+    scope = models.CharField(max_length=40, help_text=_("What was attempted, counted by what."))
+    key = models.CharField(
+        max_length=64,
+        help_text=_(
+            "A keyed digest of the email address, account or client address counted: the table "
+            "never holds the address itself."
+        ),
+    )
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "privacy_throttleevent"  # made by privacy's 0005, kept as it is
+        indexes = [
+            models.Index(fields=["scope", "key", "occurred_at"], name="privacy_throttle_count"),
+            models.Index(fields=["occurred_at"], name="privacy_throttle_age"),
+        ]
+
+    def __str__(self) -> str:
+        return f"throttle event {self.pk}"

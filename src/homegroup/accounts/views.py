@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from homegroup.accounts import actions, second_factor, sessions
+from homegroup.accounts import actions, second_factor, sessions, throttle
 from homegroup.accounts.forms import (
     AcceptInvitationForm,
     ActivateForm,
@@ -35,12 +35,12 @@ from homegroup.accounts.forms import (
     SignInForm,
     SignUpForm,
 )
-from homegroup.accounts.models import Invitation, Role, User
+from homegroup.accounts.models import Invitation, Role
 from homegroup.accounts.permissions import reauth_required, role_required
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.audit import actions as audit
 from homegroup.audit.models import Outcome
 from homegroup.forms import attach_errors, form_status
-from homegroup.privacy import throttle
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 REAUTH_FAILURE_LIMIT = 5
@@ -82,7 +82,7 @@ def _base_url(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def sign_up(request: HttpRequest) -> HttpResponse:
+def sign_up(request: AuthenticatedRequest) -> HttpResponse:
     """Always "check your email" for a well-formed request, whoever owns the address."""
     if request.user.is_authenticated:
         return redirect("home")
@@ -119,7 +119,7 @@ def sign_up_sent(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def activate(request: HttpRequest, token: str) -> HttpResponse:
+def activate(request: AuthenticatedRequest, token: str) -> HttpResponse:
     """The link from the sign-up email: the password chosen at sign-up starts the account (the
     link alone would let whoever typed someone else's address claim what they later write)."""
     if actions.account_awaiting_link(token) is None:
@@ -179,8 +179,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def account(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
     form = ProfileForm(
         request.POST if request.method == "POST" else None,
         initial={"display_name": user.display_name},
@@ -208,11 +208,11 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @reauth_required
 @require_http_methods(["GET", "POST"])
-def change_email(request: HttpRequest) -> HttpResponse:
+def change_email(request: AuthenticatedRequest) -> HttpResponse:
     form = EmailForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.change_email(user=request.user, email=form.cleaned_data["email"])  # type: ignore[arg-type]
+            actions.change_email(user=request.user, email=form.cleaned_data["email"])
         except ValidationError as error:
             attach_errors(form, error)
         else:
@@ -245,8 +245,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def confirm_password(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def confirm_password(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
     form = ConfirmPasswordForm(request.POST if request.method == "POST" else None, user=user)
     next_url = _safe_next(request, reverse("accounts:account"))
     if request.method == "POST":
@@ -274,8 +274,8 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.PROGRAM_ADMIN)
 @require_http_methods(["GET", "POST"])
-def invitations(request: HttpRequest) -> HttpResponse:
-    admin: User = request.user  # type: ignore[assignment]
+def invitations(request: AuthenticatedRequest) -> HttpResponse:
+    admin = request.user
     form = InvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -311,8 +311,8 @@ def invitations(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.PROGRAM_ADMIN)
 @require_POST
-def withdraw_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    admin: User = request.user  # type: ignore[assignment]
+def withdraw_invitation(request: AuthenticatedRequest, invitation_id: int) -> HttpResponse:
+    admin = request.user
     invitation = audit.get_or_refuse(
         Invitation.objects.sent_by(admin), invitation_id, actor_id=admin.pk
     )
@@ -326,7 +326,7 @@ def withdraw_invitation(request: HttpRequest, invitation_id: int) -> HttpRespons
 
 
 @require_http_methods(["GET", "POST"])
-def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+def accept_invitation(request: AuthenticatedRequest, token: str) -> HttpResponse:
     invitation = Invitation.objects.find(token)
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
@@ -373,9 +373,9 @@ def _verified(request: HttpRequest, device: Any) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor(request: HttpRequest) -> HttpResponse:
+def two_factor(request: AuthenticatedRequest) -> HttpResponse:
     """Enter the code from the app (or a recovery code) to finish signing in."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     next_url = _safe_next(request, reverse("home"))
     if user.is_verified():  # type: ignore[attr-defined]
         return redirect(next_url)
@@ -414,9 +414,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 @reauth_required
 @require_http_methods(["GET", "POST"])
-def two_factor_enrol(request: HttpRequest) -> HttpResponse:
+def two_factor_enrol(request: AuthenticatedRequest) -> HttpResponse:
     """Connect an authenticator app: staff on their first sign-in, anyone else by choice."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     next_url = _safe_next(
         request, reverse("home") if user.holds_staff_role else reverse("accounts:account")
     )
@@ -455,9 +455,9 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
 
 @reauth_required
 @require_POST
-def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
+def two_factor_recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
     """New recovery codes; the old ones stop working."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     try:
         codes = actions.replace_recovery_codes(user=user)
     except ValidationError:
@@ -471,9 +471,9 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
 
 @reauth_required
 @require_http_methods(["GET", "POST"])
-def two_factor_disable(request: HttpRequest) -> HttpResponse:
+def two_factor_disable(request: AuthenticatedRequest) -> HttpResponse:
     """People in recovery may switch it off (after confirming their password, A-05); staff not."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     if user.holds_staff_role:
         raise PermissionDenied
     if actions.confirmed_totp_device(user) is None:

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from homegroup.audit import anchor, ledgers, macs
 from homegroup.audit.models import AuditEvent, AuditSeal, Outcome
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.lib import request_ids
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ class SealRefused(Exception):
 
 def record(
     *,
-    action: str,
+    action: AuditAction,
     actor_id: int | None,
     outcome: Outcome | str = Outcome.SUCCESS,
     subject_id: int | None = None,
@@ -53,7 +54,9 @@ def record(
     object_id: str | int = "",
     request_id: str | None = None,
 ) -> AuditEvent:
-    """Append one audit event. Plain ids only: never names, notes or answers."""
+    """Append one audit event. Plain ids only: never names, notes or answers. The action is
+    one of the vocabulary (`audit.vocabulary.AuditAction`): anything else is refused."""
+    action = AuditAction(action)
     event = AuditEvent(
         occurred_at=timezone.now(),
         actor_id=actor_id,
@@ -309,7 +312,7 @@ def refuse(
     object_type: str,
     object_id: str | int,
     subject_id: int | None = None,
-    action: str = "access.refused",
+    action: AuditAction = AuditAction.ACCESS_REFUSED,
 ) -> NoReturn:
     """Someone asked for an object they may not see (or that does not exist): the answer is 404,
     never 403 and never the data, and the attempt is one denied audit event with ids only."""

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from homegroup.accounts.models import User
 from homegroup.audit import actions as audit
 from homegroup.audit.models import Outcome
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.care.models import BODY_MAX, CounselingNote
 from homegroup.privacy import gate
 
@@ -25,7 +26,7 @@ def write_counseling_note(
     before anything is validated, so the error says nothing about the person."""
     if not gate.may_write_counseling_note(author, person):
         audit.record(
-            action="care.counseling_note_written",
+            action=AuditAction.CARE_COUNSELING_NOTE_WRITTEN,
             actor_id=getattr(author, "pk", None),
             subject_id=person.pk,
             outcome=Outcome.DENIED,
@@ -57,7 +58,7 @@ def _write(*, author: User, person: User, session_date: date, body: str) -> Coun
         updated_at=now,
     )
     audit.record(
-        action="care.counseling_note_written",
+        action=AuditAction.CARE_COUNSELING_NOTE_WRITTEN,
         actor_id=author.pk,
         subject_id=person.pk,
         object_type="counseling_note",
@@ -69,7 +70,7 @@ def _write(*, author: User, person: User, session_date: date, body: str) -> Coun
 def note_counseling_notes_read(*, author: User, person_id: int, object_id: object = "") -> None:
     """Audit one read of the author's own notes about a person."""
     audit.record(
-        action="care.counseling_notes_read",
+        action=AuditAction.CARE_COUNSELING_NOTES_READ,
         actor_id=author.pk,
         subject_id=person_id,
         object_type="counseling_note",

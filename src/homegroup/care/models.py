@@ -17,10 +17,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from homegroup.encryption.fields import EncryptedTextField
 from homegroup.privacy import rules
 from homegroup.privacy.access import PersonRecordQuerySet
 from homegroup.privacy.categories import Category
-from homegroup.privacy.fields import EncryptedTextField
 
 if TYPE_CHECKING:
     from homegroup.privacy.gate import Disclosure

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from homegroup.accounts.models import User
 from homegroup.audit import actions as audit
 from homegroup.audit.models import Outcome
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.care import session_topics
 from homegroup.care.session_models import (
     MAX_DURATION,
@@ -35,9 +36,9 @@ from homegroup.journal.tasks import RecoveryTask
 from homegroup.privacy import gate
 
 # The audit actions of sessions, in one place.
-SESSION_WRITTEN = "care.tsf_session_written"
-SESSION_EDITED = "care.tsf_session_edited"
-SESSION_TASK_SET = "care.tsf_session_task_set"
+SESSION_WRITTEN = AuditAction.CARE_TSF_SESSION_WRITTEN
+SESSION_EDITED = AuditAction.CARE_TSF_SESSION_EDITED
+SESSION_TASK_SET = AuditAction.CARE_TSF_SESSION_TASK_SET
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class SessionValues:
     summary: str = ""
 
 
-def _refuse(action: str, counselor: Any, person_id: int) -> None:
+def _refuse(action: AuditAction, counselor: Any, person_id: int) -> None:
     audit.record(
         action=action,
         actor_id=getattr(counselor, "pk", None),

@@ -25,9 +25,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from homegroup.encryption.fields import EncryptedTextField
 from homegroup.privacy.access import PersonRecordQuerySet
 from homegroup.privacy.categories import Category
-from homegroup.privacy.fields import EncryptedTextField
 
 SUMMARY_MAX = 4000
 REVIEW_NOTES_MAX = 4000

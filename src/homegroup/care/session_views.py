@@ -25,15 +25,15 @@ from pydantic import ValidationError as QueryError
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import role_required
 from homegroup.audit import actions as audit
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.care import session_actions, session_review, session_topics
 from homegroup.care.session_forms import MeetingTaskForm, SessionForm, TaskForm, TopicChoiceForm
 from homegroup.care.session_models import TSFSession
 from homegroup.directory import search as directory_search
 from homegroup.directory.models import Meeting
-from homegroup.interop import fhir, fhir_sessions
 from homegroup.journal.models import TwelveStepLife
 from homegroup.journal.tasks import RecoveryTask, TaskKind, TaskStatus
-from homegroup.privacy import gate, throttle
+from homegroup.privacy import gate
 from homegroup.privacy.categories import Category
 from homegroup.privacy.models import CareTeamMember, Channel, Purpose
 
@@ -58,7 +58,7 @@ def _clinician(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _disclose(
+def disclose_sessions(
     request: HttpRequest, person_id: int, channel: str, wanted: frozenset[str] = frozenset({TSF})
 ) -> gate.Disclosure:
     """The gate's answer for the person's sessions; 404 unless it lets the sessions through."""
@@ -124,7 +124,7 @@ def _suggested_topic(number: int) -> str:
 @gate.gated
 def sessions(request: HttpRequest, person_id: int) -> HttpResponse:
     """The person's sessions, newest first, with their topics and tasks."""
-    disclosure = _disclose(request, person_id, Channel.PAGE)
+    disclosure = disclose_sessions(request, person_id, Channel.PAGE)
     person = _person(person_id)
     rows = list(
         TSFSession.objects.disclosed(disclosure)
@@ -187,7 +187,7 @@ def _session_page(
 @gate.gated
 def session_new(request: HttpRequest, person_id: int) -> HttpResponse:
     """A new session: the review pre-filled from the journal since the last session."""
-    disclosure = _disclose(request, person_id, Channel.PAGE, REVIEW_CATEGORIES)
+    disclosure = disclose_sessions(request, person_id, Channel.PAGE, REVIEW_CATEGORIES)
     person = _person(person_id)
     clinician = _clinician(request)
     if not gate.on_care_team(clinician, person_id):
@@ -246,7 +246,7 @@ def _attach(form: Any, error: ValidationError) -> None:
 @gate.gated
 def session(request: HttpRequest, person_id: int, session_id: int) -> HttpResponse:
     """One session: its review as recorded, the checklist, the tasks, the summary."""
-    disclosure = _disclose(request, person_id, Channel.PAGE, REVIEW_CATEGORIES)
+    disclosure = disclose_sessions(request, person_id, Channel.PAGE, REVIEW_CATEGORIES)
     person = _person(person_id)
     record = _session(request, disclosure, session_id)
     topic = request.POST.get("topic") or _topic_of(request, record.topic)
@@ -299,7 +299,7 @@ def _own_session_or_404(
     session_id: int,
     wanted: frozenset[str] = frozenset({TSF}),
 ) -> tuple[gate.Disclosure, TSFSession]:
-    disclosure = _disclose(request, person_id, Channel.PAGE, wanted)
+    disclosure = disclose_sessions(request, person_id, Channel.PAGE, wanted)
     record = _session(request, disclosure, session_id)
     if record.counselor_id != _clinician(request).pk:
         raise Http404
@@ -427,7 +427,7 @@ def _weekdays() -> list[tuple[str, str]]:
 def session_summary(request: HttpRequest, person_id: int, session_id: int) -> HttpResponse:
     """The one-page summary the person takes home, printed by the clinician (no counseling
     notes, no review numbers: the topic, what was covered, the tasks, the summary)."""
-    disclosure = _disclose(request, person_id, Channel.PRINT)
+    disclosure = disclose_sessions(request, person_id, Channel.PRINT)
     record = _session(request, disclosure, session_id)
     return render(
         request,
@@ -442,39 +442,7 @@ def session_summary(request: HttpRequest, person_id: int, session_id: int) -> Ht
     )
 
 
-@clinician_required
-@require_GET
-@gate.gated
-def sessions_fhir(request: HttpRequest, person_id: int) -> HttpResponse:
-    """The sessions as a FHIR R4B bundle: Encounter, Task and CareTeam, labelled (P2-15)."""
-    wait = throttle.attempt(
-        throttle.per_account(throttle.EXPORT_PER_ACCOUNT, _clinician(request)),
-        throttle.per_client(throttle.EXPORT_PER_CLIENT, request),
-    )
-    if wait is not None:
-        return throttle.too_many(request, wait)
-    disclosure = _disclose(request, person_id, Channel.FHIR)
-    person = _person(person_id)
-    body = fhir_sessions.sessions_json(
-        person=person,
-        disclosure=disclosure,
-        sessions=list(
-            TSFSession.objects.disclosed(disclosure)
-            .select_related("counselor")
-            .order_by("held_on", "number", "id")
-        ),
-        tasks=list(
-            RecoveryTask.objects.disclosed(disclosure).select_related("set_by").order_by("id")
-        ),
-        care_team=_care_team(person_id),
-    )
-    response = HttpResponse(body, content_type=fhir.CONTENT_TYPE)
-    stamp = timezone.now().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="sessions-{person_id}-{stamp}.json"'
-    return response
-
-
-def _care_team(person_id: int) -> list[User]:
+def care_team(person_id: int) -> list[User]:
     """The clinicians on the person's care team now, each once (the CareTeam resource)."""
     ids = (
         CareTeamMember.objects.in_force()
@@ -501,7 +469,7 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
         .order_by("-held_on", "-number", "-id")
     )
     audit.record(
-        action="care.tsf_sessions_read", actor_id=person.pk, subject_id=person.pk,
+        action=AuditAction.CARE_TSF_SESSIONS_READ, actor_id=person.pk, subject_id=person.pk,
         object_type="tsf_session",
     )  # fmt: skip
     return render(
@@ -523,7 +491,7 @@ def my_session(request: HttpRequest, session_id: int) -> HttpResponse:
         owner_field="person",
     )
     audit.record(
-        action="care.tsf_sessions_read", actor_id=person.pk, subject_id=person.pk,
+        action=AuditAction.CARE_TSF_SESSIONS_READ, actor_id=person.pk, subject_id=person.pk,
         object_type="tsf_session", object_id=record.pk,
     )  # fmt: skip
     return render(

@@ -8,7 +8,6 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/<id:person_id>/", views.person, name="person"),
     path("people/<id:person_id>/print/", views.person_print, name="person-print"),
-    path("people/<id:person_id>/fhir/", views.person_fhir, name="person-fhir"),
     path(
         "people/<id:person_id>/counseling-notes/",
         views.counseling_notes,
@@ -32,7 +31,6 @@ urlpatterns = [
 urlpatterns += [
     path("people/<id:person_id>/sessions/", session_views.sessions, name="sessions"),
     path("people/<id:person_id>/sessions/new/", session_views.session_new, name="session-new"),
-    path("people/<id:person_id>/sessions/fhir/", session_views.sessions_fhir, name="sessions-fhir"),
     path(
         "people/<id:person_id>/sessions/<id:session_id>/",
         session_views.session,

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,14 +21,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import role_required
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.audit import actions as audit
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.care import actions
 from homegroup.care.forms import CounselingNoteForm
 from homegroup.care.models import CounselingNote
-from homegroup.interop import fhir, fhir_disclosure
+from homegroup.forms import attach_errors
 from homegroup.journal import disclosed
 from homegroup.privacy import actions as privacy_actions
-from homegroup.privacy import categories, gate, throttle
+from homegroup.privacy import categories, gate
 from homegroup.privacy.categories import Category
 from homegroup.privacy.models import (
     BreakGlassGrant,
@@ -42,20 +44,16 @@ from homegroup.privacy.models import (
 clinician_required = role_required(Role.CLINICIAN)
 
 
-def _clinician(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _disclose(request: HttpRequest, person_id: int, channel: str) -> gate.Disclosure:
+def disclose_record(request: AuthenticatedRequest, person_id: int, channel: str) -> gate.Disclosure:
     """Ask the gate for everything a clinician may need for treatment; 404 unless something is
     allowed (the gate has audited the attempt either way).
 
     A clinician's own record is not a disclosure to them: they read it on their own journal
     pages, never here (the disclosure artifacts of these pages are for someone else's record)."""
     if person_id == request.user.pk:
-        audit.refuse(actor_id=_clinician(request).pk, object_type="person", object_id=person_id)
+        audit.refuse(actor_id=request.user.pk, object_type="person", object_id=person_id)
     disclosure = gate.disclose(
-        viewer=_clinician(request),
+        viewer=request.user,
         person=person_id,
         categories_requested=categories.ALL - categories.CARE_RECORD,
         channel=channel,
@@ -66,13 +64,13 @@ def _disclose(request: HttpRequest, person_id: int, channel: str) -> gate.Disclo
     return disclosure
 
 
-def _person(person_id: int) -> User:
+def disclosed_person(person_id: int) -> User:
     # Only reached once the gate allowed something, so the person exists and is active; the
     # filter says so again rather than trust it.
     return User.objects.get(pk=person_id, is_active=True)
 
 
-def _counseling_notes(disclosure: gate.Disclosure) -> list[CounselingNote]:
+def disclosed_counseling_notes(disclosure: gate.Disclosure) -> list[CounselingNote]:
     """Counseling notes of every author, only when a counseling-notes consent released them."""
     if not disclosure.allows(Category.COUNSELING_NOTES.value):
         return []
@@ -85,10 +83,10 @@ def _counseling_notes(disclosure: gate.Disclosure) -> list[CounselingNote]:
 
 @clinician_required
 @require_GET
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthenticatedRequest) -> HttpResponse:
     """The people whose records the clinician may open now: names only, never record content
     (listing is not disclosing; opening a record asks the gate)."""
-    clinician = _clinician(request)
+    clinician = request.user
     now = timezone.now()
     ids = gate.visible_person_ids(clinician, now=now)
     grants = {
@@ -106,23 +104,23 @@ def people(request: HttpRequest) -> HttpResponse:
         .select_related("person", "program")
         .order_by("assigned_at", "pk")
     )
-    audit.record(action="care.people_viewed", actor_id=clinician.pk)
+    audit.record(action=AuditAction.CARE_PEOPLE_VIEWED, actor_id=clinician.pk)
     return render(request, "care/people.html", {"rows": rows, "proposed": proposed})
 
 
-def _proposed_place(request: HttpRequest, member_id: int) -> CareTeamMember:
+def _proposed_place(request: AuthenticatedRequest, member_id: int) -> CareTeamMember:
     # Another clinician's place, or one already answered, is simply not found.
     return get_object_or_404(
-        CareTeamMember.objects.pending().filter(clinician=_clinician(request)), pk=member_id
+        CareTeamMember.objects.pending().filter(clinician=request.user), pk=member_id
     )
 
 
 @clinician_required
 @require_POST
-def confirm_care_team_place(request: HttpRequest, member_id: int) -> HttpResponse:
+def confirm_care_team_place(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
     member = _proposed_place(request, member_id)
     try:
-        privacy_actions.confirm_care_team_place(member=member, by=_clinician(request))
+        privacy_actions.confirm_care_team_place(member=member, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -136,10 +134,10 @@ def confirm_care_team_place(request: HttpRequest, member_id: int) -> HttpRespons
 
 @clinician_required
 @require_POST
-def decline_care_team_place(request: HttpRequest, member_id: int) -> HttpResponse:
+def decline_care_team_place(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
     member = _proposed_place(request, member_id)
     try:
-        privacy_actions.decline_care_team_place(member=member, by=_clinician(request))
+        privacy_actions.decline_care_team_place(member=member, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -147,14 +145,14 @@ def decline_care_team_place(request: HttpRequest, member_id: int) -> HttpRespons
     return redirect("care:people")
 
 
-def _record_context(request: HttpRequest, person_id: int, channel: str) -> dict[str, Any]:
-    disclosure = _disclose(request, person_id, channel)
-    person = _person(person_id)
+def _record_context(request: AuthenticatedRequest, person_id: int, channel: str) -> dict[str, Any]:
+    disclosure = disclose_record(request, person_id, channel)
+    person = disclosed_person(person_id)
     return {
         "person": person,
         "disclosure": disclosure,
         "record": disclosed.shared_record(disclosure, person),
-        "counseling_notes": _counseling_notes(disclosure),
+        "counseling_notes": disclosed_counseling_notes(disclosure),
         "withheld": [
             categories.label(c)
             for c in categories.ordered(categories.JOURNAL - disclosure.allowed_categories)
@@ -165,47 +163,21 @@ def _record_context(request: HttpRequest, person_id: int, channel: str) -> dict[
 @clinician_required
 @require_GET
 @gate.gated
-def person(request: HttpRequest, person_id: int) -> HttpResponse:
+def person(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
     """A person's record, read-only, limited to the consented categories (P2-06, P2-07)."""
     context = _record_context(request, person_id, Channel.PAGE)
-    context["own_notes"] = (
-        CounselingNote.objects.visible_to(_clinician(request)).about(person_id).count()
-    )
-    context["may_write_notes"] = gate.may_write_counseling_note(_clinician(request), person_id)
+    context["own_notes"] = CounselingNote.objects.visible_to(request.user).about(person_id).count()
+    context["may_write_notes"] = gate.may_write_counseling_note(request.user, person_id)
     return render(request, "care/person.html", context)
 
 
 @clinician_required
 @require_GET
 @gate.gated
-def person_print(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_print(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
     """The same record as a printable page (no PDF): the notice and the scope on top."""
     context = _record_context(request, person_id, Channel.PRINT)
     return render(request, "care/person_print.html", context)
-
-
-@clinician_required
-@require_GET
-@gate.gated
-def person_fhir(request: HttpRequest, person_id: int) -> HttpResponse:
-    """The disclosed categories as a FHIR R4B bundle, labelled (P2-15) with its notice."""
-    wait = throttle.attempt(
-        throttle.per_account(throttle.EXPORT_PER_ACCOUNT, _clinician(request)),
-        throttle.per_client(throttle.EXPORT_PER_CLIENT, request),
-    )
-    if wait is not None:
-        return throttle.too_many(request, wait)
-    disclosure = _disclose(request, person_id, Channel.FHIR)
-    person = _person(person_id)
-    body = fhir_disclosure.disclosure_json(
-        disclosed.gather(disclosure, person),
-        disclosure,
-        counseling_notes=_counseling_notes(disclosure),
-    )
-    response = HttpResponse(body, content_type=fhir.CONTENT_TYPE)
-    stamp = timezone.now().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="record-{person_id}-{stamp}.json"'
-    return response
 
 
 # --- The diagnosis group of an enrolment (issue 21) -----------------------------------------------
@@ -213,10 +185,10 @@ def person_fhir(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @clinician_required
 @require_http_methods(["GET", "POST"])
-def diagnosis_group(request: HttpRequest, person_id: int) -> HttpResponse:
+def diagnosis_group(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
     """Record or change the diagnosis group (alcohol only, drugs only, both) of a person's
     enrolment in a program where the clinician is on their care team; anyone else: 404."""
-    clinician = _clinician(request)
+    clinician = request.user
     programs = CareTeamMember.objects.in_force().filter(person_id=person_id, clinician=clinician)
     enrolments = list(
         Enrolment.objects.current()
@@ -225,7 +197,7 @@ def diagnosis_group(request: HttpRequest, person_id: int) -> HttpResponse:
     )
     if not enrolments:
         audit.refuse(
-            action="care.diagnosis_group",
+            action=AuditAction.CARE_DIAGNOSIS_GROUP,
             actor_id=clinician.pk,
             subject_id=person_id,
             object_type="person",
@@ -264,11 +236,11 @@ def diagnosis_group(request: HttpRequest, person_id: int) -> HttpResponse:
 # --- Counseling notes: the author's own (P2-03) -------------------------------------------------
 
 
-def _may_write_or_404(request: HttpRequest, person_id: int) -> User:
-    clinician = _clinician(request)
+def _may_write_or_404(request: AuthenticatedRequest, person_id: int) -> User:
+    clinician = request.user
     if not gate.may_write_counseling_note(clinician, person_id):
         audit.refuse(
-            action="care.counseling_notes_read",
+            action=AuditAction.CARE_COUNSELING_NOTES_READ,
             actor_id=clinician.pk,
             subject_id=person_id,
             object_type="person",
@@ -279,10 +251,10 @@ def _may_write_or_404(request: HttpRequest, person_id: int) -> User:
 
 @clinician_required
 @require_http_methods(["GET", "POST"])
-def counseling_notes(request: HttpRequest, person_id: int) -> HttpResponse:
+def counseling_notes(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
     """Write a counseling note about a person on the clinician's care team, and list the ones
     this clinician wrote (nobody else's)."""
-    clinician = _clinician(request)
+    clinician = request.user
     person = _may_write_or_404(request, person_id)
     data = request.POST if request.method == "POST" else None
     form = CounselingNoteForm(data, initial={"session_date": timezone.now().date()})
@@ -295,8 +267,7 @@ def counseling_notes(request: HttpRequest, person_id: int) -> HttpResponse:
                 body=form.cleaned_data["body"],
             )
         except ValidationError as error:
-            for name, errors in error.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Note saved. Only you can read it."))
             return redirect("care:counseling-notes", person_id=person.pk)
@@ -314,9 +285,9 @@ def counseling_notes(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @clinician_required
 @require_GET
-def counseling_note(request: HttpRequest, note_id: int) -> HttpResponse:
+def counseling_note(request: AuthenticatedRequest, note_id: int) -> HttpResponse:
     """One note, for its author only: anyone else (the care team too) gets 404."""
-    clinician = _clinician(request)
+    clinician = request.user
     note = audit.get_or_refuse(
         CounselingNote.objects.visible_to(clinician).select_related("person"),
         note_id,

@@ -16,10 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.errors import ValidationError
 from pydantic import BaseModel, Field
 
-from homegroup.api_schemas import responses
+from homegroup.api_schemas import invalid, responses
 from homegroup.directory import public_cache, version
 from homegroup.directory.feeds import build_feed, feed_queryset
 from homegroup.directory.results import mat_label
@@ -64,13 +63,7 @@ def _meeting_guide_feed(request: HttpRequest, filters: FeedFilters) -> HttpRespo
         try:
             queryset = feed_queryset(fellowship=fellowship or None, region=region or None)
         except DjangoValidationError as error:
-            raise ValidationError(
-                [
-                    {"loc": ["query", field], "msg": message}
-                    for field, messages in error.message_dict.items()
-                    for message in messages
-                ]
-            ) from None
+            raise invalid(error, where="query") from None
         # Served as built: validating thousands of meetings through a response schema would
         # cost more than building them (the budget is 10k meetings in a second).
         return json.dumps(build_feed(queryset), ensure_ascii=False, separators=(",", ":")).encode()

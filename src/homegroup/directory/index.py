@@ -31,6 +31,9 @@ Results are the SQL path's, count, order and listings included
 (`tests/directory/test_search_reference.py`). One difference: keywords match case-insensitively
 with Python's ``str.lower`` on all of Unicode (like PostgreSQL's ``UPPER``), where the SQL path on
 SQLite folds ASCII letters only.
+
+Over 600 lines on purpose: the index's arrays and every filter over them share one private
+layout (positions, bit sets, word postings) that must change together.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@ fellowships, MAT-friendliness evidence and the change history.
 
 A meeting is held on one weekday (0 = Sunday) at a local wall-clock time in an IANA zone. It
 round-trips the Meeting Guide and BMLT formats through `importers/` and `exporters/`.
+
+Over 600 lines on purpose: an app's models stay in one module, as Django's migrations read them.
 """
 
 from __future__ import annotations

@@ -26,8 +26,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from homegroup.accounts.models import User
+from homegroup.accounts.models import Role, User
+from homegroup.accounts.permissions import requires_role
 from homegroup.audit import actions as audit
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.directory import actions
 from homegroup.directory.fetch import fetch_feed
 from homegroup.directory.importers import FeedError
@@ -39,13 +41,13 @@ from homegroup.directory.models import ImportRun, RunState, Source
 STALE_AFTER = timedelta(hours=1)
 
 
+@requires_role(Role.DIRECTORY_MAINTAINER, audit=AuditAction.DIRECTORY_IMPORT_QUEUED)
 def queue_import(
     *, source: Source, actor: User, allow_removals: bool = False, skip_unreadable: bool = False
 ) -> ImportRun:
     """A directory maintainer asks for an import of the source's URL now. Returns the queued
     run (or the one already queued or running for this source: one at a time), and starts a
     worker for it once the transaction commits."""
-    actions.require_maintainer(actor, "directory.import_queued")
     if not source.url or web_address(source.url) is None:
         raise ValidationError({"url": _("This source has no http:// or https:// address.")})
     with transaction.atomic():
@@ -63,7 +65,7 @@ def queue_import(
             skip_unreadable=skip_unreadable,
         )
         audit.record(
-            action="directory.import_queued",
+            action=AuditAction.DIRECTORY_IMPORT_QUEUED,
             actor_id=actor.pk,
             object_type="import_run",
             object_id=run.pk,

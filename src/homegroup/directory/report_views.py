@@ -7,30 +7,29 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from homegroup.accounts.models import Role
 from homegroup.accounts.permissions import role_required
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.directory import actions
 from homegroup.directory.forms import MatReportForm
 from homegroup.directory.models import Meeting
+from homegroup.forms import attach_errors
 
 
-def _meeting_page(meeting: Meeting) -> str | None:
-    try:
-        return reverse("directory:meeting", kwargs={"slug": meeting.slug})
-    except NoReverseMatch:
-        return None
+def _meeting_page(meeting: Meeting) -> str:
+    return reverse("directory:meeting", kwargs={"slug": meeting.slug})
 
 
 @role_required(Role.PERSON_IN_RECOVERY, Role.CLINICIAN)
 @require_http_methods(["GET", "POST"])
-def report_mat(request: HttpRequest, slug: str) -> HttpResponse:
+def report_mat(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.active().select_related("fellowship"), slug=slug)
     data = request.POST if request.method == "POST" else None
     form = MatReportForm(data, initial={"observed_on": timezone.localdate()})
@@ -38,16 +37,12 @@ def report_mat(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             actions.report_mat_experience(
                 meeting=meeting,
-                reporter=request.user,  # type: ignore[arg-type]
+                reporter=request.user,
                 stance=form.cleaned_data["stance"],
                 observed_on=form.cleaned_data["observed_on"],
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error.messages)
+            attach_errors(form, error)
         else:
             messages.success(
                 request,
@@ -56,7 +51,7 @@ def report_mat(request: HttpRequest, slug: str) -> HttpResponse:
                     "it never shows who sent it."
                 ),
             )
-            return redirect(_meeting_page(meeting) or reverse("home"))
+            return redirect(_meeting_page(meeting))
     return render(
         request,
         "directory/report/mat_report.html",

@@ -1,6 +1,7 @@
 """iCalendar files: `/meetings/<slug>.ics` (add one meeting to a calendar) and
-`/meetings.ics?slugs=a,b,c` (the meetings a person chose on the search page, at most 50).
-Public, like the directory."""
+`/meetings.ics?slugs=a,b,c` (the meetings a person chose on the search page, at most 50),
+public like the directory; and the FHIR downloads: a person's own journal, and a clinician's
+copy of a disclosed record."""
 
 from __future__ import annotations
 
@@ -10,12 +11,25 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from homegroup.accounts import throttle
+from homegroup.accounts.permissions import reauth_required
+from homegroup.accounts.requests import AuthenticatedRequest
+from homegroup.care import session_views
+from homegroup.care import views as care_views
+from homegroup.care.session_models import TSFSession
 from homegroup.directory.finder import MAX_CHOSEN
 from homegroup.directory.models import Meeting
-from homegroup.interop import ical
+from homegroup.interop import fhir, fhir_disclosure, fhir_sessions, ical
+from homegroup.journal import disclosed
+from homegroup.journal.tasks import RecoveryTask
+from homegroup.journal.views import data as data_views
+from homegroup.journal.views.common import person_required
+from homegroup.privacy import gate
+from homegroup.privacy.models import Channel
 from homegroup.replica import reads_from_replica
 
 SLUG_LENGTH = 100
@@ -92,3 +106,75 @@ def search_ics(request: HttpRequest) -> HttpResponse:
     )
     body = ical.calendar(meetings, name=name, page_url=lambda meeting: _page_url(request, meeting))
     return _calendar_response(body, filename="meetings.ics")
+
+
+# --- FHIR downloads ------------------------------------------------------------------------------
+# Routed here (under the pages they belong to, before those apps' own URLs) so that care and
+# journal never import interop: interop reads them, not the other way round.
+
+
+@care_views.clinician_required
+@require_GET
+@gate.gated
+def person_fhir(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
+    """The disclosed categories as a FHIR R4B bundle, labelled (P2-15) with its notice."""
+    if (refused := _export_throttled(request)) is not None:
+        return refused
+    disclosure = care_views.disclose_record(request, person_id, Channel.FHIR)
+    person = care_views.disclosed_person(person_id)
+    body = fhir_disclosure.disclosure_json(
+        disclosed.gather(disclosure, person),
+        disclosure,
+        counseling_notes=care_views.disclosed_counseling_notes(disclosure),
+    )
+    response = HttpResponse(body, content_type=fhir.CONTENT_TYPE)
+    stamp = timezone.now().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="record-{person_id}-{stamp}.json"'
+    return response
+
+
+def _export_throttled(request: AuthenticatedRequest) -> HttpResponse | None:
+    wait = throttle.attempt(
+        throttle.per_account(throttle.EXPORT_PER_ACCOUNT, request.user),
+        throttle.per_client(throttle.EXPORT_PER_CLIENT, request),
+    )
+    return None if wait is None else throttle.too_many(request, wait)
+
+
+@care_views.clinician_required
+@require_GET
+@gate.gated
+def sessions_fhir(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
+    """A person's TSF sessions as a FHIR R4B bundle: Encounter, Task and CareTeam, labelled
+    (P2-15), through the gate (`/care/people/<id>/sessions/fhir/`)."""
+    if (refused := _export_throttled(request)) is not None:
+        return refused
+    disclosure = session_views.disclose_sessions(request, person_id, Channel.FHIR)
+    person = care_views.disclosed_person(person_id)
+    body = fhir_sessions.sessions_json(
+        person=person,
+        disclosure=disclosure,
+        sessions=list(
+            TSFSession.objects.disclosed(disclosure)
+            .select_related("counselor")
+            .order_by("held_on", "number", "id")
+        ),
+        tasks=list(
+            RecoveryTask.objects.disclosed(disclosure).select_related("set_by").order_by("id")
+        ),
+        care_team=session_views.care_team(person_id),
+    )
+    response = HttpResponse(body, content_type=fhir.CONTENT_TYPE)
+    stamp = timezone.now().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="sessions-{person_id}-{stamp}.json"'
+    return response
+
+
+@person_required
+@reauth_required
+@require_GET
+def journal_fhir(request: AuthenticatedRequest) -> HttpResponse:
+    """The person's own journal as a FHIR R4B bundle (`/journal/data/download/fhir/`)."""
+    return data_views.export_download(
+        request, "fhir", fhir.CONTENT_TYPE, "homegroup-journal-fhir.json", fhir.bundle_json
+    )

@@ -24,7 +24,7 @@ from pydantic import ConfigDict, StrictBool, StrictInt, StrictStr
 
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import require_role_api
-from homegroup.api_schemas import responses
+from homegroup.api_schemas import invalid, responses
 from homegroup.directory.models import Meeting
 from homegroup.journal import actions, summaries
 from homegroup.journal.models import (
@@ -34,7 +34,7 @@ from homegroup.journal.models import (
     JournalProfile,
     MedicationPlan,
 )
-from homegroup.journal.recovery import Milestone
+from homegroup.journal.recovery import ACTIVITIES, Milestone
 
 router = Router(tags=["journal"])
 
@@ -248,7 +248,7 @@ def _out(
             )
             for m in meetings
         ],
-        **{name: getattr(check_in, name) for name in actions.ACTIVITIES},
+        **{name: getattr(check_in, name) for name in ACTIVITIES},
         step_worked=check_in.step_worked,
         doses=[
             DoseOut(
@@ -349,7 +349,7 @@ def _values(person: User, body: CheckInIn) -> actions.CheckInValues:
         )
     return actions.CheckInValues(
         meetings=meetings,
-        **{name: getattr(body, name) for name in actions.ACTIVITIES},
+        **{name: getattr(body, name) for name in ACTIVITIES},
         step_worked=body.step_worked,
         doses=[
             actions.DoseReport(
@@ -380,13 +380,7 @@ def put_check_in(request: HttpRequest, day: str, body: CheckInIn) -> CheckInOut:
     try:
         saved = actions.record_check_in(person=person, day=when, values=_values(person, body))
     except DjangoValidationError as error:
-        raise ValidationError(
-            [
-                {"loc": ["path", "day"] if key == "date" else ["body", key], "msg": message}
-                for key, messages in error.message_dict.items()
-                for message in messages
-            ]
-        ) from None
+        raise invalid(error, where="body", places={"date": ["path", "day"]}) from None
     if saved.created:
         # A new day holds exactly what this request sent and the action wrote: the row is in
         # memory as saved, and only the meetings and doses it has are read back (with their

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from homegroup.directory.models import Attendance, Meeting
 from homegroup.journal import actions
 from homegroup.journal.models import (
+    SHORT_NAME_MAX,
     SUBSTANCE_CHOICES,
     CheckIn,
     CountScope,
@@ -30,6 +31,7 @@ from homegroup.journal.models import (
     UseStatus,
     YesNoUnknown,
 )
+from homegroup.journal.recovery import ACTIVITIES
 from homegroup.lib.weekdays import DAY_NAMES
 from homegroup.measures import network
 from homegroup.measures.base import Choice, Instrument
@@ -207,7 +209,7 @@ class CheckInForm(forms.Form):
         help_text=_("Encrypted. Only you can read it."),
     )
 
-    ACTIVITY_FIELDS = actions.ACTIVITIES
+    ACTIVITY_FIELDS = ACTIVITIES
 
     def __init__(
         self,
@@ -268,7 +270,7 @@ class CheckInForm(forms.Form):
         if check_in is None:
             return {}
         initial: dict[str, Any] = {
-            name: getattr(check_in, name) for name in (*actions.ACTIVITIES, "use_status")
+            name: getattr(check_in, name) for name in (*ACTIVITIES, "use_status")
         }
         initial.update(
             step_worked=check_in.step_worked,
@@ -308,7 +310,7 @@ class CheckInForm(forms.Form):
             yield DoseRow(plan, self[f"dose_{plan.pk}"], self[f"dose_{plan.pk}_amount"])
 
     def activity_fields(self) -> Iterator[forms.BoundField]:
-        for name in actions.ACTIVITIES:
+        for name in ACTIVITIES:
             yield self[name]
 
     def values(self) -> actions.CheckInValues:
@@ -342,7 +344,7 @@ class CheckInForm(forms.Form):
         used = data.get("use_status") == UseStatus.USED
         return actions.CheckInValues(
             meetings=meetings,
-            **{name: bool(data.get(name)) for name in actions.ACTIVITIES},
+            **{name: bool(data.get(name)) for name in ACTIVITIES},
             step_worked=data.get("step_worked") if data.get("step_work") else None,
             doses=doses,
             use_status=data.get("use_status") or "",
@@ -363,7 +365,7 @@ class SponsorStepsForm(forms.Form):
     sponsor_name = forms.CharField(
         label=_("Sponsor's first name or initials"),
         required=False,
-        max_length=actions.SHORT_NAME_MAX,
+        max_length=SHORT_NAME_MAX,
         help_text=_("A first name or initials only, never a phone number or email."),
     )
     sponsor_supports_medication = forms.ChoiceField(
@@ -418,7 +420,7 @@ def _code_choices(choices: Sequence[Choice]) -> list[tuple[int, Any]]:
 class NetworkMemberForm(forms.Form):
     name = forms.CharField(
         label=_("First name or nickname"),
-        max_length=actions.SHORT_NAME_MAX,
+        max_length=SHORT_NAME_MAX,
         help_text=_("Just enough for you to recognise them."),
     )
     relationship = forms.ChoiceField(

@@ -3,12 +3,14 @@ support network and measures.
 
 Every model here holds one person's record: its QuerySet extends
 `privacy.access.PersonRecordQuerySet`, so views read through `visible_to(user)` and another
-person's object is simply not found (404). Only the person sees their journal until the consent
-issue widens `visible_to`. Free text in the person's own words is an `EncryptedTextField`.
+person's object is simply not found (404); anyone else reads it only through the disclosure
+gate (`Model.objects.disclosed`). Free text in the person's own words is an `EncryptedTextField`.
 Writes go through `journal.actions`; derived numbers come from `journal.recovery` and
 `homegroup.measures` (pure functions).
 
 A day without a check-in is *unknown*, never assumed to be a day without use.
+
+Over 600 lines on purpose: an app's models stay in one module, as Django's migrations read them.
 """
 
 from __future__ import annotations
@@ -23,17 +25,16 @@ from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_lazy as _
 
 from homegroup.directory.models import Meeting
+from homegroup.encryption.fields import EncryptedTextField
 from homegroup.journal.recovery import Scope, Substance, today_in
 from homegroup.lib.weekdays import DAY_NAMES
 from homegroup.measures import network
 from homegroup.privacy.access import PersonRecordQuerySet
 from homegroup.privacy.categories import Category
-from homegroup.privacy.fields import EncryptedTextField
 
 # A newcomer's zone until they choose theirs on the settings page. The crisis lines and most
 # sample meetings are in the US; "today" is asked again in the check-in form's date anyway.
 DEFAULT_TIMEZONE = "America/New_York"
-MAX_NETWORK_MEMBERS = 12
 SHORT_NAME_MAX = 20
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from homegroup.journal.recovery import (
+    ACTIVITIES,
     DaysSummary,
     DoseStatus,
     Schedule,
@@ -29,17 +30,6 @@ WEEK = timedelta(days=7)
 # docs/references.md).
 NINETY_IN_NINETY_PER_WEEK = 7
 WEEKLY_OR_MORE = 1
-
-ACTIVITIES = (
-    "service",
-    "talked_with_sponsor",
-    "sponsored_someone",
-    "step_work",
-    "literature",
-    "shared",
-    "helped_member",
-    "fellowship_time",
-)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homegroup.accounts.models import User
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.directory import actions as directory_actions
 from homegroup.directory.models import Meeting
 from homegroup.journal.actions import _audit
@@ -138,7 +139,7 @@ def answer_reception(
             )
             reception.reported = True
         reception.save()
-        _audit(person, "meeting_reception", "meeting_reception", reception.pk)
+        _audit(person, AuditAction.JOURNAL_MEETING_RECEPTION, "meeting_reception", reception.pk)
     return reception
 
 

@@ -29,6 +29,19 @@ from zoneinfo import ZoneInfo
 
 ONE_DAY = timedelta(days=1)
 
+# The 12-step activities a check-in records (`CheckIn`'s yes/no fields, in the order shown):
+# the one list the check-in, its form and API, progress and the exports use.
+ACTIVITIES = (
+    "service",
+    "talked_with_sponsor",
+    "sponsored_someone",
+    "step_work",
+    "literature",
+    "shared",
+    "helped_member",
+    "fellowship_time",
+)
+
 
 class Substance(StrEnum):
     """What a check-in can report as used. The drug classes follow the BAM's items 7A-G."""

@@ -25,7 +25,7 @@ from homegroup.journal.models import (
     NetworkSnapshot,
     UseStatus,
 )
-from homegroup.journal.recovery import DoseStatus, Scope, Substance
+from homegroup.journal.recovery import ACTIVITIES, DoseStatus, Scope, Substance
 from homegroup.measures import bam, network
 
 
@@ -166,7 +166,7 @@ def day_facts(person: User, start: date, end: date) -> list[progress.DayFacts]:
             "use_status",
             "substances",
             "misused_medication",
-            *progress.ACTIVITIES,
+            *ACTIVITIES,
         )
     )
     facts = []
@@ -178,9 +178,7 @@ def day_facts(person: User, start: date, end: date) -> list[progress.DayFacts]:
             )
         elif status == UseStatus.NONE:
             used = frozenset()
-        activities = frozenset(
-            name for name, flag in zip(progress.ACTIVITIES, done, strict=True) if flag
-        )
+        activities = frozenset(name for name, flag in zip(ACTIVITIES, done, strict=True) if flag)
         facts.append(
             progress.DayFacts(day=day, meetings=meetings, activities=activities, used=used)
         )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from homegroup.accounts.models import User
 from homegroup.audit import actions as audit
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.directory.models import Meeting
 from homegroup.journal.tasks import (
     REASON_MAX,
@@ -28,12 +29,12 @@ from homegroup.journal.tasks import (
 )
 
 # The audit actions of recovery tasks, in one place.
-TASK_SET = "journal.recovery_task_set"
-TASK_MARKED = "journal.recovery_task_marked"
-TASK_DONE_BY_CHECK_IN = "journal.recovery_task_done_by_check_in"
+TASK_SET = AuditAction.JOURNAL_RECOVERY_TASK_SET
+TASK_MARKED = AuditAction.JOURNAL_RECOVERY_TASK_MARKED
+TASK_DONE_BY_CHECK_IN = AuditAction.JOURNAL_RECOVERY_TASK_DONE_BY_CHECK_IN
 
 
-def _audit(action: str, *, actor_id: int | None, task: RecoveryTask) -> None:
+def _audit(action: AuditAction, *, actor_id: int | None, task: RecoveryTask) -> None:
     audit.record(
         action=action,
         actor_id=actor_id,

@@ -23,9 +23,9 @@ from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_lazy as _
 
 from homegroup.directory.models import Meeting
+from homegroup.encryption.fields import EncryptedTextField
 from homegroup.privacy.access import PersonRecordQuerySet
 from homegroup.privacy.categories import Category
-from homegroup.privacy.fields import EncryptedTextField
 
 TASK_TEXT_MAX = 500
 REASON_MAX = 300

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from homegroup.accounts.models import User
 from homegroup.audit import actions as audit
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.journal.models import (
     CheckIn,
     CheckInMeeting,
@@ -320,7 +321,7 @@ def generate_cohort(
             if progress is not None:
                 progress(done, people)
         audit.record(
-            action="outcomes.cohort_generated",
+            action=AuditAction.OUTCOMES_COHORT_GENERATED,
             actor_id=actor_id,
             object_type="program",
             object_id=program.pk,

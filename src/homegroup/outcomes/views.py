@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from homegroup.accounts.models import Role
 from homegroup.accounts.permissions import role_required
 from homegroup.audit import actions as audit
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.outcomes import analysis, charts, reports
 from homegroup.privacy.models import Program, ProgramMembership
 
@@ -48,9 +49,9 @@ def _program_or_404(request: HttpRequest) -> Program:
     return program
 
 
-def _audited(request: HttpRequest, program: Program, what: str) -> None:
+def _audited(request: HttpRequest, program: Program, what: AuditAction) -> None:
     audit.record(
-        action=f"outcomes.{what}",
+        action=what,
         actor_id=request.user.pk,
         object_type="program",
         object_id=program.pk,
@@ -70,7 +71,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
     if program is None:
         return render(request, "outcomes/report.html", {"report": None, "programs": programs})
     built = reports.build(program=program)
-    _audited(request, program, "report_viewed")
+    _audited(request, program, AuditAction.OUTCOMES_REPORT_VIEWED)
     context: dict[str, Any] = {
         "program": program,
         "programs": programs,
@@ -87,7 +88,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
 def report_json(request: HttpRequest) -> HttpResponse:
     program = _program_or_404(request)
     built = reports.build(program=program)
-    _audited(request, program, "report_downloaded")
+    _audited(request, program, AuditAction.OUTCOMES_REPORT_DOWNLOADED)
     return _download(
         json.dumps(built.numbers, indent=2), "application/json", "outcomes-report.json"
     )
@@ -100,7 +101,7 @@ def table_csv(request: HttpRequest, table: str) -> HttpResponse:
         raise Http404
     program = _program_or_404(request)
     built = reports.build(program=program)
-    _audited(request, program, "table_downloaded")
+    _audited(request, program, AuditAction.OUTCOMES_TABLE_DOWNLOADED)
     return _download(
         reports.to_csv(reports.table_rows(built.numbers, table)),
         "text/csv; charset=utf-8",
@@ -114,7 +115,7 @@ def research_export(request: HttpRequest) -> HttpResponse:
     """One row per person and window, de-identified by HIPAA Safe Harbor (P2-14)."""
     program = _program_or_404(request)
     built = reports.build(program=program)
-    _audited(request, program, "export")
+    _audited(request, program, AuditAction.OUTCOMES_EXPORT)
     return _download(
         reports.research_export(built),
         "text/csv; charset=utf-8",

@@ -13,7 +13,7 @@ by row. The day rules are the journal's, said in SQL:
   never use. `tests/outcomes/test_windows.py` checks this SQL against the pure rule;
 - meetings are the check-ins' `CheckInMeeting` rows (one per meeting attended, as
   `journal.recovery.meetings_between` counts them);
-- the 12-step activities are `journal.progress.ACTIVITIES`, the progress page's list.
+- the 12-step activities are `journal.recovery.ACTIVITIES`, the progress page's list.
 
 Windows are numbered from the UTC date of the enrolment: window k is days 30k to 30k+29.
 """
@@ -45,7 +45,7 @@ from django.db.models import (
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 
-from homegroup.journal import progress, recovery
+from homegroup.journal import recovery
 from homegroup.journal.models import (
     CheckIn,
     CheckInMeeting,
@@ -139,8 +139,8 @@ def read(
     ids = sorted(person_ids)
     network_allowed = set(network_ids)
     enrolments, windows, plans, bams, network = ([] for _ in range(5))
-    # Activity-days: each activity of `journal.progress.ACTIVITIES` ticked on a day counts one.
-    per_day = [Case(When(Q(**{name: True}), then=1), default=0) for name in progress.ACTIVITIES]
+    # Activity-days: each activity of `journal.recovery.ACTIVITIES` ticked on a day counts one.
+    per_day = [Case(When(Q(**{name: True}), then=1), default=0) for name in recovery.ACTIVITIES]
     activities = Sum(sum(per_day[1:], per_day[0]), output_field=IntegerField())
     # Meetings of a day, counted in the index of CheckInMeeting.check_in (never the rows): the
     # check-ins are read once, for every number of the window.

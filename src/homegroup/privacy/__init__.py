@@ -1,4 +1,2 @@
-"""Who may see whom: the audit log, field encryption and the access core.
-
-Later issues add programs, care teams, consents, the data categories and the disclosure gate here.
-"""
+"""Who may see whom: the access core, programs, care teams, consents, restrictions,
+break-glass, the data categories and the one disclosure gate (docs/architecture.md)."""

@@ -4,6 +4,10 @@ break-glass, disclosure records and key rotation (audit rows are written by `aud
 Keyword-only, typed, atomic, validated, audited (docs/adr/0001-actions-layer.md). Refused
 attempts that matter for throttling or review (a wrong password at signing, a wrong code) are
 audited outside the transaction that refuses them, so the refusal stays on record.
+
+Over 600 lines on purpose for now: one section per privacy object (programs, enrolment, care
+teams, consents, restrictions, break-glass, disclosure records) sharing the audit and consent
+helpers; the next step is a package like `directory/actions/`.
 """
 
 from __future__ import annotations
@@ -25,9 +29,10 @@ from django.utils.translation import gettext as _
 from homegroup.accounts.models import Role, User
 from homegroup.audit import actions as audit
 from homegroup.audit.models import Outcome
+from homegroup.audit.vocabulary import AuditAction
+from homegroup.encryption.fields import EncryptedTextField, Unreadable, current_key_ring
 from homegroup.lib import request_ids
 from homegroup.privacy import categories, consent_text, rules
-from homegroup.privacy.fields import EncryptedTextField, Unreadable, current_key_ring
 from homegroup.privacy.models import (
     BreakGlassGrant,
     CareTeamMember,
@@ -44,6 +49,7 @@ from homegroup.privacy.models import (
     Restriction,
     ReviewOutcome,
     hash_code,
+    serving_rule,
 )
 
 
@@ -92,7 +98,9 @@ def rotate_field_keys(*, actor_id: int | None = None, batch: int = 500) -> list[
                 unreadable=unreadable,
             )
         )
-    audit.record(action="privacy.rotate_field_keys", actor_id=actor_id, object_type="key_ring")
+    audit.record(
+        action=AuditAction.PRIVACY_ROTATE_FIELD_KEYS, actor_id=actor_id, object_type="key_ring"
+    )
     return counts
 
 
@@ -118,7 +126,7 @@ def create_program(*, name: str, admin: User, actor_id: int | None = None) -> Pr
     program = Program(name=name)
     program.save(force_insert=True)
     audit.record(
-        action="privacy.program_created",
+        action=AuditAction.PRIVACY_PROGRAM_CREATED,
         actor_id=actor_id,
         object_type="program",
         object_id=program.pk,
@@ -141,7 +149,7 @@ def add_program_member(
     membership = ProgramMembership(user=user, program=program, role=role)
     membership.save(force_insert=True)
     audit.record(
-        action="privacy.program_member_added",
+        action=AuditAction.PRIVACY_PROGRAM_MEMBER_ADDED,
         actor_id=actor_id,
         subject_id=user.pk,
         object_type="program",
@@ -180,7 +188,7 @@ def issue_enrolment_code(*, program: Program, by: User) -> IssuedCode:
     )
     row.save(force_insert=True)
     audit.record(
-        action="privacy.enrolment_code_issued",
+        action=AuditAction.PRIVACY_ENROLMENT_CODE_ISSUED,
         actor_id=by.pk,
         object_type="program",
         object_id=program.pk,
@@ -207,7 +215,7 @@ def join_program(*, person: User, code: str) -> Enrolment:
             row.used_at, row.used_by_id = timezone.now(), person.pk
             row.save(update_fields=["used_at", "used_by_id"])
             audit.record(
-                action="privacy.program_joined",
+                action=AuditAction.PRIVACY_PROGRAM_JOINED,
                 actor_id=person.pk,
                 subject_id=person.pk,
                 object_type="program",
@@ -215,7 +223,7 @@ def join_program(*, person: User, code: str) -> Enrolment:
             )
             return enrolment
     audit.record(
-        action="privacy.program_joined",
+        action=AuditAction.PRIVACY_PROGRAM_JOINED,
         actor_id=person.pk,
         subject_id=person.pk,
         outcome=Outcome.FAILURE,
@@ -248,14 +256,14 @@ def leave_program(*, enrolment: Enrolment, by: User) -> Enrolment:
         Consent.objects.filter(pk__in=ended).update(expires_at=now)
         for consent_id in ended:
             audit.record(
-                action="privacy.consent_ended",
+                action=AuditAction.PRIVACY_CONSENT_ENDED,
                 actor_id=by.pk,
                 subject_id=by.pk,
                 object_type="consent",
                 object_id=consent_id,
             )
         audit.record(
-            action="privacy.program_left",
+            action=AuditAction.PRIVACY_PROGRAM_LEFT,
             actor_id=by.pk,
             subject_id=by.pk,
             object_type="program",
@@ -285,7 +293,7 @@ def record_diagnosis_group(*, enrolment: Enrolment, group: str, by: User) -> Enr
         enrolment.diagnosis_recorded_at = timezone.now()
         enrolment.save(update_fields=["diagnosis_group", "diagnosis_recorded_at"])
         audit.record(
-            action="privacy.diagnosis_group_recorded",
+            action=AuditAction.PRIVACY_DIAGNOSIS_GROUP_RECORDED,
             actor_id=by.pk,
             subject_id=enrolment.person_id,
             object_type="enrolment",
@@ -323,7 +331,7 @@ def assign_clinician(
     )
     member.save(force_insert=True)
     audit.record(
-        action="privacy.care_team_assigned",
+        action=AuditAction.PRIVACY_CARE_TEAM_ASSIGNED,
         actor_id=by.pk,
         subject_id=person_id,
         object_type="care_team_member",
@@ -353,7 +361,7 @@ def confirm_care_team_place(*, member: CareTeamMember, by: User) -> CareTeamMemb
         member.confirmed_at = timezone.now()
         member.save(update_fields=["confirmed_at"])
         audit.record(
-            action="privacy.care_team_confirmed",
+            action=AuditAction.PRIVACY_CARE_TEAM_CONFIRMED,
             actor_id=by.pk,
             subject_id=member.person_id,
             object_type="care_team_member",
@@ -371,7 +379,7 @@ def decline_care_team_place(*, member: CareTeamMember, by: User) -> CareTeamMemb
     member.ended_at, member.ended_by_id = timezone.now(), by.pk
     member.save(update_fields=["ended_at", "ended_by_id"])
     audit.record(
-        action="privacy.care_team_declined",
+        action=AuditAction.PRIVACY_CARE_TEAM_DECLINED,
         actor_id=by.pk,
         subject_id=member.person_id,
         object_type="care_team_member",
@@ -388,7 +396,7 @@ def end_care_team_place(*, member: CareTeamMember, by: User) -> CareTeamMember:
         member.ended_at, member.ended_by_id = timezone.now(), by.pk
         member.save(update_fields=["ended_at", "ended_by_id"])
         audit.record(
-            action="privacy.care_team_ended",
+            action=AuditAction.PRIVACY_CARE_TEAM_ENDED,
             actor_id=by.pk,
             subject_id=member.person_id,
             object_type="care_team_member",
@@ -421,7 +429,7 @@ class SignedConsent:
 def _check_signature_password(person: User, password: str) -> None:
     if not password or not person.check_password(password):
         audit.record(
-            action="privacy.consent_signed",
+            action=AuditAction.PRIVACY_CONSENT_SIGNED,
             actor_id=person.pk,
             subject_id=person.pk,
             outcome=Outcome.FAILURE,
@@ -525,7 +533,7 @@ def _sign(
     )
     consent.save(force_insert=True)
     audit.record(
-        action="privacy.consent_signed",
+        action=AuditAction.PRIVACY_CONSENT_SIGNED,
         actor_id=person.pk,
         subject_id=person.pk,
         object_type="consent",
@@ -558,14 +566,16 @@ def accept_share(*, recipient: User, code: str) -> Consent:
             if not found:
                 consent.save(update_fields=["recipient_user", "activated_at", "share_code_hash"])
                 audit.record(
-                    action="privacy.consent_accepted",
+                    action=AuditAction.PRIVACY_CONSENT_ACCEPTED,
                     actor_id=recipient.pk,
                     subject_id=consent.person_id,
                     object_type="consent",
                     object_id=consent.pk,
                 )
                 return consent
-    audit.record(action="privacy.consent_accepted", actor_id=recipient.pk, outcome=Outcome.FAILURE)
+    audit.record(
+        action=AuditAction.PRIVACY_CONSENT_ACCEPTED, actor_id=recipient.pk, outcome=Outcome.FAILURE
+    )
     raise ValidationError(
         {"code": _("That code does not work. It may be mistyped, used already, or expired.")}
     )
@@ -607,7 +617,7 @@ def revoke_consent(*, consent: Consent, by: User, attested: bool) -> Consent:
     consent.share_code_hash = None
     consent.save(update_fields=["revoked_at", "revoked_by_id", "share_code_hash"])
     audit.record(
-        action="privacy.consent_revoked",
+        action=AuditAction.PRIVACY_CONSENT_REVOKED,
         actor_id=by.pk,
         subject_id=by.pk,
         object_type="consent",
@@ -642,7 +652,7 @@ def request_restriction(
     )
     restriction.save(force_insert=True)
     audit.record(
-        action="privacy.restriction_requested",
+        action=AuditAction.PRIVACY_RESTRICTION_REQUESTED,
         actor_id=person.pk,
         subject_id=person.pk,
         object_type="restriction",
@@ -659,7 +669,7 @@ def withdraw_restriction(*, restriction: Restriction, by: User) -> Restriction:
         restriction.withdrawn_at = timezone.now()
         restriction.save(update_fields=["withdrawn_at"])
         audit.record(
-            action="privacy.restriction_withdrawn",
+            action=AuditAction.PRIVACY_RESTRICTION_WITHDRAWN,
             actor_id=by.pk,
             subject_id=by.pk,
             object_type="restriction",
@@ -679,11 +689,7 @@ def shared_programs(clinician: User, person_id: int) -> list[Program]:
         return []
     return list(
         Program.objects.filter(
-            memberships__user=clinician,
-            memberships__role=ProgramRole.CLINICIAN,
-            memberships__ended_at__isnull=True,
-            enrolments__person_id=person_id,
-            enrolments__ended_at__isnull=True,
+            **serving_rule(clinician=clinician, person=person_id, program="")
         ).distinct()
     )
 
@@ -709,7 +715,7 @@ def open_break_glass(*, clinician: User, person_id: int, reason: str) -> BreakGl
     )
     grant.save(force_insert=True)
     audit.record(
-        action="privacy.break_glass_opened",
+        action=AuditAction.PRIVACY_BREAK_GLASS_OPENED,
         actor_id=clinician.pk,
         subject_id=person_id,
         object_type="break_glass",
@@ -732,7 +738,7 @@ def review_break_glass(
     grant.review_outcome, grant.review_note = outcome, note.strip()
     grant.save(update_fields=["reviewed_at", "reviewed_by_id", "review_outcome", "review_note"])
     audit.record(
-        action="privacy.break_glass_reviewed",
+        action=AuditAction.PRIVACY_BREAK_GLASS_REVIEWED,
         actor_id=by.pk,
         subject_id=grant.person_id,
         object_type="break_glass",
@@ -791,7 +797,7 @@ def record_disclosures(
     for row in rows:
         audit.append(row)  # a sealed ledger: its id is taken first, so its MAC covers it
         audit.record(
-            action="privacy.disclosure",
+            action=AuditAction.PRIVACY_DISCLOSURE,
             actor_id=viewer_id,
             subject_id=person_id,
             object_type="disclosure",

@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.errors import ValidationError
 
 from homegroup.accounts.models import User
-from homegroup.api_schemas import responses
+from homegroup.api_schemas import invalid, responses
 from homegroup.audit import actions as audit
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.privacy import accounting
 from homegroup.privacy.models import Consent
 
@@ -60,7 +60,7 @@ def my_consents(request: HttpRequest) -> list[ConsentOut]:
         .with_treatment()
         .select_related("recipient_program", "recipient_user")
     )
-    audit.record(action="privacy.sharing_viewed", actor_id=user.pk, subject_id=user.pk)
+    audit.record(action=AuditAction.PRIVACY_SHARING_VIEWED, actor_id=user.pk, subject_id=user.pk)
     now = timezone.now()
     return [
         ConsentOut(
@@ -91,11 +91,9 @@ def my_disclosures(request: HttpRequest, window: Query[Window]) -> list[Disclosu
     try:
         start, end = accounting.window(window.start, window.end, today=timezone.now().date())
     except DjangoValidationError as error:
-        raise ValidationError(
-            [{"loc": ["query", "from"], "msg": message} for message in error.messages]
-        ) from None
+        raise invalid(error, where="query", field="from") from None
     rows, _truncated = accounting.entries(person_id=user.pk, start=start, end=end)
-    audit.record(action="privacy.accounting_viewed", actor_id=user.pk, subject_id=user.pk)
+    audit.record(action=AuditAction.PRIVACY_ACCOUNTING_VIEWED, actor_id=user.pk, subject_id=user.pk)
     return [
         DisclosureOut(
             occurred_at=row.occurred_at,

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 
-from homegroup.privacy.crypto import FieldKeyError, KeyRing
+from homegroup.encryption.crypto import FieldKeyError, KeyRing
 
 
 @register()

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from homegroup.accounts.models import Role, User
 from homegroup.audit import actions as audit
 from homegroup.audit.models import Outcome
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.privacy import actions, categories, rules
 from homegroup.privacy.models import (
     BreakGlassGrant,
@@ -63,9 +64,6 @@ PART2_NOTICE = gettext_lazy(
     "and E. A general authorization for the release of medical or other information is NOT "
     "sufficient to meet the required elements of written consent to further use or "
     "redisclose the record (see 42 CFR 2.31)."
-)
-PART2_NOTICE_SHORT = gettext_lazy(
-    "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
 )
 
 
@@ -119,12 +117,8 @@ def _viewer_program_ids(viewer: Any, person_id: int) -> frozenset[int]:
     person is enrolled: a consent to the program covers the viewer only through these.
 
     One query."""
-    if not viewer.has_role(Role.CLINICIAN):
-        return frozenset()
     return frozenset(
-        CareTeamMember.objects.in_force()
-        .filter(person_id=person_id, clinician=viewer)
-        .values_list("program_id", flat=True)
+        CareTeamMember.objects.serving(viewer, person_id).values_list("program_id", flat=True)
     )
 
 
@@ -171,7 +165,7 @@ def disclose(
         logger.error("disclosure gate failed closed (%s)", type(error).__name__)
         try:
             audit.record(
-                action="privacy.disclosure",
+                action=AuditAction.PRIVACY_DISCLOSURE,
                 actor_id=viewer_id,
                 subject_id=person_id,
                 outcome=Outcome.DENIED,
@@ -195,7 +189,7 @@ def _disclose(
 ) -> Disclosure:
     if viewer is None or not viewer.is_authenticated or not viewer.is_active:
         audit.record(
-            action="privacy.disclosure",
+            action=AuditAction.PRIVACY_DISCLOSURE,
             actor_id=None,
             subject_id=person_id,
             outcome=Outcome.DENIED,
@@ -246,7 +240,7 @@ def _disclose(
     )
     if decision.basis == rules.DENIED:
         audit.record(
-            action="privacy.disclosure",
+            action=AuditAction.PRIVACY_DISCLOSURE,
             actor_id=viewer_id,
             subject_id=person_id,
             outcome=Outcome.DENIED,
@@ -296,7 +290,7 @@ def visible_person_ids(viewer: Any, *, now: datetime | None = None) -> set[int]:
         if rules.consent_is_active(consent.facts(), now)
     }
     if viewer.has_role(Role.CLINICIAN):
-        places = CareTeamMember.objects.in_force().filter(clinician=viewer)
+        places = CareTeamMember.objects.serving(viewer)
         pairs = set(places.values_list("program_id", "person_id"))
         if pairs:
             program_consents = (

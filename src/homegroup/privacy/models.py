@@ -4,6 +4,8 @@ Disclosure records keep plain ids, never foreign keys, so deleting an account ne
 them, and never the content of a record; they are a sealed ledger of the audit app, MAC'd and
 sealed like the audit log (docs/adr/0002-audit-log.md). See docs/adr/0005-consent-model.md for
 programs, consents and the gate.
+
+Over 600 lines on purpose: an app's models stay in one module, as Django's migrations read them.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from homegroup.accounts.models import Role
 from homegroup.audit.models import AppendOnlyQuerySet
+from homegroup.encryption.fields import EncryptedTextField
 from homegroup.privacy import rules
-from homegroup.privacy.fields import EncryptedTextField
 
 # --- Programs, enrolment and care teams ----------------------------------------------------------
 
@@ -178,6 +181,27 @@ def hash_code(code: str) -> str:
     return hashlib.sha256(normalised.encode()).hexdigest()
 
 
+# The row's own clinician and person (a care-team place, a break-glass grant).
+_ROW_CLINICIAN = F("clinician")
+_ROW_PERSON = F("person")
+
+
+def serving_rule(
+    *, clinician: Any = _ROW_CLINICIAN, person: Any = _ROW_PERSON, program: str = "program__"
+) -> dict[str, Any]:
+    """The care-team rule, written once: the clinician still works in the program as a
+    clinician and the person is still enrolled in it. By default for a row with a clinician, a
+    person and a program (a care-team place, a break-glass grant); on `Program` itself pass
+    `program=""` with the clinician and the person."""
+    return {
+        f"{program}memberships__user": clinician,
+        f"{program}memberships__role": ProgramRole.CLINICIAN,
+        f"{program}memberships__ended_at__isnull": True,
+        f"{program}enrolments__person": person,
+        f"{program}enrolments__ended_at__isnull": True,
+    }
+
+
 class CareTeamQuerySet(models.QuerySet["CareTeamMember"]):
     def open(self) -> CareTeamQuerySet:
         """Not ended: confirmed places and those still waiting for the clinician."""
@@ -200,14 +224,15 @@ class CareTeamQuerySet(models.QuerySet["CareTeamMember"]):
         """Places through which a program's consent can reach the clinician: the clinician still
         works in the program as a clinician, the person is still enrolled in it, and the
         person's account is active. The gate and every listing use this one rule."""
-        return self.current().filter(
-            person__is_active=True,
-            program__memberships__user=F("clinician"),
-            program__memberships__role=ProgramRole.CLINICIAN,
-            program__memberships__ended_at__isnull=True,
-            program__enrolments__person=F("person"),
-            program__enrolments__ended_at__isnull=True,
-        )
+        return self.current().filter(person__is_active=True, **serving_rule())
+
+    def serving(self, clinician: Any, person_id: int | None = None) -> CareTeamQuerySet:
+        """The places in force (`in_force`) through which this clinician serves now, for one
+        person when `person_id` is given. Nothing for an account without the clinician role."""
+        if not clinician.has_role(Role.CLINICIAN):
+            return self.none()
+        places = self.in_force().filter(clinician=clinician)
+        return places if person_id is None else places.filter(person_id=person_id)
 
 
 class CareTeamMember(models.Model):
@@ -502,14 +527,7 @@ class BreakGlassQuerySet(models.QuerySet["BreakGlassGrant"]):
         """Open grants that still give access: the clinician still works in the grant's program,
         the person is still enrolled in it and their account is active (the gate's rule, and
         the caseload's)."""
-        return self.open_at(now).filter(
-            person__is_active=True,
-            program__memberships__user=F("clinician"),
-            program__memberships__role=ProgramRole.CLINICIAN,
-            program__memberships__ended_at__isnull=True,
-            program__enrolments__person=F("person"),
-            program__enrolments__ended_at__isnull=True,
-        )
+        return self.open_at(now).filter(person__is_active=True, **serving_rule())
 
     def awaiting_review(self) -> BreakGlassQuerySet:
         return self.filter(reviewed_at__isnull=True)
@@ -622,30 +640,3 @@ class DisclosureRecord(models.Model):
 
     def __str__(self) -> str:
         return f"disclosure {self.pk}"
-
-
-# --- Throttling -----------------------------------------------------------------------------------
-
-
-class ThrottleEvent(models.Model):
-    """One counted attempt (a sign-up, a password reset request, an export) for the throttles of
-    A-03 (`privacy.throttle`). Kept in the database every process shares, and only for a day."""
-
-    scope = models.CharField(max_length=40, help_text=_("What was attempted, counted by what."))
-    key = models.CharField(
-        max_length=64,
-        help_text=_(
-            "A keyed digest of the email address, account or client address counted: the table "
-            "never holds the address itself."
-        ),
-    )
-    occurred_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["scope", "key", "occurred_at"], name="privacy_throttle_count"),
-            models.Index(fields=["occurred_at"], name="privacy_throttle_age"),
-        ]
-
-    def __str__(self) -> str:
-        return f"throttle event {self.pk}"

@@ -8,7 +8,7 @@ import django_otp.plugins.otp_totp.models
 from django.conf import settings
 from django.db import migrations, models
 
-import homegroup.privacy.fields
+import homegroup.encryption.fields
 
 # Everything but the id, the key (encrypted on the way) and created_at (set when written).
 COPIED = (
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 ('throttling_failure_count', models.PositiveIntegerField(default=0, help_text='Number of successive failed attempts.')),
                 ('created_at', models.DateTimeField(auto_now_add=True, help_text='The date and time when this device was initially created in the system.', null=True)),
                 ('last_used_at', models.DateTimeField(blank=True, help_text='The most recent date and time this device was used.', null=True)),
-                ('key', homegroup.privacy.fields.EncryptedTextField(bound_to=('user_id', 'created_at'), default=django_otp.plugins.otp_totp.models.default_key, help_text="The secret, 20 random bytes in hex; encrypted like a person's notes.")),
+                ('key', homegroup.encryption.fields.EncryptedTextField(bound_to=('user_id', 'created_at'), default=django_otp.plugins.otp_totp.models.default_key, help_text="The secret, 20 random bytes in hex; encrypted like a person's notes.")),
                 ('step', models.PositiveSmallIntegerField(default=30)),
                 ('t0', models.BigIntegerField(default=0)),
                 ('digits', models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)),

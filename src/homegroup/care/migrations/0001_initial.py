@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import homegroup.privacy.fields
+import homegroup.encryption.fields
 
 
 class Migration(migrations.Migration):
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('session_date', models.DateField(verbose_name='session date')),
-                ('body', homegroup.privacy.fields.EncryptedTextField(help_text="The clinician's analysis of the session. Encrypted; never exported.", verbose_name='note')),
+                ('body', homegroup.encryption.fields.EncryptedTextField(help_text="The clinician's analysis of the session. Encrypted; never exported.", verbose_name='note')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('author', models.ForeignKey(help_text='The clinician who held the session and wrote the note: its only reader.', on_delete=django.db.models.deletion.PROTECT, related_name='counseling_notes_written', to=settings.AUTH_USER_MODEL)),

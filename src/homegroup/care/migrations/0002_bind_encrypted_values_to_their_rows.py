@@ -5,8 +5,8 @@ back to being bound to their column only."""
 
 from django.db import migrations
 
-import homegroup.privacy.fields
-from homegroup.privacy.fields import bind_values_to_rows, unbind_values_from_rows
+import homegroup.encryption.fields
+from homegroup.encryption.fields import bind_values_to_rows, unbind_values_from_rows
 
 BOUND = {"CounselingNote": ["body"]}
 
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='counselingnote',
             name='body',
-            field=homegroup.privacy.fields.EncryptedTextField(bound_to=('author_id', 'person_id', 'created_at'), help_text="The clinician's analysis of the session. Encrypted; never exported.", verbose_name='note'),
+            field=homegroup.encryption.fields.EncryptedTextField(bound_to=('author_id', 'person_id', 'created_at'), help_text="The clinician's analysis of the session. Encrypted; never exported.", verbose_name='note'),
         ),
         migrations.RunPython(bind, unbind),
     ]

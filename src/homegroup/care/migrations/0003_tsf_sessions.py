@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import homegroup.privacy.fields
+import homegroup.encryption.fields
 
 
 class Migration(migrations.Migration):
@@ -28,8 +28,8 @@ class Migration(migrations.Migration):
                 ('topic', models.CharField(help_text='A code of care.session_topics.TOPICS.', max_length=40, verbose_name='topic')),
                 ('items_covered', models.JSONField(default=list, help_text="The topic's checklist items covered (codes): the fidelity record.")),
                 ('review', models.JSONField(default=dict, help_text="The review's numbers as read from the journal, keyed by data category (care.session_review).")),
-                ('review_notes', homegroup.privacy.fields.EncryptedTextField(blank=True, bound_to=('person_id', 'counselor_id', 'created_at'), default='', help_text="Reactions to meetings, barriers, sponsor, urges, in the person's words. Your own analysis belongs in a counseling note, not here.", verbose_name='what the person told you')),
-                ('summary', homegroup.privacy.fields.EncryptedTextField(blank=True, bound_to=('person_id', 'counselor_id', 'created_at'), default='', help_text='In plain language, for the person to take home.', verbose_name='summary')),
+                ('review_notes', homegroup.encryption.fields.EncryptedTextField(blank=True, bound_to=('person_id', 'counselor_id', 'created_at'), default='', help_text="Reactions to meetings, barriers, sponsor, urges, in the person's words. Your own analysis belongs in a counseling note, not here.", verbose_name='what the person told you')),
+                ('summary', homegroup.encryption.fields.EncryptedTextField(blank=True, bound_to=('person_id', 'counselor_id', 'created_at'), default='', help_text='In plain language, for the person to take home.', verbose_name='summary')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('counselor', models.ForeignKey(help_text='The clinician who held the session.', on_delete=django.db.models.deletion.PROTECT, related_name='tsf_sessions_held', to=settings.AUTH_USER_MODEL)),

@@ -23,7 +23,6 @@ from homegroup.directory.actions.maintainers import (
     LOCAL_SOURCE,
     create_meeting_by_maintainer,
     remove_meeting_by_maintainer,
-    require_maintainer,
     restore_meeting_by_maintainer,
     update_meeting_by_maintainer,
 )
@@ -83,7 +82,6 @@ __all__ = [
     "remove_meeting_by_maintainer",
     "report_mat_experience",
     "reporter_key",
-    "require_maintainer",
     "restore_meeting_by_maintainer",
     "review_mat_report",
     "save_meeting",

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from homegroup.audit import actions as audit
 from homegroup.audit.models import Outcome
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.directory import version
 from homegroup.directory.actions.applying import _Applied, _apply, _Parsed, _problem_dict
 from homegroup.directory.actions.meetings import fingerprint, source_key_for
@@ -30,7 +31,6 @@ from homegroup.directory.importers import (
 from homegroup.directory.importers.canonical import CanonicalMeeting
 from homegroup.directory.importers.codes import normalise_code_map
 from homegroup.directory.models import (
-    EvidenceKind,
     ImportRun,
     Meeting,
     RunState,
@@ -40,7 +40,6 @@ from homegroup.lib.timezones import resolve_timezone
 
 # Bigger than any real feed (GNYR's 1,555 meetings are 1.6 MB); a bigger file is a mistake.
 MAX_FEED_BYTES = 64 * 1024 * 1024
-_IMPORTED_EVIDENCE = (EvidenceKind.PUBLISHER_STATEMENT, EvidenceKind.SOURCE_NOTES)
 
 
 class ImportFailed(FeedError):
@@ -424,7 +423,7 @@ def _store_run(
     run.finished_at = timezone.now()
     run.save()
     audit.record(
-        action="directory.import",
+        action=AuditAction.DIRECTORY_IMPORT,
         actor_id=actor_id,
         object_type="import_run",
         object_id=run.pk,
@@ -440,7 +439,7 @@ def fail_run(run: ImportRun, message: str, *, refusal: str = "") -> None:
         run.finished_at = timezone.now()
         run.save()
         audit.record(
-            action="directory.import",
+            action=AuditAction.DIRECTORY_IMPORT,
             actor_id=run.actor_id,
             outcome=Outcome.FAILURE,
             object_type="import_run",

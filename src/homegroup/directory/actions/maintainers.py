@@ -12,11 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homegroup.accounts.models import Role, User
+from homegroup.accounts.permissions import requires_role
 from homegroup.audit import actions as audit
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.directory import version
-from homegroup.directory.actions.mat_evidence import _deny, refresh_mat_level
+from homegroup.directory.actions.mat_evidence import refresh_mat_level
 from homegroup.directory.actions.meetings import (
     Saved,
+    about_meeting,
     ensure_source,
     remove_meeting,
     save_meeting,
@@ -35,12 +38,6 @@ from homegroup.lib.timezones import check_timezone
 
 # Meetings this directory's maintainers list themselves, rather than a feed.
 LOCAL_SOURCE = "local"
-
-
-def require_maintainer(actor: User, action: str, *, meeting_id: int | None = None) -> None:
-    """PermissionDenied (the refusal audited) unless ``actor`` is a directory maintainer."""
-    if not actor.has_role(Role.DIRECTORY_MAINTAINER):
-        raise _deny(action, actor=actor, meeting_id=meeting_id)
 
 
 def _check_hand_made(canonical: CanonicalMeeting, *, default_zone: str) -> None:
@@ -70,13 +67,15 @@ def _check_hand_made(canonical: CanonicalMeeting, *, default_zone: str) -> None:
         raise ValidationError(errors)
 
 
+@requires_role(
+    Role.DIRECTORY_MAINTAINER, audit=AuditAction.DIRECTORY_MEETING_CREATED, about=about_meeting
+)
 @transaction.atomic
 def create_meeting_by_maintainer(*, canonical: CanonicalMeeting, actor: User) -> Meeting:
     """A directory maintainer lists a meeting by hand, under the source "local".
 
     A zone the maintainer chose is theirs ("manual"); left empty, it comes from the pin.
     """
-    require_maintainer(actor, "directory.meeting_created")
     # Maintainers write these listings themselves: a number they type is meant to be seen.
     version.lock()
     source = ensure_source(
@@ -101,7 +100,7 @@ def create_meeting_by_maintainer(*, canonical: CanonicalMeeting, actor: User) ->
         timezone_origin=TimezoneOrigin.MANUAL if canonical.timezone else None,
     )
     audit.record(
-        action="directory.meeting_created",
+        action=AuditAction.DIRECTORY_MEETING_CREATED,
         actor_id=actor.pk,
         object_type="meeting",
         object_id=saved.meeting.pk,
@@ -110,6 +109,9 @@ def create_meeting_by_maintainer(*, canonical: CanonicalMeeting, actor: User) ->
     return saved.meeting
 
 
+@requires_role(
+    Role.DIRECTORY_MAINTAINER, audit=AuditAction.DIRECTORY_MEETING_UPDATED, about=about_meeting
+)
 @transaction.atomic
 def update_meeting_by_maintainer(
     *, meeting: Meeting, canonical: CanonicalMeeting, actor: User
@@ -120,7 +122,6 @@ def update_meeting_by_maintainer(
     one is decided again from the pin (or the source's default). A new day moves the meeting
     within its source, so its next import still finds it only on the day the feed says.
     """
-    require_maintainer(actor, "directory.meeting_updated", meeting_id=meeting.pk)
     version.lock()
     # Lock the meeting's row only: PostgreSQL locks no row of an outer join (the region).
     meeting = (
@@ -166,7 +167,7 @@ def update_meeting_by_maintainer(
             local_edits=edits,
         )
     audit.record(
-        action="directory.meeting_updated",
+        action=AuditAction.DIRECTORY_MEETING_UPDATED,
         actor_id=actor.pk,
         object_type="meeting",
         object_id=meeting.pk,
@@ -176,26 +177,30 @@ def update_meeting_by_maintainer(
     return saved
 
 
+@requires_role(
+    Role.DIRECTORY_MAINTAINER, audit=AuditAction.DIRECTORY_MEETING_REMOVED, about=about_meeting
+)
 @transaction.atomic
 def remove_meeting_by_maintainer(*, meeting: Meeting, actor: User) -> None:
     """A directory maintainer takes a meeting off the directory (history and row kept)."""
-    require_maintainer(actor, "directory.meeting_removed", meeting_id=meeting.pk)
     if meeting.removed_at is not None:
         return
     remove_meeting(meeting=meeting, actor_id=actor.pk)
     audit.record(
-        action="directory.meeting_removed",
+        action=AuditAction.DIRECTORY_MEETING_REMOVED,
         actor_id=actor.pk,
         object_type="meeting",
         object_id=meeting.pk,
     )
 
 
+@requires_role(
+    Role.DIRECTORY_MAINTAINER, audit=AuditAction.DIRECTORY_MEETING_RESTORED, about=about_meeting
+)
 @transaction.atomic
 def restore_meeting_by_maintainer(*, meeting: Meeting, actor: User) -> None:
     """A directory maintainer lists a removed meeting again, as it was. (Its source's next
     import removes it again if the feed no longer has it.)"""
-    require_maintainer(actor, "directory.meeting_restored", meeting_id=meeting.pk)
     if meeting.removed_at is None:
         return
     version.bump()
@@ -207,7 +212,7 @@ def restore_meeting_by_maintainer(*, meeting: Meeting, actor: User) -> None:
         meeting=meeting, changed_at=now, actor_id=actor.pk, change="restored", fields={}
     )
     audit.record(
-        action="directory.meeting_restored",
+        action=AuditAction.DIRECTORY_MEETING_RESTORED,
         actor_id=actor.pk,
         object_type="meeting",
         object_id=meeting.pk,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from homegroup.accounts.models import Role, User
+from homegroup.accounts.permissions import requires_role
 from homegroup.audit import actions as audit
-from homegroup.audit.models import Outcome
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.directory import mat, version
+from homegroup.directory.actions.meetings import about_meeting
 from homegroup.directory.models import (
     EvidenceKind,
     Fellowship,
@@ -103,7 +105,7 @@ def refresh_mat_level(meeting: Meeting, *, today: date | None = None) -> mat.Lev
         Meeting.objects.filter(pk=meeting.pk).update(mat_level=decision.level)
         meeting.mat_level = decision.level
         audit.record(
-            action="directory.mat_level_changed",
+            action=AuditAction.DIRECTORY_MAT_LEVEL_CHANGED,
             actor_id=None,
             object_type="meeting",
             object_id=meeting.pk,
@@ -151,18 +153,14 @@ def _check_reporter_note(note: str) -> str:
     return note
 
 
-def _deny(action: str, *, actor: User, meeting_id: int | None = None) -> PermissionDenied:
-    # Called before the action's transaction opens, so the refusal stays in the audit log.
-    audit.record(
-        action=action,
-        actor_id=actor.pk,
-        outcome=Outcome.DENIED,
-        object_type="meeting" if meeting_id else "",
-        object_id=meeting_id or "",
-    )
-    return PermissionDenied(_("Your role does not allow this."))
-
-
+@requires_role(
+    Role.PERSON_IN_RECOVERY,
+    Role.CLINICIAN,
+    audit=AuditAction.DIRECTORY_MAT_REPORT,
+    actor="reporter",
+    about=about_meeting,
+)
+@transaction.atomic
 def report_mat_experience(
     *, meeting: Meeting, reporter: User, stance: str, observed_on: date, note: str = ""
 ) -> MatEvidence:
@@ -171,30 +169,8 @@ def report_mat_experience(
     Stored pending (a directory maintainer reviews it before it counts) with only an opaque
     reporter key: one person counts once per meeting, and a second report replaces the first.
     """
+    version.lock()
     is_member = reporter.has_role(Role.PERSON_IN_RECOVERY)
-    if not (is_member or reporter.has_role(Role.CLINICIAN)):
-        raise _deny("directory.mat_report", actor=reporter, meeting_id=meeting.pk)
-    with transaction.atomic():
-        version.lock()
-        return _store_report(
-            meeting=meeting,
-            reporter=reporter,
-            is_member=is_member,
-            stance=stance,
-            observed_on=observed_on,
-            note=note,
-        )
-
-
-def _store_report(
-    *,
-    meeting: Meeting,
-    reporter: User,
-    is_member: bool,
-    stance: str,
-    observed_on: date,
-    note: str = "",
-) -> MatEvidence:
     if meeting.removed_at is not None:
         raise ValidationError({"meeting": _("This meeting is no longer listed.")})
     _check_stance(stance)
@@ -219,7 +195,7 @@ def _store_report(
     evidence.reviewed_at = None
     evidence.save()
     audit.record(
-        action="directory.mat_report",
+        action=AuditAction.DIRECTORY_MAT_REPORT,
         actor_id=reporter.pk,
         object_type="mat_evidence",
         object_id=evidence.pk,
@@ -228,16 +204,16 @@ def _store_report(
     return evidence
 
 
+@requires_role(
+    Role.DIRECTORY_MAINTAINER,
+    audit=AuditAction.DIRECTORY_MAT_REPORT_REVIEWED,
+    actor="reviewer",
+    about=about_meeting,
+)
+@transaction.atomic
 def review_mat_report(*, evidence: MatEvidence, reviewer: User, accept: bool) -> MatEvidence:
     """A directory maintainer accepts a pending report (it counts from now on) or rejects it."""
-    if not reviewer.has_role(Role.DIRECTORY_MAINTAINER):
-        raise _deny("directory.mat_report_reviewed", actor=reviewer, meeting_id=evidence.meeting_id)
-    with transaction.atomic():
-        version.lock()
-        return _review(evidence=evidence, reviewer=reviewer, accept=accept)
-
-
-def _review(*, evidence: MatEvidence, reviewer: User, accept: bool) -> MatEvidence:
+    version.lock()
     if evidence.kind not in REPORT_KINDS:
         raise ValidationError({"evidence": _("Only reports from people are reviewed.")})
     if evidence.review_status != ReviewStatus.PENDING:
@@ -249,7 +225,7 @@ def _review(*, evidence: MatEvidence, reviewer: User, accept: bool) -> MatEviden
     evidence.reviewed_at = timezone.now()
     evidence.save(update_fields=["review_status", "reviewed_by_id", "reviewed_at"])
     audit.record(
-        action="directory.mat_report_reviewed",
+        action=AuditAction.DIRECTORY_MAT_REPORT_REVIEWED,
         actor_id=reviewer.pk,
         object_type="mat_evidence",
         object_id=evidence.pk,
@@ -258,6 +234,10 @@ def _review(*, evidence: MatEvidence, reviewer: User, accept: bool) -> MatEviden
     return evidence
 
 
+@requires_role(
+    Role.DIRECTORY_MAINTAINER, audit=AuditAction.DIRECTORY_MAT_EVIDENCE_ADDED, about=about_meeting
+)
+@transaction.atomic
 def add_mat_evidence(
     *,
     meeting: Meeting,
@@ -269,23 +249,7 @@ def add_mat_evidence(
 ) -> MatEvidence:
     """A directory maintainer records a statement: the group's own (e.g. by email) or their
     own check of the meeting. It counts at once; the summary is shown on the meeting page."""
-    if not actor.has_role(Role.DIRECTORY_MAINTAINER):
-        raise _deny("directory.mat_evidence_added", actor=actor, meeting_id=meeting.pk)
-    with transaction.atomic():
-        version.bump()  # it counts at once, and search results show it
-        return _add_statement(
-            meeting=meeting,
-            actor=actor,
-            kind=kind,
-            stance=stance,
-            summary=summary,
-            observed_on=observed_on,
-        )
-
-
-def _add_statement(
-    *, meeting: Meeting, actor: User, kind: str, stance: str, summary: str, observed_on: date
-) -> MatEvidence:
+    version.bump()  # it counts at once, and search results show it
     if kind not in (EvidenceKind.PUBLISHER_STATEMENT, EvidenceKind.MAINTAINER):
         raise ValidationError(
             {"kind": _("A maintainer records a publisher's statement or their own check.")}
@@ -308,7 +272,7 @@ def _add_statement(
         reviewed_at=timezone.now(),
     )
     audit.record(
-        action="directory.mat_evidence_added",
+        action=AuditAction.DIRECTORY_MAT_EVIDENCE_ADDED,
         actor_id=actor.pk,
         object_type="mat_evidence",
         object_id=evidence.pk,
@@ -317,17 +281,16 @@ def _add_statement(
     return evidence
 
 
+@requires_role(
+    Role.DIRECTORY_MAINTAINER,
+    audit=AuditAction.DIRECTORY_MAT_EVIDENCE_WITHDRAWN,
+    about=about_meeting,
+)
+@transaction.atomic
 def withdraw_mat_evidence(*, evidence: MatEvidence, actor: User) -> None:
     """A directory maintainer withdraws a statement or a report (e.g. one recorded in error).
     Evidence read from a feed is not withdrawn by hand: the next import re-syncs it."""
-    if not actor.has_role(Role.DIRECTORY_MAINTAINER):
-        raise _deny("directory.mat_evidence_withdrawn", actor=actor, meeting_id=evidence.meeting_id)
-    with transaction.atomic():
-        version.lock()
-        _withdraw(evidence=evidence, actor=actor)
-
-
-def _withdraw(*, evidence: MatEvidence, actor: User) -> None:
+    version.lock()
     if evidence.source_id is not None:
         raise ValidationError(
             {"evidence": _("This comes from the source's feed; change it at the source.")}
@@ -338,7 +301,7 @@ def _withdraw(*, evidence: MatEvidence, actor: User) -> None:
     evidence_id = evidence.pk
     evidence.delete()
     audit.record(
-        action="directory.mat_evidence_withdrawn",
+        action=AuditAction.DIRECTORY_MAT_EVIDENCE_WITHDRAWN,
         actor_id=actor.pk,
         object_type="mat_evidence",
         object_id=evidence_id,

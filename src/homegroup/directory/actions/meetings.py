@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from homegroup.audit import actions as audit
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.directory import version
 from homegroup.directory.contact_details import (
     PUBLIC_TEXT_FIELDS,
@@ -95,7 +96,7 @@ def ensure_source(
         )
         source.save(force_insert=True)
         audit.record(
-            action="directory.source_created",
+            action=AuditAction.DIRECTORY_SOURCE_CREATED,
             actor_id=actor_id,
             object_type="source",
             object_id=source.pk,
@@ -371,3 +372,13 @@ def remove_meeting(
         change="removed",
         fields={},
     )
+
+
+def about_meeting(arguments: dict[str, Any]) -> tuple[str, Any]:
+    """The meeting an action is about (its own, or its evidence's), for a refusal's audit row
+    (`accounts.permissions.requires_role`)."""
+    if (meeting := arguments.get("meeting")) is not None:
+        return "meeting", meeting.pk
+    if (evidence := arguments.get("evidence")) is not None:
+        return "meeting", evidence.meeting_id
+    return "", ""

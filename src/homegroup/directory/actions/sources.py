@@ -14,11 +14,17 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from homegroup.accounts.models import User
+from homegroup.accounts.models import Role, User
+from homegroup.accounts.permissions import requires_role
 from homegroup.audit import actions as audit
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.directory import version
-from homegroup.directory.actions.maintainers import require_maintainer
-from homegroup.directory.actions.meetings import ensure_fellowship, ensure_source, held_for
+from homegroup.directory.actions.meetings import (
+    about_meeting,
+    ensure_fellowship,
+    ensure_source,
+    held_for,
+)
 from homegroup.directory.contact_details import (
     PUBLIC_TEXT_FIELDS,
 )
@@ -107,7 +113,7 @@ def configure_source(
     if changed:
         source.save(update_fields=changed)
         audit.record(
-            action="directory.source_configured",
+            action=AuditAction.DIRECTORY_SOURCE_CONFIGURED,
             actor_id=actor_id,
             object_type="source",
             object_id=source.pk,
@@ -118,10 +124,10 @@ def configure_source(
     return source
 
 
+@requires_role(Role.DIRECTORY_MAINTAINER, audit=AuditAction.DIRECTORY_SOURCE_CREATED)
 def create_source(*, name: str, url: str, actor: User) -> Source:
     """A directory maintainer adds a source to import from the web (its short name made from
     its name, numbered when taken)."""
-    require_maintainer(actor, "directory.source_created")
     if web_address(url.strip()) is None:
         raise ValidationError({"url": _("Give the feed's http:// or https:// address.")})
     base = slugify(name)[:56] or "source"
@@ -147,11 +153,15 @@ def _refresh_held(meetings: QuerySet[Meeting], *, source: Source) -> int:
     return len(changed)
 
 
+@requires_role(
+    Role.DIRECTORY_MAINTAINER,
+    audit=AuditAction.DIRECTORY_CONTACT_DETAILS_PUBLISHED,
+    about=about_meeting,
+)
 def publish_contact_details(*, meeting: Meeting, values: Sequence[str], actor: User) -> Meeting:
     """A directory maintainer publishes phone numbers or email addresses held in a meeting's
     notes (an intergroup's hotline, a group's own address): shown in public from now on, and
     after every re-import of the same text."""
-    require_maintainer(actor, "directory.contact_details_published", meeting_id=meeting.pk)
     with transaction.atomic():
         version.bump()  # the public text changes: cached pages, feeds and search must follow
         meeting = (
@@ -177,7 +187,7 @@ def publish_contact_details(*, meeting: Meeting, values: Sequence[str], actor: U
             fields={"contact_details_published": [before, meeting.contact_details_published]},
         )
         audit.record(
-            action="directory.contact_details_published",
+            action=AuditAction.DIRECTORY_CONTACT_DETAILS_PUBLISHED,
             actor_id=actor.pk,
             object_type="meeting",
             object_id=meeting.pk,

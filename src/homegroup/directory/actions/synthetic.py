@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homegroup.audit import actions as audit
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.directory import mat, version
 from homegroup.directory.actions.applying import _free_slug, feed_evidence
 from homegroup.directory.actions.mat_evidence import _evidence_facts
@@ -136,7 +137,7 @@ def bulk_create_synthetic(
     run.diff = {"created": [], "updated": {}, "removed": [], "synthetic": {"seed": seed}}
     run.save()
     audit.record(
-        action="directory.synthetic_generated",
+        action=AuditAction.DIRECTORY_SYNTHETIC_GENERATED,
         actor_id=actor_id,
         object_type="import_run",
         object_id=run.pk,

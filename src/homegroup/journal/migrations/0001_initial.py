@@ -6,7 +6,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import homegroup.privacy.fields
+import homegroup.encryption.fields
 
 
 class Migration(migrations.Migration):
@@ -144,7 +144,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "note",
-                    homegroup.privacy.fields.EncryptedTextField(
+                    homegroup.encryption.fields.EncryptedTextField(
                         blank=True, default="", verbose_name="private note"
                     ),
                 ),
@@ -177,7 +177,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "name",
-                    homegroup.privacy.fields.EncryptedTextField(
+                    homegroup.encryption.fields.EncryptedTextField(
                         blank=True,
                         default="",
                         help_text="Typed in by the person, for a meeting not in the directory.",
@@ -349,7 +349,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "other_name",
-                    homegroup.privacy.fields.EncryptedTextField(
+                    homegroup.encryption.fields.EncryptedTextField(
                         blank=True,
                         default="",
                         help_text="Only for 'Other'.",
@@ -358,7 +358,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "prescriber",
-                    homegroup.privacy.fields.EncryptedTextField(
+                    homegroup.encryption.fields.EncryptedTextField(
                         blank=True,
                         default="",
                         help_text="Optional. Encrypted; shown only to the person.",
@@ -498,7 +498,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "name",
-                    homegroup.privacy.fields.EncryptedTextField(
+                    homegroup.encryption.fields.EncryptedTextField(
                         help_text="Just enough for you to recognise them (at most 20 characters).",
                         verbose_name="first name or nickname",
                     ),
@@ -748,7 +748,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "meeting_name",
-                    homegroup.privacy.fields.EncryptedTextField(
+                    homegroup.encryption.fields.EncryptedTextField(
                         blank=True,
                         default="",
                         help_text="When it is not a directory meeting.",
@@ -804,7 +804,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "sponsor_name",
-                    homegroup.privacy.fields.EncryptedTextField(
+                    homegroup.encryption.fields.EncryptedTextField(
                         blank=True,
                         default="",
                         help_text="A first name or initials only (at most 20 characters), never contact details.",

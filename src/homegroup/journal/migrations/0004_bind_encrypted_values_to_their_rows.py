@@ -6,8 +6,8 @@ back to being bound to their column only."""
 import django.utils.timezone
 from django.db import migrations, models
 
-import homegroup.privacy.fields
-from homegroup.privacy.fields import bind_values_to_rows, unbind_values_from_rows
+import homegroup.encryption.fields
+from homegroup.encryption.fields import bind_values_to_rows, unbind_values_from_rows
 
 BOUND = {"CheckIn": ["note"], "CheckInMeeting": ["name"], "MedicationPlan": ["other_name", "prescriber"], "NetworkMember": ["name"], "ServiceCommitment": ["meeting_name"], "TwelveStepLife": ["sponsor_name"]}
 
@@ -37,37 +37,37 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='checkin',
             name='note',
-            field=homegroup.privacy.fields.EncryptedTextField(blank=True, bound_to=('person_id', 'date'), default='', verbose_name='private note'),
+            field=homegroup.encryption.fields.EncryptedTextField(blank=True, bound_to=('person_id', 'date'), default='', verbose_name='private note'),
         ),
         migrations.AlterField(
             model_name='checkinmeeting',
             name='name',
-            field=homegroup.privacy.fields.EncryptedTextField(blank=True, bound_to=('check_in.person_id', 'check_in.date'), default='', help_text='Typed in by the person, for a meeting not in the directory.', verbose_name='meeting name'),
+            field=homegroup.encryption.fields.EncryptedTextField(blank=True, bound_to=('check_in.person_id', 'check_in.date'), default='', help_text='Typed in by the person, for a meeting not in the directory.', verbose_name='meeting name'),
         ),
         migrations.AlterField(
             model_name='medicationplan',
             name='other_name',
-            field=homegroup.privacy.fields.EncryptedTextField(blank=True, bound_to=('person_id', 'created_at'), default='', help_text="Only for 'Other'.", verbose_name='name of the medication'),
+            field=homegroup.encryption.fields.EncryptedTextField(blank=True, bound_to=('person_id', 'created_at'), default='', help_text="Only for 'Other'.", verbose_name='name of the medication'),
         ),
         migrations.AlterField(
             model_name='medicationplan',
             name='prescriber',
-            field=homegroup.privacy.fields.EncryptedTextField(blank=True, bound_to=('person_id', 'created_at'), default='', help_text='Optional. Encrypted; shown only to the person.', verbose_name='clinic or prescriber'),
+            field=homegroup.encryption.fields.EncryptedTextField(blank=True, bound_to=('person_id', 'created_at'), default='', help_text='Optional. Encrypted; shown only to the person.', verbose_name='clinic or prescriber'),
         ),
         migrations.AlterField(
             model_name='networkmember',
             name='name',
-            field=homegroup.privacy.fields.EncryptedTextField(bound_to=('person_id', 'created_at'), help_text='Just enough for you to recognise them (at most 20 characters).', verbose_name='first name or nickname'),
+            field=homegroup.encryption.fields.EncryptedTextField(bound_to=('person_id', 'created_at'), help_text='Just enough for you to recognise them (at most 20 characters).', verbose_name='first name or nickname'),
         ),
         migrations.AlterField(
             model_name='servicecommitment',
             name='meeting_name',
-            field=homegroup.privacy.fields.EncryptedTextField(blank=True, bound_to=('person_id', 'created_at'), default='', help_text='When it is not a directory meeting.', verbose_name='group or meeting'),
+            field=homegroup.encryption.fields.EncryptedTextField(blank=True, bound_to=('person_id', 'created_at'), default='', help_text='When it is not a directory meeting.', verbose_name='group or meeting'),
         ),
         migrations.AlterField(
             model_name='twelvesteplife',
             name='sponsor_name',
-            field=homegroup.privacy.fields.EncryptedTextField(blank=True, bound_to=('person_id',), default='', help_text='A first name or initials only (at most 20 characters), never contact details.', verbose_name="sponsor's first name or initials"),
+            field=homegroup.encryption.fields.EncryptedTextField(blank=True, bound_to=('person_id',), default='', help_text='A first name or initials only (at most 20 characters), never contact details.', verbose_name="sponsor's first name or initials"),
         ),
         migrations.RunPython(bind, unbind),
     ]

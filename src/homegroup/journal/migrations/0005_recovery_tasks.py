@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import homegroup.privacy.fields
+import homegroup.encryption.fields
 
 
 class Migration(migrations.Migration):
@@ -22,13 +22,13 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('meeting', 'Go to a meeting'), ('reading', 'Reading'), ('phone_numbers', 'Phone numbers to collect'), ('sponsor', 'Ask someone to sponsor you'), ('service', 'A service commitment'), ('other', 'Something else')], max_length=16, verbose_name='kind')),
-                ('text', homegroup.privacy.fields.EncryptedTextField(blank=True, bound_to=('person_id', 'created_at'), default='', help_text='In plain words, for the person. Encrypted.', verbose_name='task')),
+                ('text', homegroup.encryption.fields.EncryptedTextField(blank=True, bound_to=('person_id', 'created_at'), default='', help_text='In plain words, for the person. Encrypted.', verbose_name='task')),
                 ('meeting_name', models.CharField(blank=True, help_text="The meeting's name when the task was set, kept if it leaves the directory.", max_length=300)),
                 ('set_on', models.DateField(verbose_name='set on')),
                 ('status', models.CharField(choices=[('open', 'Not yet'), ('done', 'Done'), ('not_done', 'Not done')], default='open', max_length=16, verbose_name='status')),
                 ('status_on', models.DateField(blank=True, null=True, verbose_name='done on')),
                 ('completed_by', models.CharField(blank=True, choices=[('person', 'Marked by you'), ('check_in', 'From your check-in'), ('counselor', 'Noted in a session')], max_length=16)),
-                ('reason', homegroup.privacy.fields.EncryptedTextField(blank=True, bound_to=('person_id', 'created_at'), default='', help_text="The person's own words on why it did not happen, if they want to say.", verbose_name='why not')),
+                ('reason', homegroup.encryption.fields.EncryptedTextField(blank=True, bound_to=('person_id', 'created_at'), default='', help_text="The person's own words on why it did not happen, if they want to say.", verbose_name='why not')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('meeting', models.ForeignKey(blank=True, help_text="For a meeting task: the directory's meeting.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='directory.meeting')),

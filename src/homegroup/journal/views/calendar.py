@@ -8,10 +8,11 @@ from typing import Any
 
 from django.core.exceptions import BadRequest
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.journal import actions
 from homegroup.journal.forms import (
     month_of,
@@ -20,13 +21,13 @@ from homegroup.journal.models import (
     CheckIn,
     JournalProfile,
 )
-from homegroup.journal.views.common import journal_page, person_of, person_required
+from homegroup.journal.views.common import journal_page, person_required
 
 
 @person_required
 @require_http_methods(["GET"])
-def calendar(request: HttpRequest) -> HttpResponse:
-    person = person_of(request)
+def calendar(request: AuthenticatedRequest) -> HttpResponse:
+    person = request.user
     profile = JournalProfile.objects.for_person(person)
     today = profile.today()
     first = month_of(request.GET.get("month"), today)

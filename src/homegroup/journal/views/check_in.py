@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from homegroup.accounts.models import User
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.directory.models import Meeting
 from homegroup.forms import attach_errors, form_status
 from homegroup.journal import actions, reception, safety, safety_wording, summaries
@@ -34,7 +35,6 @@ from homegroup.journal.views.common import (
     GET_POST,
     directory_search_url,
     journal_page,
-    person_of,
     person_required,
 )
 from homegroup.privacy.models import Consent
@@ -63,8 +63,8 @@ def _listed_meetings(person: User, check_in: CheckIn | None, extra_slug: str) ->
 
 @person_required
 @GET_POST
-def check_in(request: HttpRequest, day: date | None = None) -> HttpResponse:
-    person = person_of(request)
+def check_in(request: AuthenticatedRequest, day: date | None = None) -> HttpResponse:
+    person = request.user
     profile = JournalProfile.objects.for_person(person)
     today = profile.today()
     day = day or today
@@ -205,15 +205,8 @@ def _safety_note(request: HttpRequest) -> dict[str, Any] | None:
         "shares_with_program": bool(stored.get("shares_with_program")),
         "harm_reduction_lines": settings.HOMEGROUP_HARM_REDUCTION_LINES,
         "naloxone_url": settings.HOMEGROUP_NALOXONE_URL,
-        "sharing_url": _url_or_none("privacy:sharing"),
+        "sharing_url": reverse("privacy:sharing"),
     }
-
-
-def _url_or_none(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
 
 
 def _day_url(day: date, today: date) -> str:

@@ -6,25 +6,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from homegroup.accounts.models import Role, User
+from homegroup.accounts.models import Role
 from homegroup.accounts.permissions import role_required
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.journal import actions
 
 person_required = role_required(Role.PERSON_IN_RECOVERY)
 GET_POST = require_http_methods(["GET", "POST"])
 
 
-def person_of(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def journal_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     template: str,
     context: dict[str, Any],
     *,
@@ -33,16 +30,10 @@ def journal_page(
     status: int = 200,
 ) -> HttpResponse:
     """Render a journal page, auditing the view as one read of the person's record."""
-    person = person_of(request)
+    person = request.user
     actions.note_read(viewer=person, person=person, object_type=object_type, object_id=object_id)
     return render(request, template, context, status=status)
 
 
-def directory_search_url() -> str | None:
-    # The directory's search page is built in its own issue; link to it once it exists.
-    for name in ("directory:search", "directory:meetings"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return None
+def directory_search_url() -> str:
+    return reverse("directory:search")

@@ -10,6 +10,7 @@ during the grace period lands on `keep_account` (see `journal.backends`).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,33 +27,38 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from homegroup.accounts import throttle
 from homegroup.accounts.models import ROLE_FIELDS, STAFF_ROLES, User
 from homegroup.accounts.permissions import reauth_required
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.audit.models import AuditEvent, Outcome
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.forms import form_status
-from homegroup.interop import fhir
 from homegroup.journal import actions, export
 from homegroup.journal.backends import KEEP_SESSION_KEY, pending_keep
 from homegroup.journal.forms import DeleteAccountForm
 from homegroup.journal.models import JournalProfile
-from homegroup.journal.views.common import GET_POST, journal_page, person_of, person_required
+from homegroup.journal.views.common import GET_POST, journal_page, person_required
 from homegroup.lib.timezones import is_timezone
-from homegroup.privacy import throttle
 from homegroup.privacy.models import CareTeamMember, Consent
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 AUDIT_PAGE_SIZE = 50
 
-DOWNLOADS = {
-    "json": ("application/json", "homegroup-journal.json"),
-    "csv": ("application/zip", "homegroup-journal-csv.zip"),
-    "fhir": (fhir.CONTENT_TYPE, "homegroup-journal-fhir.json"),
+# The FHIR download is interop's (`interop.views.journal_fhir`, the same path and limits).
+DOWNLOADS: dict[str, tuple[str, str, Callable[[export.JournalData], bytes | str]]] = {
+    "json": (
+        "application/json",
+        "homegroup-journal.json",
+        lambda data: json.dumps(export.as_json(data), ensure_ascii=False, indent=2),
+    ),
+    "csv": ("application/zip", "homegroup-journal-csv.zip", export.as_csv_zip),
 }
 
 
 @person_required
 @require_http_methods(["GET"])
-def data_page(request: HttpRequest) -> HttpResponse:
+def data_page(request: AuthenticatedRequest) -> HttpResponse:
     context = {"grace_days": settings.HOMEGROUP_DELETION_GRACE_DAYS}
     return journal_page(request, "journal/data.html", context, object_type="data")
 
@@ -60,25 +66,28 @@ def data_page(request: HttpRequest) -> HttpResponse:
 @person_required
 @reauth_required
 @require_http_methods(["GET"])
-def download(request: HttpRequest, export_format: str) -> HttpResponse:
+def download(request: AuthenticatedRequest, export_format: str) -> HttpResponse:
     if export_format not in DOWNLOADS:
         raise Http404
-    person = person_of(request)
+    return export_download(request, export_format, *DOWNLOADS[export_format])
+
+
+def export_download(
+    request: AuthenticatedRequest,
+    export_format: str,
+    content_type: str,
+    filename: str,
+    write: Callable[[export.JournalData], bytes | str],
+) -> HttpResponse:
+    """The person's whole journal as one file, within the export limits; audited."""
+    person = request.user
     wait = throttle.attempt(
         throttle.per_account(throttle.EXPORT_PER_ACCOUNT, person),
         throttle.per_client(throttle.EXPORT_PER_CLIENT, request),
     )
     if wait is not None:
         return throttle.too_many(request, wait)
-    data = export.gather(person)
-    content_type, filename = DOWNLOADS[export_format]
-    body: bytes | str
-    if export_format == "json":
-        body = json.dumps(export.as_json(data), ensure_ascii=False, indent=2)
-    elif export_format == "csv":
-        body = export.as_csv_zip(data)
-    else:
-        body = fhir.bundle_json(data)
+    body = write(export.gather(person))
     actions.note_export(person=person, export_format=export_format)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -91,8 +100,8 @@ def download(request: HttpRequest, export_format: str) -> HttpResponse:
 @person_required
 @reauth_required
 @GET_POST
-def delete_account(request: HttpRequest) -> HttpResponse:
-    person = person_of(request)
+def delete_account(request: AuthenticatedRequest) -> HttpResponse:
+    person = request.user
     data = request.POST if request.method == "POST" else None
     form = DeleteAccountForm(data)
     if request.method == "POST" and form.is_valid():
@@ -166,62 +175,14 @@ READ_OBJECTS = {
     "summary": gettext_lazy("your summary (app)"),
     "checkins": gettext_lazy("your check-ins (app)"),
 }
-ACTIONS = {
-    "journal.export": gettext_lazy("downloaded the journal"),
-    "journal.check_in": gettext_lazy("recorded a day"),
-    "journal.check_in_edit": gettext_lazy("changed a day"),
-    "journal.discreet_mode": gettext_lazy("changed discreet mode"),
-    "journal.deletion_request": gettext_lazy("asked to delete the account"),
-    "journal.deletion_cancel": gettext_lazy("kept the account"),
-    "journal.measure": gettext_lazy("answered a questionnaire"),
-    "journal.profile_create": gettext_lazy("set up the journal"),
-    "journal.profile_update": gettext_lazy("changed the journal settings"),
-    "journal.medication_add": gettext_lazy("added a medication"),
-    "journal.medication_change": gettext_lazy("changed a medication"),
-    "journal.medication_delete": gettext_lazy("removed a medication"),
-    "journal.home_group": gettext_lazy("changed the home group"),
-    "journal.usual_meeting_add": gettext_lazy("added a usual meeting"),
-    "journal.usual_meeting_remove": gettext_lazy("removed a usual meeting"),
-    "journal.sponsor_and_steps": gettext_lazy("changed sponsor and steps"),
-    "journal.service_add": gettext_lazy("added a service commitment"),
-    "journal.service_change": gettext_lazy("changed a service commitment"),
-    "journal.service_delete": gettext_lazy("removed a service commitment"),
-    "journal.network_add": gettext_lazy("added someone to the network"),
-    "journal.network_change": gettext_lazy("changed someone in the network"),
-    "journal.network_remove": gettext_lazy("took someone off the network"),
-    "privacy.disclosure": gettext_lazy("saw what you share with them"),
-    "privacy.consent_signed": gettext_lazy("signed a consent to share"),
-    "privacy.consent_accepted": gettext_lazy("accepted your sharing code"),
-    "privacy.consent_revoked": gettext_lazy("stopped a share"),
-    "privacy.consent_viewed": gettext_lazy("looked at a consent"),
-    "privacy.sharing_viewed": gettext_lazy("looked at your sharing page"),
-    "privacy.accounting_viewed": gettext_lazy("looked at the list of disclosures"),
-    "privacy.program_joined": gettext_lazy("joined a program"),
-    "privacy.program_left": gettext_lazy("left a program"),
-    "privacy.care_team_assigned": gettext_lazy("proposed a clinician for your care team"),
-    "privacy.care_team_confirmed": gettext_lazy("took up their place on your care team"),
-    "privacy.care_team_declined": gettext_lazy("declined a place on your care team"),
-    "privacy.care_team_ended": gettext_lazy("ended a clinician's place on your care team"),
-    "privacy.break_glass_opened": gettext_lazy("opened emergency access to your record"),
-    "privacy.break_glass_reviewed": gettext_lazy("reviewed an emergency access to your record"),
-    "privacy.break_glass_viewed": gettext_lazy("looked at the emergency access page about you"),
-    "access.refused": gettext_lazy("asked for something of yours they may not see"),
-    "auth.sign_in": gettext_lazy("signed in"),
-    "auth.sign_out": gettext_lazy("signed out"),
-    "account.sign_up": gettext_lazy("created the account"),
-    "account.activated": gettext_lazy("confirmed the email address"),
-}
 
 
 def _what(event: AuditEvent) -> str:
-    if event.action == "journal.read":
-        thing = READ_OBJECTS.get(event.object_type, event.object_type or _("your journal"))
+    """The vocabulary's plain words for the row (never its code)."""
+    if event.action == AuditAction.JOURNAL_READ:
+        thing = READ_OBJECTS.get(event.object_type, _("your journal"))
         return _("looked at %(thing)s") % {"thing": thing}
-    if event.action in ACTIONS:
-        return str(ACTIONS[event.action])
-    if event.action.startswith("journal."):
-        return _("changed your journal (%(action)s)") % {"action": event.action[8:]}
-    return event.action
+    return AuditAction.describe(event.action)
 
 
 class _Who:
@@ -265,8 +226,8 @@ class _Who:
 
 @person_required
 @require_http_methods(["GET"])
-def audit_page(request: HttpRequest) -> HttpResponse:
-    person = person_of(request)
+def audit_page(request: AuthenticatedRequest) -> HttpResponse:
+    person = request.user
     # The view itself is recorded first, so the list shows this visit too.
     actions.note_read(viewer=person, person=person, object_type="audit")
     paginator = Paginator(AuditEvent.objects.about(person.pk).order_by("-id"), AUDIT_PAGE_SIZE)

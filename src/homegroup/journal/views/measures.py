@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.forms import attach_errors, form_status
 from homegroup.journal import actions
 from homegroup.journal.forms import (
@@ -17,7 +18,7 @@ from homegroup.journal.forms import (
 from homegroup.journal.models import (
     MeasureResponse,
 )
-from homegroup.journal.views.common import GET_POST, journal_page, person_of, person_required
+from homegroup.journal.views.common import GET_POST, journal_page, person_required
 from homegroup.measures import aai, bam, registry
 from homegroup.privacy.access import get_visible_or_404
 
@@ -26,8 +27,8 @@ RESPONSES_LISTED = 50
 
 @person_required
 @require_http_methods(["GET"])
-def measures(request: HttpRequest) -> HttpResponse:
-    person = person_of(request)
+def measures(request: AuthenticatedRequest) -> HttpResponse:
+    person = request.user
     titles = {key: instrument.title for key, instrument in registry.INSTRUMENTS.items()}
     responses = MeasureResponse.objects.latest_first().visible_to(person)[:RESPONSES_LISTED]
     context = {
@@ -39,8 +40,8 @@ def measures(request: HttpRequest) -> HttpResponse:
     return journal_page(request, "journal/measures.html", context, object_type="measure_response")
 
 
-def _instrument_page(request: HttpRequest, instrument_id: str) -> HttpResponse:
-    person = person_of(request)
+def _instrument_page(request: AuthenticatedRequest, instrument_id: str) -> HttpResponse:
+    person = request.user
     instrument = registry.instrument(instrument_id)
     data = request.POST if request.method == "POST" else None
     form = InstrumentForm(data, instrument=instrument)
@@ -64,19 +65,19 @@ def _instrument_page(request: HttpRequest, instrument_id: str) -> HttpResponse:
 
 @person_required
 @GET_POST
-def measure_bam(request: HttpRequest) -> HttpResponse:
+def measure_bam(request: AuthenticatedRequest) -> HttpResponse:
     return _instrument_page(request, bam.ID)
 
 
 @person_required
 @GET_POST
-def measure_aai(request: HttpRequest) -> HttpResponse:
+def measure_aai(request: AuthenticatedRequest) -> HttpResponse:
     return _instrument_page(request, aai.ID)
 
 
 @person_required
 @require_http_methods(["GET"])
-def measure_result(request: HttpRequest, response_id: int) -> HttpResponse:
+def measure_result(request: AuthenticatedRequest, response_id: int) -> HttpResponse:
     response = get_visible_or_404(MeasureResponse.objects.all(), request.user, pk=response_id)
     context: dict[str, Any] = {"response": response}
     if response.instrument == bam.ID:

@@ -7,11 +7,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.forms import attach_errors, form_status
 from homegroup.journal import actions, summaries
 from homegroup.journal.forms import (
@@ -21,7 +22,7 @@ from homegroup.journal.models import (
     JournalProfile,
     MedicationPlan,
 )
-from homegroup.journal.views.common import GET_POST, journal_page, person_of, person_required
+from homegroup.journal.views.common import GET_POST, journal_page, person_required
 from homegroup.privacy.access import get_visible_or_404
 
 ADHERENCE_DAYS = 30
@@ -29,8 +30,8 @@ ADHERENCE_DAYS = 30
 
 @person_required
 @require_http_methods(["GET"])
-def medication(request: HttpRequest) -> HttpResponse:
-    person = person_of(request)
+def medication(request: AuthenticatedRequest) -> HttpResponse:
+    person = request.user
     profile = JournalProfile.objects.for_person(person)
     today = profile.today()
     plans = list(MedicationPlan.objects.visible_to(person))
@@ -46,9 +47,9 @@ def medication(request: HttpRequest) -> HttpResponse:
 
 
 def _plan_form_page(
-    request: HttpRequest, plan: MedicationPlan | None, initial: dict[str, Any]
+    request: AuthenticatedRequest, plan: MedicationPlan | None, initial: dict[str, Any]
 ) -> HttpResponse:
-    person = person_of(request)
+    person = request.user
     data = request.POST if request.method == "POST" else None
     form = MedicationPlanForm(data, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -84,8 +85,8 @@ def _plan_form_page(
 
 @person_required
 @GET_POST
-def medication_new(request: HttpRequest) -> HttpResponse:
-    today = JournalProfile.objects.for_person(person_of(request)).today()
+def medication_new(request: AuthenticatedRequest) -> HttpResponse:
+    today = JournalProfile.objects.for_person(request.user).today()
     return _plan_form_page(
         request, None, {"schedule": "daily", "dose_unit": "mg", "active_from": today}
     )
@@ -93,15 +94,15 @@ def medication_new(request: HttpRequest) -> HttpResponse:
 
 @person_required
 @GET_POST
-def medication_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+def medication_edit(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = get_visible_or_404(MedicationPlan.objects.all(), request.user, pk=plan_id)
     return _plan_form_page(request, plan, MedicationPlanForm.initial_from(plan))
 
 
 @person_required
 @require_POST
-def medication_delete(request: HttpRequest, plan_id: int) -> HttpResponse:
+def medication_delete(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = get_visible_or_404(MedicationPlan.objects.all(), request.user, pk=plan_id)
-    actions.delete_medication_plan(person=person_of(request), plan=plan)
+    actions.delete_medication_plan(person=request.user, plan=plan)
     messages.success(request, _("The medication was removed from your plan."))
     return redirect("journal:medication")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.forms import attach_errors, form_status
 from homegroup.journal import actions
 from homegroup.journal.forms import (
@@ -20,7 +21,7 @@ from homegroup.journal.models import (
     NetworkMember,
     NetworkSnapshot,
 )
-from homegroup.journal.views.common import GET_POST, journal_page, person_of, person_required
+from homegroup.journal.views.common import GET_POST, journal_page, person_required
 from homegroup.measures import network
 from homegroup.privacy.access import get_visible_or_404
 
@@ -49,8 +50,8 @@ INDEX_LABELS = {
 
 @person_required
 @require_http_methods(["GET"])
-def network_page(request: HttpRequest) -> HttpResponse:
-    person = person_of(request)
+def network_page(request: AuthenticatedRequest) -> HttpResponse:
+    person = request.user
     profile = JournalProfile.objects.for_person(person)
     today = profile.today()
     members = list(NetworkMember.objects.visible_to(person))
@@ -72,8 +73,8 @@ def network_page(request: HttpRequest) -> HttpResponse:
     return journal_page(request, "journal/network.html", context, object_type="network")
 
 
-def _member_form_page(request: HttpRequest, member: NetworkMember | None) -> HttpResponse:
-    person = person_of(request)
+def _member_form_page(request: AuthenticatedRequest, member: NetworkMember | None) -> HttpResponse:
+    person = request.user
     data = request.POST if request.method == "POST" else None
     initial = (
         NetworkMemberForm.initial_from(member) if member else {"supports_medication": "unknown"}
@@ -99,21 +100,21 @@ def _member_form_page(request: HttpRequest, member: NetworkMember | None) -> Htt
 
 @person_required
 @GET_POST
-def network_new(request: HttpRequest) -> HttpResponse:
+def network_new(request: AuthenticatedRequest) -> HttpResponse:
     return _member_form_page(request, None)
 
 
 @person_required
 @GET_POST
-def network_edit(request: HttpRequest, member_id: int) -> HttpResponse:
+def network_edit(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
     member = get_visible_or_404(NetworkMember.objects.all(), request.user, pk=member_id)
     return _member_form_page(request, member)
 
 
 @person_required
 @require_POST
-def network_delete(request: HttpRequest, member_id: int) -> HttpResponse:
+def network_delete(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
     member = get_visible_or_404(NetworkMember.objects.all(), request.user, pk=member_id)
-    actions.remove_network_member(person=person_of(request), member=member)
+    actions.remove_network_member(person=request.user, member=member)
     messages.success(request, _("They were taken off your network."))
     return redirect("journal:network")

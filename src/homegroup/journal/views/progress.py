@@ -6,19 +6,21 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.journal import progress, summaries
 from homegroup.journal import recovery as rules
 from homegroup.journal.models import (
     JournalProfile,
     MedicationPlan,
 )
-from homegroup.journal.views.common import journal_page, person_of, person_required
+from homegroup.journal.recovery import ACTIVITIES
+from homegroup.journal.views.common import journal_page, person_required
 from homegroup.journal.views.network import INDEX_LABELS
 from homegroup.measures import bam, network
 
@@ -60,7 +62,7 @@ def _progress_chart_data(
         },
         "activities": [
             {"label": str(ACTIVITY_LABELS[name]), "values": [w.activities[name] for w in weekly]}
-            for name in progress.ACTIVITIES
+            for name in ACTIVITIES
         ],
         "days": [
             {"label": _("Days without use"), "values": [w.abstinent for w in weekly], "key": "ok"},
@@ -134,8 +136,8 @@ ACTIVITY_LABELS = {
 
 @person_required
 @require_http_methods(["GET"])
-def progress_page(request: HttpRequest) -> HttpResponse:
-    person = person_of(request)
+def progress_page(request: AuthenticatedRequest) -> HttpResponse:
+    person = request.user
     window = request.GET.get("weeks", DEFAULT_WINDOW)
     if window not in PROGRESS_WINDOWS:
         raise BadRequest("weeks must be one of 12, 26, 52, 156")
@@ -198,9 +200,9 @@ def progress_page(request: HttpRequest) -> HttpResponse:
         "most_frequent_label": (
             ACTIVITY_LABELS[recent.most_frequent_activity] if recent.most_frequent_activity else ""
         ),
-        "activity_labels": [ACTIVITY_LABELS[name] for name in progress.ACTIVITIES],
+        "activity_labels": [ACTIVITY_LABELS[name] for name in ACTIVITIES],
         "activity_rows": [
-            (week, [week.activities[name] for name in progress.ACTIVITIES]) for week in weekly
+            (week, [week.activities[name] for name in ACTIVITIES]) for week in weekly
         ],
         "bam_rows": bam_rows,
         "latest_bam": latest_bam,

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.views.decorators.http import require_http_methods
 
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.journal import summaries
 from homegroup.journal.models import (
     JournalProfile,
 )
-from homegroup.journal.views.common import journal_page, person_of, person_required
+from homegroup.journal.views.common import journal_page, person_required
 
 
 @person_required
 @require_http_methods(["GET"])
-def recovery(request: HttpRequest) -> HttpResponse:
-    person = person_of(request)
+def recovery(request: AuthenticatedRequest) -> HttpResponse:
+    person = request.user
     profile = JournalProfile.objects.for_person(person)
     today = profile.today()
     days = summaries.days_of(person)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.forms import attach_errors, form_status
 from homegroup.journal import actions
 from homegroup.journal.context_processors import remember_discreet_mode
@@ -19,13 +20,13 @@ from homegroup.journal.forms import (
 from homegroup.journal.models import (
     JournalProfile,
 )
-from homegroup.journal.views.common import GET_POST, journal_page, person_of, person_required
+from homegroup.journal.views.common import GET_POST, journal_page, person_required
 
 
 @person_required
 @GET_POST
-def settings_page(request: HttpRequest) -> HttpResponse:
-    person = person_of(request)
+def settings_page(request: AuthenticatedRequest) -> HttpResponse:
+    person = request.user
     profile = JournalProfile.objects.for_person(person)
     data = request.POST if request.method == "POST" else None
     form = ProfileForm(
@@ -63,10 +64,10 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 @person_required
 @require_POST
-def discreet_mode(request: HttpRequest) -> HttpResponse:
+def discreet_mode(request: AuthenticatedRequest) -> HttpResponse:
     form = DiscreetModeForm(request.POST)
     on = bool(form.is_valid() and form.cleaned_data["discreet"])
-    actions.set_discreet_mode(person=person_of(request), on=on)
+    actions.set_discreet_mode(person=request.user, on=on)
     remember_discreet_mode(request, on)
     if on:
         messages.success(request, _("Discreet mode is on."))

@@ -9,11 +9,12 @@ this viewer the answer is 404 and the gate has audited the attempt.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from homegroup.accounts.models import User
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.journal import disclosed
 from homegroup.privacy import categories, gate
 from homegroup.privacy.models import Channel, Purpose
@@ -22,7 +23,7 @@ from homegroup.privacy.models import Channel, Purpose
 @login_required
 @require_GET
 @gate.gated
-def shared_record(request: HttpRequest, person_id: int) -> HttpResponse:
+def shared_record(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
     viewer = request.user
     if viewer.pk == person_id:
         # A person's own journal has its own pages; this one is for the people they share with.

@@ -11,16 +11,17 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.journal import task_actions
 from homegroup.journal.models import JournalProfile
 from homegroup.journal.task_forms import TaskOutcomeForm
 from homegroup.journal.tasks import RecoveryTask, TaskStatus
-from homegroup.journal.views.common import journal_page, person_of, person_required
+from homegroup.journal.views.common import journal_page, person_required
 from homegroup.privacy.access import get_visible_or_404
 
 # Finished tasks stay on the page this long, so the person sees what they did.
@@ -29,8 +30,8 @@ FINISHED_SHOWN_DAYS = 60
 
 @person_required
 @require_GET
-def tasks_page(request: HttpRequest) -> HttpResponse:
-    person = person_of(request)
+def tasks_page(request: AuthenticatedRequest) -> HttpResponse:
+    person = request.user
     today = JournalProfile.objects.for_person(person).today()
     tasks = list(
         RecoveryTask.objects.visible_to(person)
@@ -56,8 +57,8 @@ def tasks_page(request: HttpRequest) -> HttpResponse:
 
 @person_required
 @require_POST
-def task_mark(request: HttpRequest, task_id: int) -> HttpResponse:
-    person = person_of(request)
+def task_mark(request: AuthenticatedRequest, task_id: int) -> HttpResponse:
+    person = request.user
     task = get_visible_or_404(RecoveryTask.objects.all(), person, pk=task_id)
     form = TaskOutcomeForm(request.POST)
     if not form.is_valid():

@@ -7,11 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.directory.models import Meeting
 from homegroup.forms import attach_errors, form_status
 from homegroup.journal import actions
@@ -29,7 +30,6 @@ from homegroup.journal.views.common import (
     GET_POST,
     directory_search_url,
     journal_page,
-    person_of,
     person_required,
 )
 from homegroup.privacy.access import get_visible_or_404
@@ -51,8 +51,8 @@ def _search_meetings(query: str) -> list[Meeting]:
 
 @person_required
 @GET_POST
-def twelve_step(request: HttpRequest) -> HttpResponse:
-    person = person_of(request)
+def twelve_step(request: AuthenticatedRequest) -> HttpResponse:
+    person = request.user
     life = TwelveStepLife.objects.for_person(person)
     data = request.POST if request.method == "POST" else None
     form = SponsorStepsForm(
@@ -105,9 +105,9 @@ def twelve_step(request: HttpRequest) -> HttpResponse:
 
 @person_required
 @require_POST
-def twelve_step_meetings(request: HttpRequest) -> HttpResponse:
+def twelve_step_meetings(request: AuthenticatedRequest) -> HttpResponse:
     """Home group and usual meetings, by a directory meeting's slug."""
-    person = person_of(request)
+    person = request.user
     what = request.POST.get("what", "")
     slug = request.POST.get("slug", "")[:100]
     if what == "clear_home_group":
@@ -134,8 +134,10 @@ def twelve_step_meetings(request: HttpRequest) -> HttpResponse:
     return redirect("journal:twelve-step")
 
 
-def _service_form_page(request: HttpRequest, commitment: ServiceCommitment | None) -> HttpResponse:
-    person = person_of(request)
+def _service_form_page(
+    request: AuthenticatedRequest, commitment: ServiceCommitment | None
+) -> HttpResponse:
+    person = request.user
     life = TwelveStepLife.objects.for_person(person)
     meetings = list(life.usual_meetings.all()) if life.pk else []
     if commitment is not None and commitment.meeting and commitment.meeting not in meetings:
@@ -186,13 +188,13 @@ def _service_form_page(request: HttpRequest, commitment: ServiceCommitment | Non
 
 @person_required
 @GET_POST
-def service_new(request: HttpRequest) -> HttpResponse:
+def service_new(request: AuthenticatedRequest) -> HttpResponse:
     return _service_form_page(request, None)
 
 
 @person_required
 @GET_POST
-def service_edit(request: HttpRequest, commitment_id: int) -> HttpResponse:
+def service_edit(request: AuthenticatedRequest, commitment_id: int) -> HttpResponse:
     commitment = get_visible_or_404(
         ServiceCommitment.objects.select_related("meeting"), request.user, pk=commitment_id
     )
@@ -201,8 +203,8 @@ def service_edit(request: HttpRequest, commitment_id: int) -> HttpResponse:
 
 @person_required
 @require_POST
-def service_delete(request: HttpRequest, commitment_id: int) -> HttpResponse:
+def service_delete(request: AuthenticatedRequest, commitment_id: int) -> HttpResponse:
     commitment = get_visible_or_404(ServiceCommitment.objects.all(), request.user, pk=commitment_id)
-    actions.delete_service_commitment(person=person_of(request), commitment=commitment)
+    actions.delete_service_commitment(person=request.user, commitment=commitment)
     messages.success(request, _("The service commitment was removed."))
     return redirect("journal:twelve-step")

@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import homegroup.privacy.fields
+import homegroup.encryption.fields
 
 
 class Migration(migrations.Migration):
@@ -143,7 +143,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "reason",
-                    homegroup.privacy.fields.EncryptedTextField(
+                    homegroup.encryption.fields.EncryptedTextField(
                         help_text="The clinician's written reason."
                     ),
                 ),
@@ -164,7 +164,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "review_note",
-                    homegroup.privacy.fields.EncryptedTextField(blank=True, default=""),
+                    homegroup.encryption.fields.EncryptedTextField(blank=True, default=""),
                 ),
                 (
                     "clinician",
@@ -344,7 +344,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "recipient_label",
-                    homegroup.privacy.fields.EncryptedTextField(
+                    homegroup.encryption.fields.EncryptedTextField(
                         blank=True,
                         default="",
                         help_text="How the person named the recipient, in their words.",
@@ -364,7 +364,7 @@ class Migration(migrations.Migration):
                 ("expires_at", models.DateTimeField(blank=True, null=True)),
                 (
                     "text",
-                    homegroup.privacy.fields.EncryptedTextField(
+                    homegroup.encryption.fields.EncryptedTextField(
                         help_text="The consent exactly as the person signed it."
                     ),
                 ),

@@ -5,8 +5,8 @@ back to being bound to their column only."""
 
 from django.db import migrations
 
-import homegroup.privacy.fields
-from homegroup.privacy.fields import bind_values_to_rows, unbind_values_from_rows
+import homegroup.encryption.fields
+from homegroup.encryption.fields import bind_values_to_rows, unbind_values_from_rows
 
 BOUND = {"BreakGlassGrant": ["reason", "review_note"], "Consent": ["recipient_label", "text"]}
 
@@ -31,22 +31,22 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='breakglassgrant',
             name='reason',
-            field=homegroup.privacy.fields.EncryptedTextField(bound_to=('clinician_id', 'person_id', 'opened_at'), help_text="The clinician's written reason."),
+            field=homegroup.encryption.fields.EncryptedTextField(bound_to=('clinician_id', 'person_id', 'opened_at'), help_text="The clinician's written reason."),
         ),
         migrations.AlterField(
             model_name='breakglassgrant',
             name='review_note',
-            field=homegroup.privacy.fields.EncryptedTextField(blank=True, bound_to=('clinician_id', 'person_id', 'opened_at'), default=''),
+            field=homegroup.encryption.fields.EncryptedTextField(blank=True, bound_to=('clinician_id', 'person_id', 'opened_at'), default=''),
         ),
         migrations.AlterField(
             model_name='consent',
             name='recipient_label',
-            field=homegroup.privacy.fields.EncryptedTextField(blank=True, bound_to=('person_id', 'created_at'), default='', help_text='How the person named the recipient, in their words.'),
+            field=homegroup.encryption.fields.EncryptedTextField(blank=True, bound_to=('person_id', 'created_at'), default='', help_text='How the person named the recipient, in their words.'),
         ),
         migrations.AlterField(
             model_name='consent',
             name='text',
-            field=homegroup.privacy.fields.EncryptedTextField(bound_to=('person_id', 'created_at'), help_text='The consent exactly as the person signed it.'),
+            field=homegroup.encryption.fields.EncryptedTextField(bound_to=('person_id', 'created_at'), help_text='The consent exactly as the person signed it.'),
         ),
         migrations.RunPython(bind, unbind),
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,8 +13,10 @@ from django.views.decorators.http import require_http_methods
 
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import role_required
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.audit import actions as audit
 from homegroup.audit.models import Outcome
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.forms import attach_errors, form_status
 from homegroup.privacy import actions
 from homegroup.privacy.forms import (
@@ -23,19 +25,17 @@ from homegroup.privacy.forms import (
 from homegroup.privacy.models import (
     BreakGlassGrant,
 )
-from homegroup.privacy.views.common import ELEMENT_FIELDS, user_of
-
-BREAK_GLASS_VIEWED = "privacy.break_glass_viewed"
+from homegroup.privacy.views.common import ELEMENT_FIELDS
 
 
 @role_required(Role.CLINICIAN)
 @require_http_methods(["GET", "POST"])
-def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
+def break_glass(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
     """Emergency access for a clinician of the person's program outside their care team (H-02)."""
-    clinician = user_of(request)
+    clinician = request.user
     if not actions.shared_programs(clinician, person_id):
         audit.refuse(
-            action=BREAK_GLASS_VIEWED,
+            action=AuditAction.PRIVACY_BREAK_GLASS_VIEWED,
             actor_id=clinician.pk,
             subject_id=person_id,
             object_type="person",
@@ -71,7 +71,7 @@ def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
     # The page names the person: audited, though no record is shown. Denied unless a grant is
     # open (the record itself opens only through the gate).
     audit.record(
-        action=BREAK_GLASS_VIEWED,
+        action=AuditAction.PRIVACY_BREAK_GLASS_VIEWED,
         actor_id=clinician.pk,
         outcome=Outcome.SUCCESS if open_grant else Outcome.DENIED,
         subject_id=person.pk,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
-from homegroup.accounts.models import User
-from homegroup.privacy import throttle
+from homegroup.accounts import throttle
 
 # Validation names consent elements (P2-01); these are the form fields that carry them.
 ELEMENT_FIELDS = {"expiry": "expires_on", "signature": "password", "recipient": None}
@@ -13,7 +12,3 @@ ELEMENT_FIELDS = {"expiry": "expires_on", "signature": "password", "recipient": 
 
 def too_many_tries(request: HttpRequest) -> HttpResponse:
     return throttle.too_many(request, int(throttle.WINDOW.total_seconds()))
-
-
-def user_of(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from homegroup.accounts.models import Role
 from homegroup.accounts.permissions import role_required
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.audit import actions as audit
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.forms import attach_errors, form_status
 from homegroup.privacy import actions
 from homegroup.privacy.forms import (
@@ -26,20 +28,20 @@ from homegroup.privacy.models import (
     ProgramMembership,
     ProgramRole,
 )
-from homegroup.privacy.views.common import ELEMENT_FIELDS, user_of
+from homegroup.privacy.views.common import ELEMENT_FIELDS
 
 
-def _administered(request: HttpRequest) -> Program | None:
+def _administered(request: AuthenticatedRequest) -> Program | None:
     membership = (
         ProgramMembership.objects.admins()
-        .filter(user=user_of(request))
+        .filter(user=request.user)
         .select_related("program")
         .first()
     )
     return membership.program if membership else None
 
 
-def _program_or_404(request: HttpRequest) -> Program:
+def _program_or_404(request: AuthenticatedRequest) -> Program:
     program = _administered(request)
     if program is None:
         raise Http404
@@ -47,7 +49,7 @@ def _program_or_404(request: HttpRequest) -> Program:
 
 
 def _program_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     program: Program | None,
     *,
     issued_code: str | None = None,
@@ -76,9 +78,9 @@ def _program_page(
         for enrolment in enrolments
     ]
     awaiting = BreakGlassGrant.objects.filter(program=program).awaiting_review().count()
-    admin = user_of(request)
+    admin = request.user
     audit.record(
-        action="privacy.program_viewed",
+        action=AuditAction.PRIVACY_PROGRAM_VIEWED,
         actor_id=admin.pk,
         object_type="program",
         object_id=program.pk,
@@ -100,22 +102,22 @@ def _program_page(
 
 @role_required(Role.PROGRAM_ADMIN)
 @require_GET
-def program_home(request: HttpRequest) -> HttpResponse:
+def program_home(request: AuthenticatedRequest) -> HttpResponse:
     """Staff, enrolment codes and care teams: names only, never a person's record (Pat's view)."""
     return _program_page(request, _administered(request))
 
 
 @role_required(Role.PROGRAM_ADMIN)
 @require_POST
-def issue_enrolment_code(request: HttpRequest) -> HttpResponse:
+def issue_enrolment_code(request: AuthenticatedRequest) -> HttpResponse:
     program = _program_or_404(request)
-    issued = actions.issue_enrolment_code(program=program, by=user_of(request))
+    issued = actions.issue_enrolment_code(program=program, by=request.user)
     return _program_page(request, program, issued_code=issued.code)
 
 
 @role_required(Role.PROGRAM_ADMIN)
 @require_POST
-def assign_clinician(request: HttpRequest) -> HttpResponse:
+def assign_clinician(request: AuthenticatedRequest) -> HttpResponse:
     program = _program_or_404(request)
     clinicians = [
         (m.user_id, m.user.display_name)
@@ -130,7 +132,7 @@ def assign_clinician(request: HttpRequest) -> HttpResponse:
                 program=program,
                 person_id=form.cleaned_data["person"],
                 clinician_id=form.cleaned_data["clinician"],
-                by=user_of(request),
+                by=request.user,
             )
         except ValidationError as error:
             attach_errors(form, error, rename=ELEMENT_FIELDS)
@@ -148,21 +150,24 @@ def assign_clinician(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.PROGRAM_ADMIN)
 @require_POST
-def end_care_team_place(request: HttpRequest, member_id: int) -> HttpResponse:
+def end_care_team_place(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
     program = _program_or_404(request)
     member = audit.get_or_refuse(
         CareTeamMember.objects.open().filter(program=program).select_related("program"),
         member_id,
-        actor_id=user_of(request).pk,
+        actor_id=request.user.pk,
         owner_field="person",
     )
-    actions.end_care_team_place(member=member, by=user_of(request))
+    actions.end_care_team_place(member=member, by=request.user)
     messages.success(request, _("The clinician is no longer on this care team."))
     return redirect("privacy:program")
 
 
 def _reviews_page(
-    request: HttpRequest, program: Program | None, *, failed: tuple[int, ReviewForm] | None = None
+    request: AuthenticatedRequest,
+    program: Program | None,
+    *,
+    failed: tuple[int, ReviewForm] | None = None,
 ) -> HttpResponse:
     grants = (
         list(
@@ -175,8 +180,8 @@ def _reviews_page(
     )
     if program is not None:
         audit.record(
-            action="privacy.break_glass_reviews_viewed",
-            actor_id=user_of(request).pk,
+            action=AuditAction.PRIVACY_BREAK_GLASS_REVIEWS_VIEWED,
+            actor_id=request.user.pk,
             object_type="program",
             object_id=program.pk,
         )
@@ -196,19 +201,19 @@ def _reviews_page(
 
 @role_required(Role.PROGRAM_ADMIN)
 @require_GET
-def reviews(request: HttpRequest) -> HttpResponse:
+def reviews(request: AuthenticatedRequest) -> HttpResponse:
     """Break-glass accesses of the admin's program, those awaiting review first (H-02)."""
     return _reviews_page(request, _administered(request))
 
 
 @role_required(Role.PROGRAM_ADMIN)
 @require_POST
-def review(request: HttpRequest, grant_id: int) -> HttpResponse:
+def review(request: AuthenticatedRequest, grant_id: int) -> HttpResponse:
     program = _program_or_404(request)
     grant = audit.get_or_refuse(
         BreakGlassGrant.objects.filter(program=program).select_related("program"),
         grant_id,
-        actor_id=user_of(request).pk,
+        actor_id=request.user.pk,
         owner_field="person",
     )
     form = ReviewForm(request.POST, auto_id=f"id_g{grant.pk}_%s")
@@ -216,7 +221,7 @@ def review(request: HttpRequest, grant_id: int) -> HttpResponse:
         try:
             actions.review_break_glass(
                 grant=grant,
-                by=user_of(request),
+                by=request.user,
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
             )

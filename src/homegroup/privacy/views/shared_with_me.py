@@ -5,14 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from homegroup.accounts import throttle
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.forms import attach_errors, form_status
-from homegroup.privacy import actions, categories, throttle
+from homegroup.privacy import actions, categories
 from homegroup.privacy.forms import (
     CodeForm,
 )
@@ -20,13 +22,13 @@ from homegroup.privacy.models import (
     Consent,
     ConsentStatus,
 )
-from homegroup.privacy.views.common import ELEMENT_FIELDS, too_many_tries, user_of
+from homegroup.privacy.views.common import ELEMENT_FIELDS, too_many_tries
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def shared_with_me(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
+def shared_with_me(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
     form = CodeForm(
         request.POST if request.method == "POST" else None,
         initial={"code": request.GET.get("code", "")},

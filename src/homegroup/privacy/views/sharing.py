@@ -8,19 +8,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from homegroup.accounts import sessions
+from homegroup.accounts import sessions, throttle
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import reauth_required, role_required
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.audit import actions as audit
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.forms import attach_errors, form_status
-from homegroup.privacy import accounting, actions, categories, throttle
+from homegroup.privacy import accounting, actions, categories
 from homegroup.privacy.forms import (
     CodeForm,
     ProgramShareForm,
@@ -40,7 +42,7 @@ from homegroup.privacy.models import (
     Purpose,
     Restriction,
 )
-from homegroup.privacy.views.common import ELEMENT_FIELDS, too_many_tries, user_of
+from homegroup.privacy.views.common import ELEMENT_FIELDS, too_many_tries
 
 
 def _consent_rows(person: User) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -98,12 +100,12 @@ def _restriction_recipients(person: User) -> list[tuple[str, str]]:
 
 
 def _sharing_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     *,
     join_form: CodeForm | None = None,
     restriction_form: RestrictionForm | None = None,
 ) -> HttpResponse:
-    person = user_of(request)
+    person = request.user
     enrolments = list(Enrolment.objects.current().filter(person=person).select_related("program"))
     current, ended = _consent_rows(person)
     restrictions = list(
@@ -112,7 +114,9 @@ def _sharing_page(
         .select_related("recipient_user", "recipient_program")
     )
     recipients = _restriction_recipients(person)
-    audit.record(action="privacy.sharing_viewed", actor_id=person.pk, subject_id=person.pk)
+    audit.record(
+        action=AuditAction.PRIVACY_SHARING_VIEWED, actor_id=person.pk, subject_id=person.pk
+    )
     return render(
         request,
         "privacy/sharing.html",
@@ -133,14 +137,14 @@ def _sharing_page(
 
 @role_required(Role.PERSON_IN_RECOVERY)
 @require_GET
-def sharing(request: HttpRequest) -> HttpResponse:
+def sharing(request: AuthenticatedRequest) -> HttpResponse:
     return _sharing_page(request)
 
 
 @role_required(Role.PERSON_IN_RECOVERY)
 @require_http_methods(["GET", "POST"])
-def share_with_program(request: HttpRequest) -> HttpResponse:
-    person = user_of(request)
+def share_with_program(request: AuthenticatedRequest) -> HttpResponse:
+    person = request.user
     programs = Program.objects.filter(
         enrolments__person=person, enrolments__ended_at__isnull=True
     ).distinct()
@@ -176,8 +180,8 @@ def share_with_program(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.PERSON_IN_RECOVERY)
 @require_http_methods(["GET", "POST"])
-def share_with_supporter(request: HttpRequest) -> HttpResponse:
-    person = user_of(request)
+def share_with_supporter(request: AuthenticatedRequest) -> HttpResponse:
+    person = request.user
     form = SupporterShareForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if throttle.signing_blocked(person):
@@ -214,8 +218,8 @@ def share_with_supporter(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.PERSON_IN_RECOVERY)
 @require_GET
-def consent_detail(request: HttpRequest, consent_id: int) -> HttpResponse:
-    person = user_of(request)
+def consent_detail(request: AuthenticatedRequest, consent_id: int) -> HttpResponse:
+    person = request.user
     consent = audit.get_or_refuse(
         Consent.objects.given_by(person)
         .with_treatment()
@@ -225,7 +229,7 @@ def consent_detail(request: HttpRequest, consent_id: int) -> HttpResponse:
         owner_field="person",
     )
     audit.record(
-        action="privacy.consent_viewed",
+        action=AuditAction.PRIVACY_CONSENT_VIEWED,
         actor_id=person.pk,
         subject_id=person.pk,
         object_type="consent",
@@ -248,9 +252,9 @@ def consent_detail(request: HttpRequest, consent_id: int) -> HttpResponse:
 @role_required(Role.PERSON_IN_RECOVERY)
 @reauth_required
 @require_http_methods(["GET", "POST"])
-def revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
+def revoke(request: AuthenticatedRequest, consent_id: int) -> HttpResponse:
     """Revocation in writing (P2-04): signed in, password confirmed lately (A-05), attested."""
-    person = user_of(request)
+    person = request.user
     consent = audit.get_or_refuse(
         Consent.objects.given_by(person).select_related("recipient_program", "recipient_user"),
         consent_id,
@@ -282,8 +286,8 @@ def revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
 
 @role_required(Role.PERSON_IN_RECOVERY)
 @require_POST
-def join_program(request: HttpRequest) -> HttpResponse:
-    person = user_of(request)
+def join_program(request: AuthenticatedRequest) -> HttpResponse:
+    person = request.user
     if throttle.code_redemption_blocked(person):
         return too_many_tries(request)
     form = CodeForm(request.POST)
@@ -304,8 +308,8 @@ def join_program(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.PERSON_IN_RECOVERY)
 @require_POST
-def leave_program(request: HttpRequest, enrolment_id: int) -> HttpResponse:
-    person = user_of(request)
+def leave_program(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
+    person = request.user
     enrolment = audit.get_or_refuse(
         Enrolment.objects.current().filter(person=person).select_related("program"),
         enrolment_id,
@@ -323,8 +327,8 @@ def leave_program(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 
 @role_required(Role.PERSON_IN_RECOVERY)
 @require_POST
-def add_restriction(request: HttpRequest) -> HttpResponse:
-    person = user_of(request)
+def add_restriction(request: AuthenticatedRequest) -> HttpResponse:
+    person = request.user
     form = RestrictionForm(request.POST, recipients=_restriction_recipients(person))
     if form.is_valid():
         recipient = form.cleaned_data["recipient"]
@@ -350,8 +354,8 @@ def add_restriction(request: HttpRequest) -> HttpResponse:
 @role_required(Role.PERSON_IN_RECOVERY)
 @reauth_required
 @require_POST
-def withdraw_restriction(request: HttpRequest, restriction_id: int) -> HttpResponse:
-    person = user_of(request)
+def withdraw_restriction(request: AuthenticatedRequest, restriction_id: int) -> HttpResponse:
+    person = request.user
     restriction = audit.get_or_refuse(
         Restriction.objects.current().filter(person=person),
         restriction_id,
@@ -365,8 +369,8 @@ def withdraw_restriction(request: HttpRequest, restriction_id: int) -> HttpRespo
 
 @role_required(Role.PERSON_IN_RECOVERY)
 @require_GET
-def accounting_page(request: HttpRequest) -> HttpResponse:
-    person = user_of(request)
+def accounting_page(request: AuthenticatedRequest) -> HttpResponse:
+    person = request.user
     form = WindowForm({"from": request.GET.get("from", ""), "to": request.GET.get("to", "")})
     rows: list[accounting.Entry] = []
     truncated = False
@@ -383,7 +387,9 @@ def accounting_page(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         rows, truncated = accounting.entries(person_id=person.pk, start=window[0], end=window[1])
-        audit.record(action="privacy.accounting_viewed", actor_id=person.pk, subject_id=person.pk)
+        audit.record(
+            action=AuditAction.PRIVACY_ACCOUNTING_VIEWED, actor_id=person.pk, subject_id=person.pk
+        )
         form = WindowForm(initial={"from": window[0], "to": window[1]})
     return render(
         request,

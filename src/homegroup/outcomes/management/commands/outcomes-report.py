@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.template.loader import render_to_string
 
 from homegroup.audit import actions as audit
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.outcomes import charts, reports
 from homegroup.privacy.models import Program
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
             raise CommandError(f"No program named {options['program']!r}.")
         built = reports.build(program=program)
         audit.record(
-            action="outcomes.report",
+            action=AuditAction.OUTCOMES_REPORT,
             actor_id=None,
             object_type="program",
             object_id=f"{program.pk}:{options['format']}",

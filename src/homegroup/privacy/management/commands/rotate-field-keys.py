@@ -4,9 +4,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from homegroup.encryption.crypto import new_key
+from homegroup.encryption.fields import current_key_ring
 from homegroup.privacy import actions
-from homegroup.privacy.crypto import new_key
-from homegroup.privacy.fields import current_key_ring
 
 
 class Command(BaseCommand):

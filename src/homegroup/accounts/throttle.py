@@ -23,9 +23,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from homegroup.accounts.models import ThrottleEvent
 from homegroup.audit.models import AuditEvent, Outcome
+from homegroup.audit.vocabulary import AuditAction
 from homegroup.middleware import client_address
-from homegroup.privacy.models import ThrottleEvent
 
 WINDOW = timedelta(minutes=15)
 SIGNING_FAILURES = 5  # wrong passwords at signing within WINDOW
@@ -36,7 +37,9 @@ CODE_FAILURES = 10  # wrong sharing or enrolment codes within WINDOW
 def signing_blocked(user: Any) -> bool:
     now = timezone.now()
     counts = AuditEvent.objects.filter(
-        actor_id=user.pk, action="privacy.consent_signed", occurred_at__gte=now - timedelta(hours=1)
+        actor_id=user.pk,
+        action=AuditAction.PRIVACY_CONSENT_SIGNED,
+        occurred_at__gte=now - timedelta(hours=1),
     ).aggregate(
         failures=Count("id", filter=Q(outcome=Outcome.FAILURE, occurred_at__gte=now - WINDOW)),
         total=Count("id"),
@@ -48,7 +51,7 @@ def code_redemption_blocked(user: Any) -> bool:
     return (
         AuditEvent.objects.filter(
             actor_id=user.pk,
-            action__in=["privacy.consent_accepted", "privacy.program_joined"],
+            action__in=[AuditAction.PRIVACY_CONSENT_ACCEPTED, AuditAction.PRIVACY_PROGRAM_JOINED],
             outcome=Outcome.FAILURE,
             occurred_at__gte=timezone.now() - WINDOW,
         ).count()
@@ -125,6 +128,6 @@ def per_account(limit: Limit, user: Any) -> tuple[Limit, str]:
 def too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
     """The kind 429 page: what happened, and when to try again."""
     minutes = max(1, math.ceil(retry_after / 60))
-    response = render(request, "privacy/throttled.html", {"minutes": minutes}, status=429)
+    response = render(request, "accounts/throttled.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(retry_after)
     return response

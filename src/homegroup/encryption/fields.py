@@ -33,7 +33,7 @@ from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 from django.utils.translation import gettext
 
-from homegroup.privacy.crypto import LEGACY_PREFIX, IntegrityFailure, KeyRing, key_ring
+from homegroup.encryption.crypto import LEGACY_PREFIX, IntegrityFailure, KeyRing, key_ring
 
 logger = logging.getLogger(__name__)
 

@@ -5,6 +5,9 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from homegroup.accounts import demo
+from homegroup.directory import demo as directory_demo
+from homegroup.journal import demo as journal_demo
+from homegroup.privacy import demo as privacy_demo
 
 
 class Command(BaseCommand):
@@ -30,16 +33,10 @@ class Command(BaseCommand):
         for person, secret in demo.enrol_staff_second_factor():
             self.stdout.write(f"  {person.name:<5} TOTP secret (base32): {secret}")
         # Privacy: Pat's program, Cora on Ana's care team, Ana's consents of the story.
-        from homegroup.privacy import demo as privacy_demo
-
         self.stdout.write(privacy_demo.load())
         # The directory step: the real sample feeds and a few synthetic MAT evidence records.
-        from homegroup.directory import demo as directory_demo
-
         self.stdout.write(directory_demo.load())
         # Several months of synthetic journal history for Ana and Ben (needs the meetings above).
-        from homegroup.journal import demo as journal_demo
-
         self.stdout.write(journal_demo.load())
         # Cora's first TSF session with Ana, with recovery tasks (needs all of the above).
         from homegroup.care import demo as care_demo

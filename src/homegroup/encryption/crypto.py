@@ -104,10 +104,6 @@ def _split(stored: str) -> tuple[str, str, str]:
     return parts[0], parts[1], parts[2]
 
 
-def is_encrypted(stored: str) -> bool:
-    return stored.startswith((PREFIX + ":", LEGACY_PREFIX + ":"))
-
-
 @lru_cache(maxsize=4)
 def key_ring(spec: str) -> KeyRing:
     return KeyRing.parse(spec)
