@@ -194,7 +194,7 @@ def test_H_02_break_glass_people_are_listed_with_their_window(people, client_for
         person_id=people.ana.pk,
         reason="Ana collapsed in the waiting room; I need her medication list.",
     )
-    page = client_for(people.dev).get("/care/people/").content.decode()
+    page = client_for(people.dev).get("/care/").content.decode()
     assert "Ana" in page
     assert "Emergency access until" in page
 

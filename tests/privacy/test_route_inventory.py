@@ -46,17 +46,35 @@ OTHERS_RECORD: dict[str, Callable[[People], tuple[Any, str]]] = {
     "care/people/<id:person_id>/print/": lambda p: (p.cora, f"/care/people/{p.ana.pk}/print/"),
     "care/people/<id:person_id>/fhir/": lambda p: (p.cora, f"/care/people/{p.ana.pk}/fhir/"),
     "shared/<id:person_id>/": lambda p: (p.sam, f"/shared/{p.ana.pk}/"),
+    "care/alerts/<id:alert_id>/": lambda p: (p.cora, _anas_alert(p)),
 }
+# Pages that list many people's records at once: one bulk disclosure per view, one record per
+# person and basis. A clinician outside every care team sees an empty page, disclosed nothing.
+MANY_RECORDS: dict[str, Callable[[People], tuple[Any, str]]] = {
+    "care/": lambda p: (p.cora, "/care/"),
+}
+
+
+def _anas_alert(people: People) -> str:
+    from tests.test_authorization_matrix import _anas_alert_url
+
+    return _anas_alert_url(people)
+
 
 # Modules allowed to reach the disclosure machinery (besides privacy, which defines it).
 READERS = {
     "journal/disclosed.py",  # the reader: everything another person sees of a journal
     "care/models.py",  # counseling notes narrow `disclosed` to counseling-notes consents
     "care/views.py",  # the clinician's view and its exports (gated)
+    "care/caseload.py",  # the caseload: one bulk disclosure, reads narrowed by its categories
     "journal/shared_views.py",  # the sponsor's view (gated)
 }
-DISCLOSING_MODULES = ("homegroup.journal.disclosed", "homegroup.interop.fhir_disclosure")
-DISCLOSING_NAMES = {"disclose", "disclosed", "fhir_disclosure"}
+DISCLOSING_MODULES = (
+    "homegroup.journal.disclosed",
+    "homegroup.interop.fhir_disclosure",
+    "homegroup.care.caseload",
+)
+DISCLOSING_NAMES = {"disclose", "disclose_many", "disclosed", "fhir_disclosure", "caseload"}
 
 
 def routed_views() -> Iterator[tuple[str, Callable[..., Any]]]:
@@ -132,12 +150,13 @@ def disclosing_functions_in(source: str) -> set[str]:
 
 def test_P2_06_every_registered_route_exists():
     patterns = set(all_patterns()) | {route for route, _view in routed_views()}
-    assert set(OTHERS_RECORD) <= patterns
+    assert set(OTHERS_RECORD) | set(MANY_RECORDS) <= patterns
 
 
 def test_P2_06_every_route_that_returns_someone_elses_record_is_gated():
     views = dict(routed_views())
-    ungated = [route for route in OTHERS_RECORD if not getattr(views[route], "gated", False)]
+    listed = [*OTHERS_RECORD, *MANY_RECORDS]
+    ungated = [route for route in listed if not getattr(views[route], "gated", False)]
     assert ungated == []
 
 
@@ -152,7 +171,8 @@ def test_P2_06_no_view_reaches_a_disclosure_without_being_registered_and_gated()
         if module not in cache:
             cache[module] = disclosing_functions(module)
         if inner.__name__ in cache[module] and (
-            route not in OTHERS_RECORD or not getattr(view, "gated", False)
+            (route not in OTHERS_RECORD and route not in MANY_RECORDS)
+            or not getattr(view, "gated", False)
         ):
             offenders.append(route)
     assert offenders == [], f"register these in OTHERS_RECORD and mark them @gated: {offenders}"
@@ -166,7 +186,7 @@ def test_P2_06_the_scan_sees_the_views_it_must_see():
         if getattr(unwrapped(view), "__module__", "").startswith("homegroup.")
         and unwrapped(view).__name__ in disclosing_functions(unwrapped(view).__module__)
     }
-    assert set(OTHERS_RECORD) <= found
+    assert set(OTHERS_RECORD) | set(MANY_RECORDS) <= found
 
 
 def test_P2_06_the_view_scan_follows_helpers_and_ignores_look_alike_variables():
@@ -190,7 +210,7 @@ def _touches_disclosures(source: str) -> bool:
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
-            and node.func.attr in ("disclose", "disclosed")
+            and node.func.attr in ("disclose", "disclose_many", "disclosed")
         ):
             return True
         if isinstance(node, ast.ImportFrom) and node.module:
@@ -258,4 +278,24 @@ def test_P2_06_each_gated_route_discloses_once_and_denies_dev_with_an_audit_row(
     assert AuditEvent.objects.filter(
         action="privacy.disclosure", actor_id=people.dev.pk, outcome=Outcome.DENIED
     ).exists()
+    assert not DisclosureRecord.objects.filter(recipient_user_id=people.dev.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", sorted(MANY_RECORDS))
+def test_P2_06_a_page_of_many_records_discloses_once_per_person_and_dev_gets_nothing(
+    route, people, client_for
+):
+    share_as_in_the_story(people)
+    viewer, url = MANY_RECORDS[route](people)
+    page = client_for(viewer).get(url)
+    assert page.status_code == 200
+    assert list(
+        DisclosureRecord.objects.filter(recipient_user_id=viewer.pk).values_list(
+            "person_id", flat=True
+        )
+    ) == [people.ana.pk]
+    other = client_for(people.dev).get(url)
+    assert other.status_code == 200
+    assert f"/care/people/{people.ana.pk}/" not in other.content.decode()
     assert not DisclosureRecord.objects.filter(recipient_user_id=people.dev.pk).exists()

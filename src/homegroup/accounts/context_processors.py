@@ -26,7 +26,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Program"), "privacy:program", frozenset({Role.PROGRAM_ADMIN})),
     NavItem(_("Sharing"), "privacy:sharing", frozenset({Role.PERSON_IN_RECOVERY})),
     NavItem(_("Shared with me"), "privacy:shared-with-me", None),
-    NavItem(_("My people"), "care:people", frozenset({Role.CLINICIAN})),
+    NavItem(_("Caseload"), "care:caseload", frozenset({Role.CLINICIAN})),
     NavItem(_("Directory tools"), "maintain:sources", frozenset({Role.DIRECTORY_MAINTAINER})),
     NavItem(_("Check in"), "journal:check-in", frozenset({Role.PERSON_IN_RECOVERY})),
     NavItem(_("My recovery"), "journal:recovery", frozenset({Role.PERSON_IN_RECOVERY})),

@@ -1,8 +1,9 @@
-"""Every write of the care app. Counseling notes are written through privacy's check (P2-03)."""
+"""Every write of the care app. Counseling notes are written through privacy's check (P2-03);
+alerts are raised by the caseload (in bulk) and acted on by clinicians who may see them."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,9 +12,28 @@ from django.utils.translation import gettext as _
 
 from homegroup.accounts.models import User
 from homegroup.audit import actions as audit
-from homegroup.audit.models import Outcome
-from homegroup.care.models import BODY_MAX, CounselingNote
+from homegroup.audit.models import AuditEvent, Outcome
+from homegroup.care import alert_rules
+from homegroup.care.models import (
+    BODY_MAX,
+    SHOWN_STATUSES,
+    Alert,
+    AlertAction,
+    AlertStatus,
+    CounselingNote,
+)
+from homegroup.lib import request_ids
 from homegroup.privacy import gate
+
+# The audit actions of this app's new writes, in one place (they move into the audit app's
+# action list when it has one).
+ALERTS_RAISED = "care.alerts_raised"
+ALERT_ACKNOWLEDGED = "care.alert_acknowledged"
+ALERT_SNOOZED = "care.alert_snoozed"
+ALERT_RESOLVED = "care.alert_resolved"
+CASELOAD_VIEWED = "care.caseload_viewed"
+ALERT_NOTE_MAX = 500
+SNOOZE_DAYS = (1, 3, 7, 14)
 
 
 def write_counseling_note(
@@ -74,4 +94,153 @@ def note_counseling_notes_read(*, author: User, person_id: int, object_id: objec
         subject_id=person_id,
         object_type="counseling_note",
         object_id=str(object_id),
+    )
+
+
+# --- Alerts -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def raise_alerts(
+    *,
+    findings: dict[int, list[alert_rules.Finding]],
+    evaluated: dict[int, frozenset[str]],
+    now: datetime,
+) -> dict[int, list[Alert]]:
+    """Keep the caseload's alerts in step with what the rules found, in a constant number of
+    queries: a finding seen for the first time becomes a new alert (audited); an alert the rule
+    no longer finds is marked cleared (never deleted) when every category it rests on was
+    evaluated this time. Returns each person's alerts that need a look."""
+    person_ids = list(evaluated)
+    existing = list(Alert.objects.about_people(person_ids))
+    known = {(a.person_id, a.rule, a.key) for a in existing}
+    new = [
+        Alert(
+            person_id=person_id,
+            rule=finding.rule,
+            rule_version=finding.version,
+            key=finding.key,
+            categories=sorted(finding.categories),
+            facts=dict(finding.facts),
+            raised_at=now,
+            updated_at=now,
+        )
+        for person_id, person_findings in findings.items()
+        for finding in person_findings
+        if (person_id, finding.rule, finding.key) not in known
+    ]
+    if new:
+        Alert.objects.bulk_create(new, ignore_conflicts=True)
+    found = {(pid, f.rule, f.key) for pid, fs in findings.items() for f in fs}
+    stale = [
+        alert.pk
+        for alert in existing
+        if alert.cleared_at is None
+        and alert.status in SHOWN_STATUSES
+        and (alert.person_id, alert.rule, alert.key) not in found
+        and set(alert.categories) <= evaluated.get(alert.person_id, frozenset())
+    ]
+    if stale:
+        Alert.objects.filter(pk__in=stale).update(cleared_at=now, updated_at=now)
+    if new:
+        request_id = request_ids.current()
+        audit.append_many(
+            [
+                AuditEvent(
+                    occurred_at=now,
+                    actor_id=None,
+                    action=ALERTS_RAISED,
+                    outcome=Outcome.SUCCESS,
+                    subject_id=alert.person_id,
+                    object_type="alert_rule",
+                    object_id=alert.rule,
+                    request_id=request_id,
+                )
+                for alert in new
+            ]
+        )
+    showing: dict[int, list[Alert]] = {pid: [] for pid in person_ids}
+    for alert in (
+        Alert.objects.about_people(person_ids).showing(now).filter(cleared_at__isnull=True)
+    ):
+        showing[alert.person_id].append(alert)
+    return showing
+
+
+def _act(
+    *,
+    alert: Alert,
+    by: User,
+    status: AlertStatus,
+    action: str,
+    note: str = "",
+    snoozed_until: datetime | None = None,
+) -> Alert:
+    text = note.strip()
+    if len(text) > ALERT_NOTE_MAX:
+        raise ValidationError({"note": _("At most %(max)s characters.") % {"max": ALERT_NOTE_MAX}})
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Alert.objects.select_for_update().get(pk=alert.pk)
+        if locked.status == AlertStatus.RESOLVED:
+            raise ValidationError(_("This alert is resolved already."))
+        locked.status = status
+        locked.snoozed_until = snoozed_until
+        locked.updated_at = now
+        locked.save(update_fields=["status", "snoozed_until", "updated_at"])
+        AlertAction.objects.create(
+            alert=locked,
+            actor_id=by.pk,
+            status=status,
+            note=text,
+            snoozed_until=snoozed_until,
+            acted_at=now,
+        )
+        audit.record(
+            action=action,
+            actor_id=by.pk,
+            subject_id=locked.person_id,
+            object_type="alert",
+            object_id=locked.pk,
+        )
+    return locked
+
+
+def acknowledge_alert(*, alert: Alert, by: User, note: str) -> Alert:
+    """The clinician has read it and says what they will do (a short note, required)."""
+    if not note.strip():
+        raise ValidationError({"note": _("Write a short note: what you saw or will do.")})
+    return _act(
+        alert=alert, by=by, status=AlertStatus.ACKNOWLEDGED, action=ALERT_ACKNOWLEDGED, note=note
+    )
+
+
+def snooze_alert(*, alert: Alert, by: User, days: int, note: str = "") -> Alert:
+    """Out of the way for some days; it shows again after them if the rule still finds it."""
+    if days not in SNOOZE_DAYS:
+        raise ValidationError(
+            {
+                "days": _("Snooze for one of: %(days)s days.")
+                % {"days": ", ".join(map(str, SNOOZE_DAYS))}
+            }
+        )
+    until = timezone.now() + timedelta(days=days)
+    return _act(
+        alert=alert,
+        by=by,
+        status=AlertStatus.SNOOZED,
+        action=ALERT_SNOOZED,
+        note=note,
+        snoozed_until=until,
+    )
+
+
+def resolve_alert(*, alert: Alert, by: User, note: str = "") -> Alert:
+    """Dealt with: it leaves the caseload, and stays in the person's record's history."""
+    return _act(alert=alert, by=by, status=AlertStatus.RESOLVED, action=ALERT_RESOLVED, note=note)
+
+
+def note_caseload_viewed(*, clinician: User, people: int) -> None:
+    audit.record(
+        action=CASELOAD_VIEWED, actor_id=clinician.pk, object_type="caseload", object_id=people
     )

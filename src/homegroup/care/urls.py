@@ -5,7 +5,9 @@ from homegroup.care import views
 app_name = "care"
 
 urlpatterns = [
+    path("", views.caseload_page, name="caseload"),
     path("people/", views.people, name="people"),
+    path("alerts/<id:alert_id>/", views.alert, name="alert"),
     path("people/<id:person_id>/", views.person, name="person"),
     path("people/<id:person_id>/print/", views.person_print, name="person-print"),
     path("people/<id:person_id>/fhir/", views.person_fhir, name="person-fhir"),

@@ -22,15 +22,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import role_required
 from homegroup.audit import actions as audit
-from homegroup.care import actions
+from homegroup.care import actions, alert_rules, alert_wording, caseload
 from homegroup.care.forms import CounselingNoteForm
-from homegroup.care.models import CounselingNote
+from homegroup.care.models import Alert, AlertStatus, CounselingNote
 from homegroup.interop import fhir, fhir_disclosure
 from homegroup.journal import disclosed
 from homegroup.privacy import actions as privacy_actions
 from homegroup.privacy import categories, gate, throttle
 from homegroup.privacy.categories import Category
-from homegroup.privacy.models import BreakGlassGrant, CareTeamMember, Channel, Purpose
+from homegroup.privacy.models import CareTeamMember, Channel, Purpose
 
 clinician_required = role_required(Role.CLINICIAN)
 
@@ -76,31 +76,59 @@ def _counseling_notes(disclosure: gate.Disclosure) -> list[CounselingNote]:
     )
 
 
-@clinician_required
-@require_GET
-def people(request: HttpRequest) -> HttpResponse:
-    """The people whose records the clinician may open now: names only, never record content
-    (listing is not disclosing; opening a record asks the gate)."""
-    clinician = _clinician(request)
-    now = timezone.now()
-    ids = gate.visible_person_ids(clinician, now=now)
-    grants = {
-        grant.person_id: grant
-        for grant in BreakGlassGrant.objects.in_force(now).filter(clinician=clinician)
-    }
-    rows = [
-        {"person": person, "emergency": grants.get(person.pk)}
-        for person in User.objects.filter(pk__in=ids, is_active=True).order_by("display_name", "pk")
-    ]
+def _proposed(clinician: User) -> Any:
     # Places the program admin proposed: names only, to confirm or decline; they open nothing.
-    proposed = (
+    return (
         CareTeamMember.objects.pending()
         .filter(clinician=clinician)
         .select_related("person", "program")
         .order_by("assigned_at", "pk")
     )
-    audit.record(action="care.people_viewed", actor_id=clinician.pk)
-    return render(request, "care/people.html", {"rows": rows, "proposed": proposed})
+
+
+@clinician_required
+@require_GET
+@gate.gated
+def caseload_page(request: HttpRequest) -> HttpResponse:
+    """The clinician's caseload: each person they may see now, with their numbers and alerts,
+    through one bulk disclosure (`care.caseload`)."""
+    clinician = _clinician(request)
+    built = caseload.build(clinician)
+    query = request.GET.get("q", "")[:80]
+    rule = request.GET.get("alert", "")
+    if rule not in ("", "any", *alert_rules.RULES):
+        rule = ""
+    sort = request.GET.get("sort", "name")
+    if sort not in caseload.SORTS:
+        sort = "name"
+    rows = caseload.filter_rows(built.rows, query=query, rule=rule, sort=sort)
+    actions.note_caseload_viewed(clinician=clinician, people=len(built.rows))
+    return render(
+        request,
+        "care/caseload.html",
+        {
+            "rows": rows,
+            "total": len(built.rows),
+            "proposed": _proposed(clinician),
+            "query": query,
+            "rule": rule,
+            "sort": sort,
+            "rules": [(key, alert_wording.title(key)) for key in alert_rules.RULES],
+            "sorts": [
+                ("name", _("Name")),
+                ("alerts", _("Most alerts")),
+                ("check_in", _("Longest since a check-in")),
+                ("meetings", _("Fewest meetings")),
+            ],
+        },
+    )
+
+
+@clinician_required
+@require_GET
+def people(request: HttpRequest) -> HttpResponse:
+    """The old address of the list of people: the caseload replaced it."""
+    return redirect("care:caseload", permanent=True)
 
 
 def _proposed_place(request: HttpRequest, member_id: int) -> CareTeamMember:
@@ -124,7 +152,7 @@ def confirm_care_team_place(request: HttpRequest, member_id: int) -> HttpRespons
             _("You are on %(name)s's care team. What they share with the program shows here.")
             % {"name": member.person.display_name},
         )
-    return redirect("care:people")
+    return redirect("care:caseload")
 
 
 @clinician_required
@@ -137,7 +165,7 @@ def decline_care_team_place(request: HttpRequest, member_id: int) -> HttpRespons
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Declined. The program admin sees that you said no."))
-    return redirect("care:people")
+    return redirect("care:caseload")
 
 
 def _record_context(request: HttpRequest, person_id: int, channel: str) -> dict[str, Any]:
@@ -267,3 +295,71 @@ def counseling_note(request: HttpRequest, note_id: int) -> HttpResponse:
         author=clinician, person_id=note.person_id, object_id=note.pk
     )
     return render(request, "care/counseling_note.html", {"note": note})
+
+
+# --- Alerts -------------------------------------------------------------------------------------
+
+
+@clinician_required
+@require_http_methods(["GET", "POST"])
+@gate.gated
+def alert(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """One alert, why it was raised, its history; acknowledge (with a note), snooze or resolve.
+
+    Shown only through a disclosure that allows every category the alert rests on: an alert
+    about someone the clinician may not see, or about what the person stopped sharing, is not
+    found (404), and the gate has audited the attempt."""
+    clinician = _clinician(request)
+    found = audit.get_or_refuse(
+        Alert.objects.all(), alert_id, actor_id=clinician.pk, owner_field="person"
+    )
+    if found.person_id == clinician.pk:
+        audit.refuse(actor_id=clinician.pk, object_type="alert", object_id=found.pk)
+    disclosure = gate.disclose(
+        viewer=clinician,
+        person=found.person_id,
+        categories_requested=set(found.categories),
+        channel=Channel.PAGE,
+        purpose=Purpose.TREATMENT,
+    )
+    if not found.shown_through(disclosure.allowed_categories):
+        raise Http404
+    errors: list[str] = []
+    if request.method == "POST":
+        what = request.POST.get("do", "")
+        note = request.POST.get("note", "")
+        try:
+            if what == "acknowledge":
+                actions.acknowledge_alert(alert=found, by=clinician, note=note)
+                messages.success(request, _("Acknowledged."))
+            elif what == "snooze":
+                days = int(request.POST.get("days", "0") or 0)
+                actions.snooze_alert(alert=found, by=clinician, days=days, note=note)
+                messages.success(request, _("Snoozed."))
+            elif what == "resolve":
+                actions.resolve_alert(alert=found, by=clinician, note=note)
+                messages.success(request, _("Resolved."))
+            else:
+                raise ValidationError(_("Choose acknowledge, snooze or resolve."))
+        except (ValidationError, ValueError) as error:
+            errors = list(getattr(error, "messages", [str(error)]))
+        else:
+            return redirect("care:alert", alert_id=found.pk)
+    history = list(found.actions.order_by("acted_at", "id"))
+    return render(
+        request,
+        "care/alert.html",
+        {
+            "alert": found,
+            "person": _person(found.person_id),
+            "disclosure": disclosure,
+            "title": alert_wording.title(found.rule),
+            "evidence": alert_wording.evidence(found.rule, found.facts),
+            "history": history,
+            "errors": errors,
+            "snooze_days": actions.SNOOZE_DAYS,
+            "resolved": found.status == AlertStatus.RESOLVED,
+            "note_max": actions.ALERT_NOTE_MAX,
+        },
+        status=400 if errors else 200,
+    )
