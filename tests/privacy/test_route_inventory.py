@@ -67,6 +67,7 @@ READERS = {
     "care/models.py",  # counseling notes narrow `disclosed` to counseling-notes consents
     "care/views.py",  # the clinician's view and its exports (gated)
     "care/caseload.py",  # the caseload: one bulk disclosure, reads narrowed by its categories
+    "care/caseload_table.py",  # the caseload's rows as HTML (from caseload.Row, for the view)
     "journal/shared_views.py",  # the sponsor's view (gated)
 }
 DISCLOSING_MODULES = (

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from homegroup.accounts.models import User
@@ -58,7 +58,7 @@ REQUESTED = frozenset(
     }
 )
 SPARKLINE_WEEKS = 12
-# How far back the check-ins are read: the sparkline's 12 weeks, and a little more for the
+# How far back reported use is read: the sparkline's 12 weeks and two more, for the
 # overdose-safety rule's look at the days before a use.
 WINDOW_DAYS = SPARKLINE_WEEKS * 7 + 14
 DOSE_WINDOW_DAYS = 45
@@ -145,11 +145,9 @@ def build(
     thresholds: alert_rules.Thresholds | None = None,
 ) -> Caseload:
     """The caseload as the clinician may see it now; raises and clears alerts on the way."""
-    from homegroup.care import actions  # the actions import this module's Finding users
-
     now = now or timezone.now()
     thresholds = thresholds or alert_rules.Thresholds()
-    ids = gate.visible_person_ids(clinician, now=now)
+    ids = gate.candidate_person_ids(clinician, now=now)
     disclosures = {
         pid: d
         for pid, d in gate.disclose_many(
@@ -161,7 +159,28 @@ def build(
         ).items()
         if d.allowed
     }
-    people = {u.pk: u for u in User.objects.filter(pk__in=list(disclosures), is_active=True)}
+    rows = rows_for(disclosures, now=now, thresholds=thresholds)
+    ordered = sorted(rows.values(), key=lambda r: (r.person.display_name.lower(), r.person.pk))
+    return Caseload(rows=ordered, thresholds=thresholds)
+
+
+def rows_for(
+    disclosures: dict[int, gate.Disclosure],
+    *,
+    now: datetime,
+    thresholds: alert_rules.Thresholds,
+) -> dict[int, Row]:
+    """The rows of the people these disclosures (already made, and recorded) let through: the
+    caseload's, or one person's record page. Raises and clears their alerts on the way."""
+    from homegroup.care import actions  # the actions import the models this module reads
+
+    disclosures = {pid: d for pid, d in disclosures.items() if d.allowed}
+    people = {
+        u.pk: u
+        for u in User.objects.filter(pk__in=list(disclosures), is_active=True).only(
+            "id", "display_name", "is_active"
+        )
+    }
     disclosures = {pid: d for pid, d in disclosures.items() if pid in people}
     profiles = {
         p.person_id: p
@@ -182,48 +201,112 @@ def build(
     check_in_ids = _allowed(disclosures, Category.CHECK_INS.value)
     medication_ids = _allowed(disclosures, Category.MEDICATION.value)
 
-    # Meetings by day, for the meetings and activities category.
-    meeting_days: dict[int, list[date]] = defaultdict(list)
-    for pid, day, count in (
-        CheckInMeeting.objects.filter(
-            check_in__person_id__in=meetings_ids, check_in__date__gte=window_start
+    # Counts come from the database, grouped by person: the rows read do not grow with a year
+    # of history. The windows end on each person's own "today"; people whose today is the same
+    # date share one query of each kind (at most three dates are in force around the world).
+    by_today: dict[date, list[int]] = defaultdict(list)
+    for pid, row in rows.items():
+        by_today[row.today].append(pid)
+    blocks: dict[int, list[int]] = {}
+    activities: dict[int, dict[str, int]] = {}
+    dose_counts: dict[int, dict[str, int]] = {}
+    for today, group in by_today.items():
+        meeting_group = [pid for pid in group if pid in set(meetings_ids)]
+        for found in (
+            CheckInMeeting.objects.filter(
+                check_in__person_id__in=meeting_group,
+                check_in__date__gte=today - timedelta(days=7 * SPARKLINE_WEEKS - 1),
+                check_in__date__lte=today,
+            )
+            .values("check_in__person_id")
+            .annotate(
+                **{
+                    f"w{i}": Count(
+                        "id",
+                        filter=Q(
+                            check_in__date__gte=today - timedelta(days=7 * i + 6),
+                            check_in__date__lte=today - timedelta(days=7 * i),
+                        ),
+                    )
+                    for i in range(SPARKLINE_WEEKS)
+                }
+            )
+        ):
+            blocks[found["check_in__person_id"]] = [found[f"w{i}"] for i in range(SPARKLINE_WEEKS)]
+        for found in (
+            CheckIn.objects.filter(
+                person_id__in=meeting_group,
+                date__gte=today - timedelta(days=ACTIVITY_DAYS - 1),
+                date__lte=today,
+            )
+            .values("person_id")
+            .annotate(
+                **{name: Count("id", filter=Q(**{name: True})) for name in TWELVE_STEP_ACTIVITIES}
+            )
+        ):
+            activities[found["person_id"]] = {name: found[name] for name in TWELVE_STEP_ACTIVITIES}
+        for found in (
+            CheckInDose.objects.filter(
+                check_in__person_id__in=[pid for pid in group if pid in set(medication_ids)],
+                check_in__date__gte=today - timedelta(days=ADHERENCE_DAYS - 1),
+                check_in__date__lte=today,
+            )
+            .values("plan_id")
+            .annotate(
+                **{
+                    status.value: Count("id", filter=Q(status=status.value))
+                    for status in DoseStatus
+                }
+            )
+        ):
+            dose_counts[found["plan_id"]] = {
+                status.value: found[status.value] for status in DoseStatus
+            }
+
+    # The last meeting; the meeting days of the weeks before it only for people quiet long
+    # enough for the no-meetings rule to look.
+    last_meeting = dict(
+        CheckInMeeting.objects.filter(check_in__person_id__in=meetings_ids)
+        .values("check_in__person_id")
+        .annotate(last=Max("check_in__date"))
+        .values_list("check_in__person_id", "last")
+    )
+    quiet = [
+        pid
+        for pid, last in last_meeting.items()
+        if (rows[pid].today - last).days >= thresholds.quiet_days
+    ]
+    meeting_days: dict[int, list[date]] = {pid: [last] for pid, last in last_meeting.items()}
+    if quiet:
+        oldest = min(last_meeting[pid] for pid in quiet) - timedelta(
+            days=7 * thresholds.pattern_weeks
         )
-        .values("check_in__person_id", "check_in__date")
-        .annotate(n=Count("id"))
-        .values_list("check_in__person_id", "check_in__date", "n")
-    ):
-        meeting_days[pid].extend([day] * count)
+        for pid in quiet:
+            meeting_days[pid] = []
+        for pid, day in CheckInMeeting.objects.filter(
+            check_in__person_id__in=quiet, check_in__date__gte=oldest
+        ).values_list("check_in__person_id", "check_in__date"):
+            meeting_days[pid].append(day)
 
-    # The check-ins of the window: activities (meetings category) and use (substance use).
-    activities: dict[int, dict[str, int]] = {
-        pid: dict.fromkeys(TWELVE_STEP_ACTIVITIES, 0) for pid in meetings_ids
-    }
+    # Use: the days with reported use in the window, and the first answered day in it (all the
+    # overdose-safety rule needs of the days without use: where the stretch without use starts).
     known: dict[int, dict[date, frozenset[Substance]]] = defaultdict(dict)
-    wanted = list(set(meetings_ids) | use_ids)
-    for pid, day, status, substances, misused, *done in CheckIn.objects.filter(
-        person_id__in=wanted, date__gte=window_start
-    ).values_list(
-        "person_id",
-        "date",
-        "use_status",
-        "substances",
-        "misused_medication",
-        *TWELVE_STEP_ACTIVITIES,
+    for pid, day, substances, misused in CheckIn.objects.filter(
+        person_id__in=list(use_ids), date__gte=window_start, use_status=UseStatus.USED
+    ).values_list("person_id", "date", "substances", "misused_medication"):
+        known[pid][day] = recovery.substances_used(
+            substances=substances or [], misused_medication=misused or None
+        )
+    for pid, first in (
+        CheckIn.objects.filter(person_id__in=list(use_ids), date__gte=window_start)
+        .exclude(use_status="")
+        .values("person_id")
+        .annotate(first=Min("date"))
+        .values_list("person_id", "first")
     ):
-        if pid in activities and (rows[pid].today - day).days < ACTIVITY_DAYS:
-            for name, flag in zip(TWELVE_STEP_ACTIVITIES, done, strict=True):
-                if flag:
-                    activities[pid][name] += 1
-        if pid in use_ids:
-            if status == UseStatus.USED:
-                known[pid][day] = recovery.substances_used(
-                    substances=substances or [], misused_medication=misused or None
-                )
-            elif status == UseStatus.NONE:
-                known[pid][day] = frozenset()
-
+        known[pid].setdefault(first, frozenset())
     # The last check-in ever (check-ins category), and the last reported use (substance use):
-    # one aggregate each. Naltrexone taken other than prescribed alone is not use.
+    # one aggregate each. Naltrexone taken other than prescribed, alone, is not use.
     last_check_in = dict(
         CheckIn.objects.filter(person_id__in=check_in_ids)
         .values("person_id")
@@ -254,12 +337,25 @@ def build(
         "person_id", "medication", "schedule", "weekdays", "active_from", "active_to"
     ):
         plans[plan.person_id].append(plan)
+    # Dose reports: the missed ones of the window (the missed-doses rule, and runs without a
+    # dose), and every report on the days the overdose-safety rule will look at.
     reports: dict[int, dict[date, DoseStatus]] = defaultdict(dict)
-    for plan_id, day, status in CheckInDose.objects.filter(
+    dose_window = earliest - timedelta(days=DOSE_WINDOW_DAYS)
+    for plan_id, day in CheckInDose.objects.filter(
         check_in__person_id__in=medication_ids,
-        check_in__date__gte=earliest - timedelta(days=DOSE_WINDOW_DAYS),
-    ).values_list("plan_id", "check_in__date", "status"):
-        reports[plan_id][day] = DoseStatus(status)
+        check_in__date__gte=dose_window,
+        status=DoseStatus.MISSED,
+    ).values_list("plan_id", "check_in__date"):
+        reports[plan_id][day] = DoseStatus.MISSED
+    lookback = earliest - timedelta(days=thresholds.overdose_lookback_days)
+    candidate_days = {day for pid in use_ids for day, used in known[pid].items() if used}
+    candidate_days |= {day for plan in reports.values() for day in plan}
+    candidate_days = {day for day in candidate_days if day >= lookback}
+    if candidate_days:
+        for plan_id, day, status in CheckInDose.objects.filter(
+            check_in__person_id__in=medication_ids, check_in__date__in=sorted(candidate_days)
+        ).values_list("plan_id", "check_in__date", "status"):
+            reports[plan_id][day] = DoseStatus(status)
 
     # The latest BAM per person, and the network's last two snapshots.
     latest_bam: dict[int, tuple[int, date, dict[str, Any]]] = {}
@@ -285,19 +381,12 @@ def build(
     for pid, row in rows.items():
         today = row.today
         profile = profiles.get(pid)
-        if pid in activities:
-            days = meeting_days.get(pid, [])
-            row.meetings_recent = recovery.meetings_between(days, today - timedelta(days=27), today)
-            row.meetings_before = recovery.meetings_between(
-                days, today - timedelta(days=55), today - timedelta(days=28)
-            )
-            row.weekly_meetings = [
-                count
-                for _week, count in recovery.weekly_meetings(
-                    days, today - timedelta(weeks=SPARKLINE_WEEKS) + timedelta(days=1), today
-                )
-            ][-SPARKLINE_WEEKS:]
-            row.activities = activities[pid]
+        if row.allows(Category.MEETINGS_AND_ACTIVITIES.value):
+            weeks = blocks.get(pid, [0] * SPARKLINE_WEEKS)  # newest first
+            row.meetings_recent = sum(weeks[:4])
+            row.meetings_before = sum(weeks[4:8])
+            row.weekly_meetings = list(reversed(weeks))
+            row.activities = activities.get(pid, dict.fromkeys(TWELVE_STEP_ACTIVITIES, 0))
             life = lives.get(pid)
             row.sponsor = life.sponsor_status if life else SponsorStatus.NONE
             row.home_group = bool(life and life.home_group_id)
@@ -315,12 +404,16 @@ def build(
         ]
         if row.allows(Category.MEDICATION.value):
             total: recovery.Adherence | None = None
-            for taken in rules_plans:
-                one = recovery.adherence(
-                    schedule=taken.schedule,
-                    reports=taken.reports,
-                    start=today - timedelta(days=ADHERENCE_DAYS - 1),
-                    end=today,
+            for plan in plans.get(pid, []):
+                counts = dose_counts.get(plan.pk, {})
+                due = recovery.scheduled_days(
+                    schedule_of(plan), today - timedelta(days=ADHERENCE_DAYS - 1), today
+                )
+                one = recovery.Adherence(
+                    scheduled=len(due),
+                    taken=counts.get(DoseStatus.TAKEN.value, 0),
+                    missed=counts.get(DoseStatus.MISSED.value, 0),
+                    different_dose=counts.get(DoseStatus.DIFFERENT_DOSE.value, 0),
                 )
                 total = (
                     one
@@ -361,8 +454,7 @@ def build(
             for alert in alerts.get(pid, [])
             if alert.shown_through(row.disclosure.allowed_categories)
         ]
-    ordered = sorted(rows.values(), key=lambda r: (r.person.display_name.lower(), r.person.pk))
-    return Caseload(rows=ordered, thresholds=thresholds)
+    return rows
 
 
 def _findings(

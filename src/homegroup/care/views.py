@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import role_required
 from homegroup.audit import actions as audit
-from homegroup.care import actions, alert_rules, alert_wording, caseload
+from homegroup.care import actions, alert_rules, alert_wording, caseload, caseload_table
 from homegroup.care.forms import CounselingNoteForm
 from homegroup.care.models import Alert, AlertStatus, CounselingNote
 from homegroup.interop import fhir, fhir_disclosure
@@ -108,6 +108,7 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
         "care/caseload.html",
         {
             "rows": rows,
+            "tbody": caseload_table.rows_html(rows),
             "total": len(built.rows),
             "proposed": _proposed(clinician),
             "query": query,

@@ -276,6 +276,49 @@ def _disclose(
     )
 
 
+# What a consent's facts and a disclosure's scope summary read: the signed text stays unread.
+_CONSENT_FACT_FIELDS = (
+    "id",
+    "person_id",
+    "kind",
+    "categories",
+    "purposes",
+    "recipient_user_id",
+    "recipient_program_id",
+    "activated_at",
+    "revoked_at",
+    "expires_at",
+    "expiry_kind",
+    "share_code_expires_at",
+    "signed_at",
+)
+
+
+def candidate_person_ids(viewer: Any, *, now: datetime | None = None) -> set[int]:
+    """Whose records a list such as the caseload asks `disclose_many` about: the people on the
+    viewer's care teams in force, under their open break-glass grants, or who named them in a
+    consent. A superset of whom the gate allows (it decides per person, and denies the rest),
+    read without loading a consent: three small queries of ids."""
+    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
+        return set()
+    now = now or timezone.now()
+    ids = set(
+        Consent.objects.received_by(viewer).possibly_active(now).values_list("person_id", flat=True)
+    )
+    if viewer.has_role(Role.CLINICIAN):
+        ids |= set(
+            CareTeamMember.objects.in_force()
+            .filter(clinician=viewer)
+            .values_list("person_id", flat=True)
+        )
+        ids |= set(
+            BreakGlassGrant.objects.in_force(now)
+            .filter(clinician=viewer)
+            .values_list("person_id", flat=True)
+        )
+    return ids
+
+
 def disclose_many(
     *,
     viewer: Any,
@@ -361,6 +404,7 @@ def _disclose_many(
             Q(recipient_user_id=viewer_id) | Q(recipient_program_id__in=all_programs),
             person_id__in=others,
         )
+        .only(*_CONSENT_FACT_FIELDS)
     }
     by_person: dict[int, list[rules.ConsentFacts]] = {pid: [] for pid in others}
     for consent in consents.values():
