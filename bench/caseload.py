@@ -158,7 +158,7 @@ def add_people(program: Any, admin: Any, clinician: Any, first: int, last: int) 
                 answers=answers,
                 taken_on=today - timedelta(weeks=weeks_ago),
             )
-        for name, drinking in (("Kim", 0), ("Lee", 3 if number % 4 == 0 else 0)):
+        for name, drinking in (("Kim", 0), ("Lee", 5 if number % 4 == 0 else 0)):
             actions.save_network_member(
                 person=person,
                 name=name,

@@ -68,6 +68,7 @@ READERS = {
     "care/views.py",  # the clinician's view and its exports (gated)
     "care/caseload.py",  # the caseload: one bulk disclosure, reads narrowed by its categories
     "care/caseload_table.py",  # the caseload's rows as HTML (from caseload.Row, for the view)
+    "care/record.py",  # the record page's summary, from the page's one disclosure
     "journal/shared_views.py",  # the sponsor's view (gated)
 }
 DISCLOSING_MODULES = (

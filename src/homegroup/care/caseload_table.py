@@ -166,6 +166,11 @@ def _cells(row: Row, labels: dict[str, Any]) -> list[tuple[str, str, Any]]:
     return cells
 
 
+def cells(row: Row) -> list[tuple[str, str, Any]]:
+    """One person's cells, for the record page's summary (the same words as the caseload)."""
+    return _cells(row, _labels())
+
+
 def rows_html(rows: Iterable[Row]) -> SafeString:
     """The table body: one <tr> per person, every value escaped."""
     labels = _labels()

@@ -22,7 +22,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import role_required
 from homegroup.audit import actions as audit
-from homegroup.care import actions, alert_rules, alert_wording, caseload, caseload_table
+from homegroup.care import (
+    actions,
+    alert_rules,
+    alert_wording,
+    caseload,
+    caseload_table,
+    record,
+)
 from homegroup.care.forms import CounselingNoteForm
 from homegroup.care.models import Alert, AlertStatus, CounselingNote
 from homegroup.interop import fhir, fhir_disclosure
@@ -194,6 +201,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
         CounselingNote.objects.visible_to(_clinician(request)).about(person_id).count()
     )
     context["may_write_notes"] = gate.may_write_counseling_note(_clinician(request), person_id)
+    context["summary"] = record.summary(context["record"], context["disclosure"])
     return render(request, "care/person.html", context)
 
 
@@ -203,6 +211,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
 def person_print(request: HttpRequest, person_id: int) -> HttpResponse:
     """The same record as a printable page (no PDF): the notice and the scope on top."""
     context = _record_context(request, person_id, Channel.PRINT)
+    context["summary"] = record.summary(context["record"], context["disclosure"])
     return render(request, "care/person_print.html", context)
 
 
