@@ -854,15 +854,17 @@ def _caseload(results: dict[str, Any]) -> list[str]:
         "bulk disclosure per view (200 disclosure records and audit events written each time). "
         "Budget (DESIGN.md): ≤ 150 ms, a constant number of queries.",
         "",
-        "| Database | People | Page p50 | p95 | Queries |",
-        "|---|---|---|---|---|",
+        "| Database | People | Page p50 | p95 | CPU p50 | Queries | Load |",
+        "|---|---|---|---|---|---|---|",
     ]
     for engine, leg in caseload.items():
         for count in ("few", "many"):
             run = leg[count]
             lines.append(
                 f"| {ENGINES.get(engine, engine)} | {run['people']} | {run['p50_ms']:.0f} ms | "
-                f"{run['p95_ms']:.0f} ms ({run['runs']} runs) | {run['queries']} |"
+                f"{run['p95_ms']:.0f} ms ({run['runs']} runs) | "
+                f"{run.get('cpu_p50_ms', float('nan')):.0f} ms | {run['queries']} | "
+                f"{run.get('load') or 0:.1f} |"
             )
     lines.append("")
     return lines

@@ -112,8 +112,30 @@ def raise_alerts(
     no longer finds is marked cleared (never deleted) when every category it rests on was
     evaluated this time. Returns each person's alerts that need a look."""
     person_ids = list(evaluated)
-    existing = list(Alert.objects.about_people(person_ids))
-    known = {(a.person_id, a.rule, a.key) for a in existing}
+    # Only the alerts still in play are read: resolved and cleared ones pile up over the years.
+    existing = list(
+        Alert.objects.about_people(person_ids)
+        .filter(cleared_at__isnull=True)
+        .exclude(status=AlertStatus.RESOLVED)
+    )
+    active = {(a.person_id, a.rule, a.key) for a in existing}
+    candidates = {
+        (person_id, finding.rule, finding.key): finding
+        for person_id, person_findings in findings.items()
+        for finding in person_findings
+        if (person_id, finding.rule, finding.key) not in active
+    }
+    # An episode resolved or cleared earlier is not raised again: one query for their keys.
+    known = (
+        set(
+            Alert.objects.filter(
+                person_id__in={pid for pid, _rule, _key in candidates},
+                key__in={key for _pid, _rule, key in candidates},
+            ).values_list("person_id", "rule", "key")
+        )
+        if candidates
+        else set()
+    )
     new = [
         Alert(
             person_id=person_id,
@@ -125,8 +147,7 @@ def raise_alerts(
             raised_at=now,
             updated_at=now,
         )
-        for person_id, person_findings in findings.items()
-        for finding in person_findings
+        for (person_id, _rule, _key), finding in candidates.items()
         if (person_id, finding.rule, finding.key) not in known
     ]
     if new:

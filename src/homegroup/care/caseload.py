@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from homegroup.accounts.models import User
@@ -265,12 +265,24 @@ def rows_for(
 
     # The last meeting; the meeting days of the weeks before it only for people quiet long
     # enough for the no-meetings rule to look.
+    # (Read within the window first, through the check-ins' (person, date) index; only the
+    # people with no meeting in it are looked up further back.)
     last_meeting = dict(
-        CheckInMeeting.objects.filter(check_in__person_id__in=meetings_ids)
+        CheckInMeeting.objects.filter(
+            check_in__person_id__in=meetings_ids, check_in__date__gte=window_start
+        )
         .values("check_in__person_id")
         .annotate(last=Max("check_in__date"))
         .values_list("check_in__person_id", "last")
     )
+    long_ago = [pid for pid in meetings_ids if pid not in last_meeting]
+    if long_ago:
+        last_meeting |= dict(
+            CheckInMeeting.objects.filter(check_in__person_id__in=long_ago)
+            .values("check_in__person_id")
+            .annotate(last=Max("check_in__date"))
+            .values_list("check_in__person_id", "last")
+        )
     quiet = [
         pid
         for pid, last in last_meeting.items()
@@ -359,11 +371,16 @@ def rows_for(
 
     # The latest BAM per person, and the network's last two snapshots.
     latest_bam: dict[int, tuple[int, date, dict[str, Any]]] = {}
+    newest = (
+        MeasureResponse.objects.filter(person_id=OuterRef("person_id"), instrument=bam.ID)
+        .order_by("-taken_on", "-id")
+        .values("pk")[:1]
+    )
     for response_id, pid, taken_on, scores in (
         MeasureResponse.objects.filter(
             person_id__in=_allowed(disclosures, Category.MEASURES.value), instrument=bam.ID
         )
-        .order_by("person_id", "-taken_on", "-id")
+        .filter(pk=Subquery(newest))
         .values_list("id", "person_id", "taken_on", "scores")
     ):
         latest_bam.setdefault(pid, (response_id, taken_on, scores))

@@ -11,6 +11,8 @@ never shown as zero.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django.urls import reverse
@@ -53,7 +55,15 @@ def _labels() -> dict[str, Any]:
         "flags": {"use": _("Use"), "risk": _("Risk"), "protective": _("Protective")},
         "no_change": _("no change yet"),
         "none": _("none"),
+        # URL prefixes reversed once per page, not once per link.
+        "alert_url": reverse("care:alert", args=[0])[: -len("0/")],
     }
+
+
+@lru_cache(maxsize=512)
+def _short_date(day: date) -> str:
+    """ "Dec 5" in the page's language (the same few dates recur on every row)."""
+    return formats.date_format(day, "M j")
 
 
 def _not_shared(labels: dict[str, Any]) -> SafeString:
@@ -124,7 +134,7 @@ def _cells(row: Row, labels: dict[str, Any]) -> list[tuple[str, str, Any]]:
         days = row.days_since_check_in or 0
         check_in = format_html(
             '{} <span class="help">({})</span>',
-            formats.date_format(row.last_check_in, "M j"),
+            _short_date(row.last_check_in),
             ngettext("%(count)s day ago", "%(count)s days ago", days) % {"count": days},
         )
     cells.append(("number", labels["check_in"], check_in))
@@ -134,7 +144,7 @@ def _cells(row: Row, labels: dict[str, Any]) -> list[tuple[str, str, Any]]:
         bam = labels["none_yet"]
     else:
         flags = ", ".join(labels["flags"][name] for name in row.bam_flags) or labels["no_flags"]
-        bam = f"{formats.date_format(row.bam_taken_on, 'M j')}: {flags}"
+        bam = f"{_short_date(row.bam_taken_on)}: {flags}"
     cells.append(("", labels["bam"], bam))
     if not allows(Category.NETWORK.value):
         network: Any = _not_shared(labels)
@@ -153,7 +163,7 @@ def _cells(row: Row, labels: dict[str, Any]) -> list[tuple[str, str, Any]]:
                 (
                     (
                         " acknowledged" if alert.status == "acknowledged" else "",
-                        reverse("care:alert", args=[alert.pk]),
+                        f"{labels['alert_url']}{alert.pk}/",
                         alert.title,
                     )
                     for alert in row.alerts

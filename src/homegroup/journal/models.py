@@ -346,6 +346,15 @@ class CheckIn(models.Model):
 
     class Meta:
         ordering = ["-date"]
+        indexes = [
+            # The days with reported use alone: "days since the last use" on a clinician's
+            # caseload reads them for every person at once (care.caseload).
+            models.Index(
+                fields=["person", "date"],
+                condition=models.Q(use_status="used"),
+                name="check_in_use_days",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["person", "date"], name="one_check_in_per_day"),
             models.CheckConstraint(
