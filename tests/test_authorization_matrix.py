@@ -686,6 +686,16 @@ MATRIX: dict[str, list[Rule]] = {
     "care/people/<id:person_id>/fhir/": [
         Rule("owner-only", CARE_TEAM_ONLY, url=_anas_shared_url("/care/people/{ana}/fhir/"))
     ],
+    # Asking for a questionnaire: the care team only (a place, not a consent); Dev not found.
+    "care/people/<id:person_id>/measure-requests/": [
+        Rule(
+            "owner-only",
+            only({"cora": 302, "dev": 404}, 403, SIGN_IN),
+            "post",
+            url=lambda p: f"/care/people/{p.ana.pk}/measure-requests/",
+            data={"instrument": "bam"},
+        )
+    ],
     "care/people/<id:person_id>/counseling-notes/": [
         # Writing needs a care-team place, not a consent: Cora yes, Dev not found.
         Rule(

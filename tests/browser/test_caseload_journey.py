@@ -1,6 +1,7 @@
 """Issue 14's story in a browser, on a phone (390 px) and a desk (1280 px): Cora opens her
-caseload, sees Ana with her numbers and an alert, opens it, reads why and acknowledges it; Dev
-finds none of it; Ana revoking her program's consent takes her off Cora's caseload at once.
+caseload, sees Ana with her numbers and an alert, opens it, reads why and acknowledges it; asks
+Ana for a BAM, Ana sees the request and answers, Cora sees the scores; Dev finds none of it;
+Ana revoking her program's consent takes her off Cora's caseload at once.
 Every page passes axe."""
 
 from datetime import timedelta
@@ -10,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from homegroup.journal import actions as journal_actions
 from homegroup.journal.models import JournalProfile
+from homegroup.measures import bam
 from homegroup.privacy import actions as privacy_actions
 from tests.browser.conftest import axe_violations, sign_in
 from tests.people import PASSWORD, make_people, share_as_in_the_story
@@ -60,6 +62,26 @@ def test_cora_reads_and_acknowledges_anas_alert_dev_sees_nothing_and_revoking_en
     expect(page.get_by_text("Calling her this afternoon.")).to_be_visible()
     alert_url = page.url
     page.screenshot(path=f"var/screens/alert-{viewport['width']}.png", full_page=True)
+
+    # Cora asks Ana for a BAM; Ana sees the request on her questionnaires page and answers;
+    # Cora sees the scores and the items worth a look.
+    page.goto(f"/care/people/{people.ana.pk}/")
+    page.get_by_label("Questionnaire", exact=True).select_option("bam")
+    page.get_by_role("button", name="Ask", exact=True).click()
+    expect(page.get_by_text("Asked. Ana sees it on their questionnaires page.")).to_be_visible()
+    assert axe_violations(page) == []
+    anas = browser.new_context(viewport=viewport, bypass_csp=True, base_url=live_server.url)
+    ana = anas.new_page()
+    sign_in(ana, people.ana, PASSWORD)
+    ana.goto("/journal/measures/")
+    expect(ana.get_by_text("Cora asked you for the Brief Addiction Monitor")).to_be_visible()
+    assert axe_violations(ana) == []
+    anas.close()
+    answers = {key: 0 for key in bam.INSTRUMENT.keys} | {"14": 4, "2": 20, "3": 20, "8": 3}
+    journal_actions.record_measure(person=people.ana, instrument_id="bam", answers=answers)
+    page.reload()
+    expect(page.get_by_role("heading", name="Latest Brief Addiction Monitor")).to_be_visible()
+    expect(page.get_by_text("Items worth a look:")).to_be_visible()
 
     dev = browser.new_context(viewport=viewport, bypass_csp=True, base_url=live_server.url)
     dev_page = dev.new_page()

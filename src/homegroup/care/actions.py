@@ -32,6 +32,7 @@ ALERT_ACKNOWLEDGED = "care.alert_acknowledged"
 ALERT_SNOOZED = "care.alert_snoozed"
 ALERT_RESOLVED = "care.alert_resolved"
 CASELOAD_VIEWED = "care.caseload_viewed"
+MEASURE_REQUEST_REFUSED = "care.measure_request_refused"
 ALERT_NOTE_MAX = 500
 SNOOZE_DAYS = (1, 3, 7, 14)
 

@@ -12,6 +12,11 @@ urlpatterns = [
     path("people/<id:person_id>/print/", views.person_print, name="person-print"),
     path("people/<id:person_id>/fhir/", views.person_fhir, name="person-fhir"),
     path(
+        "people/<id:person_id>/measure-requests/",
+        views.measure_request,
+        name="measure-request",
+    ),
+    path(
         "people/<id:person_id>/counseling-notes/",
         views.counseling_notes,
         name="counseling-notes",

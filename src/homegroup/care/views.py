@@ -33,7 +33,10 @@ from homegroup.care import (
 from homegroup.care.forms import CounselingNoteForm
 from homegroup.care.models import Alert, AlertStatus, CounselingNote
 from homegroup.interop import fhir, fhir_disclosure
+from homegroup.journal import actions as journal_actions
 from homegroup.journal import disclosed
+from homegroup.journal.models import MeasureRequest
+from homegroup.measures import registry
 from homegroup.privacy import actions as privacy_actions
 from homegroup.privacy import categories, gate, throttle
 from homegroup.privacy.categories import Category
@@ -202,6 +205,16 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     )
     context["may_write_notes"] = gate.may_write_counseling_note(_clinician(request), person_id)
     context["summary"] = record.summary(context["record"], context["disclosure"])
+    context["measure_requests"] = [
+        (asked, registry.instrument(asked.instrument).title)
+        for asked in MeasureRequest.objects.disclosed(context["disclosure"]).order_by(
+            "-requested_at", "-id"
+        )[:5]
+    ]
+    context["requestable"] = [
+        (instrument, registry.instrument(instrument).title)
+        for instrument in journal_actions.REQUESTABLE
+    ]
     return render(request, "care/person.html", context)
 
 
@@ -237,6 +250,39 @@ def person_fhir(request: HttpRequest, person_id: int) -> HttpResponse:
     stamp = timezone.now().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="record-{person_id}-{stamp}.json"'
     return response
+
+
+@clinician_required
+@require_POST
+def measure_request(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Ask a person on the clinician's care team for a questionnaire: written into their journal
+    through the journal's action; their answer comes back through the gate like the rest of
+    their record (if they share questionnaires with the program)."""
+    clinician = _clinician(request)
+    if not gate.on_care_team(clinician, person_id):
+        audit.refuse(
+            action=actions.MEASURE_REQUEST_REFUSED,
+            actor_id=clinician.pk,
+            subject_id=person_id,
+            object_type="person",
+            object_id=person_id,
+        )
+    person = get_object_or_404(User, pk=person_id, is_active=True)
+    try:
+        journal_actions.request_measure(
+            person=person,
+            instrument_id=request.POST.get("instrument", ""),
+            requested_by_id=clinician.pk,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Asked. %(name)s sees it on their questionnaires page.")
+            % {"name": person.display_name},
+        )
+    return redirect("care:person", person_id=person.pk)
 
 
 # --- Counseling notes: the author's own (P2-03) -------------------------------------------------

@@ -551,6 +551,13 @@ def gated(view: _View) -> _View:
     return wrapped  # type: ignore[return-value]
 
 
+def on_care_team(viewer: Any, person: Any) -> bool:
+    """Whether the viewer is a clinician on the person's care team now (in a program the person
+    is enrolled in): who may write into the person's care (a counseling note, a request for a
+    questionnaire). Reading their record is the gate's `disclose`. Fails closed (A-10)."""
+    return may_write_counseling_note(viewer, person)
+
+
 def may_write_counseling_note(author: Any, person: Any) -> bool:
     """P2-03: only a clinician on the person's care team (now, in a program the person is
     enrolled in) writes SUD counseling notes about them. Reading them stays author-only.
