@@ -666,6 +666,8 @@ MATRIX: dict[str, list[Rule]] = {
     # The caseload: every clinician has one (Dev's is empty); the old list's address redirects.
     "care/": [Rule("role-only", only({"cora": 200, "dev": 200}, 403, SIGN_IN))],
     "care/people/": [Rule("role-only", only({"cora": 301, "dev": 301}, 403, SIGN_IN))],
+    # The program's alert rules: its admin only.
+    "care/alert-rules/": [Rule("role-only", only({"pat": 200}, 403, SIGN_IN))],
     # An alert about Ana: Cora (care team, consent) sees and acts on it; Dev 404.
     "care/alerts/<id:alert_id>/": [
         Rule("owner-only", CARE_TEAM_ONLY, url=_anas_alert_url),

@@ -95,3 +95,20 @@ def test_cora_reads_and_acknowledges_anas_alert_dev_sees_nothing_and_revoking_en
     page.goto("/care/")
     expect(page.get_by_role("link", name="Ana")).to_have_count(0)
     context.close()
+
+
+def test_pat_switches_an_alert_rule_off_on_the_rules_page(browser: Browser, live_server):
+    people = make_people()
+    context = browser.new_context(viewport=DESK, bypass_csp=True, base_url=live_server.url)
+    page = context.new_page()
+    sign_in(page, people.pat, PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Alert rules").click()
+    expect(page.get_by_role("heading", name="No check-in for a while")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("Days without a check-in").fill("10")
+    page.locator("#no_check_in-enabled").uncheck()
+    page.get_by_role("button", name="Save No check-in for a while").click()
+    expect(page.get_by_text("Saved. The caseloads use it from their next view.")).to_be_visible()
+    expect(page.locator("#no_check_in-enabled")).not_to_be_checked()
+    expect(page.get_by_label("Days without a check-in")).to_have_value("10")
+    context.close()

@@ -24,6 +24,7 @@ class NavItem:
 NAVIGATION: list[NavItem] = [
     NavItem(_("Staff invitations"), "accounts:invitations", frozenset({Role.PROGRAM_ADMIN})),
     NavItem(_("Program"), "privacy:program", frozenset({Role.PROGRAM_ADMIN})),
+    NavItem(_("Alert rules"), "care:alert-rules", frozenset({Role.PROGRAM_ADMIN})),
     NavItem(_("Sharing"), "privacy:sharing", frozenset({Role.PERSON_IN_RECOVERY})),
     NavItem(_("Shared with me"), "privacy:shared-with-me", None),
     NavItem(_("Caseload"), "care:caseload", frozenset({Role.CLINICIAN})),

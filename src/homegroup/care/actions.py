@@ -4,6 +4,7 @@ alerts are raised by the caseload (in bulk) and acted on by clinicians who may s
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,6 +20,7 @@ from homegroup.care.models import (
     SHOWN_STATUSES,
     Alert,
     AlertAction,
+    AlertRuleSetting,
     AlertStatus,
     CounselingNote,
 )
@@ -33,6 +35,7 @@ ALERT_SNOOZED = "care.alert_snoozed"
 ALERT_RESOLVED = "care.alert_resolved"
 CASELOAD_VIEWED = "care.caseload_viewed"
 MEASURE_REQUEST_REFUSED = "care.measure_request_refused"
+ALERT_RULE_CHANGED = "care.alert_rule_changed"
 ALERT_NOTE_MAX = 500
 SNOOZE_DAYS = (1, 3, 7, 14)
 
@@ -266,3 +269,50 @@ def note_caseload_viewed(*, clinician: User, people: int) -> None:
     audit.record(
         action=CASELOAD_VIEWED, actor_id=clinician.pk, object_type="caseload", object_id=people
     )
+
+
+# --- A program's alert rules --------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_alert_rule(
+    *, program: Any, by: User, rule: str, enabled: bool, thresholds: dict[str, object]
+) -> AlertRuleSetting:
+    """A program admin switches a rule on or off and sets its thresholds (each within
+    `alert_rules.BOUNDS`). A bad value is refused with what and where; nothing changes."""
+    if rule not in alert_rules.RULES:
+        raise ValidationError({"rule": _("Unknown alert rule.")})
+    values: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    for name in alert_rules.RULE_THRESHOLDS[rule]:
+        low, high = alert_rules.BOUNDS[name]
+        raw = thresholds.get(name, getattr(alert_rules.Thresholds(), name))
+        try:
+            number = int(str(raw).strip())
+        except ValueError:
+            errors[name] = _("Give a whole number.")
+            continue
+        if not low <= number <= high:
+            errors[name] = _("Between %(low)s and %(high)s.") % {"low": low, "high": high}
+            continue
+        values[name] = number
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    setting, _created = AlertRuleSetting.objects.update_or_create(
+        program=program,
+        rule=rule,
+        defaults={
+            "enabled": enabled,
+            "thresholds": values,
+            "updated_at": now,
+            "updated_by_id": by.pk,
+        },
+    )
+    audit.record(
+        action=ALERT_RULE_CHANGED,
+        actor_id=by.pk,
+        object_type="alert_rule_setting",
+        object_id=setting.pk,
+    )
+    return setting

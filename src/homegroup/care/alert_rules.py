@@ -335,3 +335,35 @@ def network_heavy_use(
         },
         dates=(before_on, after_on),
     )
+
+
+# --- What a program may tune ------------------------------------------------------------------
+
+# Each rule's thresholds (fields of `Thresholds`), and the range an admin may set them in.
+RULE_THRESHOLDS: dict[str, tuple[str, ...]] = {
+    NO_MEETINGS: ("quiet_days", "pattern_weeks"),
+    NO_CHECK_IN: ("no_check_in_days",),
+    BAM_FLAGS: ("bam_use_at_least", "bam_risk_at_least", "bam_protective_at_most"),
+    MISSED_DOSES: ("missed_doses_at_least", "missed_doses_window_days"),
+    OVERDOSE_RISK: ("overdose_lookback_days",),
+    NETWORK_HEAVY_USE: (),
+}
+BOUNDS: dict[str, tuple[int, int]] = {
+    "quiet_days": (7, 60),
+    "pattern_weeks": (1, 8),
+    "no_check_in_days": (2, 60),
+    "bam_use_at_least": (1, 12),
+    "bam_risk_at_least": (1, 24),
+    "bam_protective_at_most": (0, 23),
+    "missed_doses_at_least": (1, 14),
+    "missed_doses_window_days": (3, 28),
+    "overdose_lookback_days": (1, 28),
+}
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """A program's choice: which rules run, with which thresholds."""
+
+    enabled: frozenset[str] = frozenset(RULES)
+    thresholds: Thresholds = Thresholds()

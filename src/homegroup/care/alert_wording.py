@@ -42,6 +42,17 @@ DESCRIPTIONS = {
         "The network lists more people who drink heavily, or who use drugs heavily, than before."
     ),
 }
+THRESHOLD_LABELS = {
+    "quiet_days": gettext_lazy("Days without a meeting logged"),
+    "pattern_weeks": gettext_lazy("Weeks with a meeting before that"),
+    "no_check_in_days": gettext_lazy("Days without a check-in"),
+    "bam_use_at_least": gettext_lazy("Use flagged at or above"),
+    "bam_risk_at_least": gettext_lazy("Risk flagged at or above"),
+    "bam_protective_at_most": gettext_lazy("Protective flagged at or below"),
+    "missed_doses_at_least": gettext_lazy("Missed doses, at least"),
+    "missed_doses_window_days": gettext_lazy("Within this many days"),
+    "overdose_lookback_days": gettext_lazy("Check-ins of the last this many days"),
+}
 COMPOSITES = {
     "use": gettext_lazy("Use"),
     "risk": gettext_lazy("Risk"),

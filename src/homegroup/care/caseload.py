@@ -131,22 +131,50 @@ class Row:
 @dataclass
 class Caseload:
     rows: list[Row]
-    thresholds: alert_rules.Thresholds
 
 
 def _allowed(disclosures: dict[int, gate.Disclosure], category: str) -> list[int]:
     return [pid for pid, d in disclosures.items() if d.allows(category)]
 
 
-def build(
-    clinician: User,
-    *,
-    now: datetime | None = None,
-    thresholds: alert_rules.Thresholds | None = None,
-) -> Caseload:
+def rule_settings(
+    clinician: User, person_ids: Iterable[int]
+) -> dict[int, alert_rules.RuleSettings]:
+    """Each person's alert rules: those of the program in which the clinician cares for them
+    (its admin's choices, `AlertRuleSetting`), the defaults where the admin chose nothing. Two
+    queries. (A person seen in two of the clinician's programs gets the first program's.)"""
+    from homegroup.care.models import AlertRuleSetting
+    from homegroup.privacy.models import CareTeamMember
+
+    program_of: dict[int, int] = {}
+    for pid, program_id in (
+        CareTeamMember.objects.in_force()
+        .filter(clinician=clinician, person_id__in=list(person_ids))
+        .order_by("assigned_at", "id")
+        .values_list("person_id", "program_id")
+    ):
+        program_of.setdefault(pid, program_id)
+    chosen: dict[int, dict[str, AlertRuleSetting]] = defaultdict(dict)
+    for setting in AlertRuleSetting.objects.filter(program_id__in=set(program_of.values())):
+        chosen[setting.program_id][setting.rule] = setting
+    by_program: dict[int, alert_rules.RuleSettings] = {}
+    for program_id, rules in chosen.items():
+        enabled = frozenset(r for r in alert_rules.RULES if r not in rules or rules[r].enabled)
+        values: dict[str, int] = {}
+        for rule, setting in rules.items():
+            for name in alert_rules.RULE_THRESHOLDS.get(rule, ()):
+                if name in setting.thresholds:
+                    values[name] = int(setting.thresholds[name])
+        by_program[program_id] = alert_rules.RuleSettings(
+            enabled=enabled, thresholds=alert_rules.Thresholds(**values)
+        )
+    default = alert_rules.RuleSettings()
+    return {pid: by_program.get(program_of.get(pid, 0), default) for pid in person_ids}
+
+
+def build(clinician: User, *, now: datetime | None = None) -> Caseload:
     """The caseload as the clinician may see it now; raises and clears alerts on the way."""
     now = now or timezone.now()
-    thresholds = thresholds or alert_rules.Thresholds()
     ids = gate.candidate_person_ids(clinician, now=now)
     disclosures = {
         pid: d
@@ -159,22 +187,31 @@ def build(
         ).items()
         if d.allowed
     }
-    rows = rows_for(disclosures, now=now, thresholds=thresholds)
+    rows = rows_for(disclosures, now=now, settings=rule_settings(clinician, disclosures))
     ordered = sorted(rows.values(), key=lambda r: (r.person.display_name.lower(), r.person.pk))
-    return Caseload(rows=ordered, thresholds=thresholds)
+    return Caseload(rows=ordered)
 
 
 def rows_for(
     disclosures: dict[int, gate.Disclosure],
     *,
     now: datetime,
-    thresholds: alert_rules.Thresholds,
+    settings: dict[int, alert_rules.RuleSettings],
 ) -> dict[int, Row]:
     """The rows of the people these disclosures (already made, and recorded) let through: the
-    caseload's, or one person's record page. Raises and clears their alerts on the way."""
+    caseload's, or one person's record page. Raises and clears their alerts on the way, by each
+    person's rule settings (`rule_settings`)."""
     from homegroup.care import actions  # the actions import the models this module reads
 
     disclosures = {pid: d for pid, d in disclosures.items() if d.allowed}
+    default = alert_rules.RuleSettings()
+    chosen = [settings.get(pid, default).thresholds for pid in disclosures] or [default.thresholds]
+    # What the reads must cover for everyone's thresholds (each rule then applies its own).
+    thresholds = alert_rules.Thresholds(
+        quiet_days=min(t.quiet_days for t in chosen),
+        pattern_weeks=max(t.pattern_weeks for t in chosen),
+        overdose_lookback_days=max(t.overdose_lookback_days for t in chosen),
+    )
     people = {
         u.pk: u
         for u in User.objects.filter(pk__in=list(disclosures), is_active=True).only(
@@ -461,7 +498,7 @@ def rows_for(
             latest_bam=latest_bam.get(pid),
             snapshots=snapshots.get(pid, []),
             profile=profile,
-            thresholds=thresholds,
+            settings=settings.get(pid, default),
         )
         evaluated[pid] = row.disclosure.allowed_categories
     alerts = actions.raise_alerts(findings=findings, evaluated=evaluated, now=now)
@@ -483,9 +520,10 @@ def _findings(
     latest_bam: tuple[int, date, dict[str, Any]] | None,
     snapshots: list[tuple[date, dict[str, Any]]],
     profile: JournalProfile | None,
-    thresholds: alert_rules.Thresholds,
+    settings: alert_rules.RuleSettings,
 ) -> list[alert_rules.Finding]:
     today = row.today
+    thresholds = settings.thresholds
     found: list[alert_rules.Finding | None] = []
     if row.allows(Category.MEETINGS_AND_ACTIVITIES.value):
         found.append(
@@ -532,7 +570,9 @@ def _findings(
                 before_on=before_on, before=before, after_on=after_on, after=after
             )
         )
-    return [finding for finding in found if finding is not None]
+    return [
+        finding for finding in found if finding is not None and finding.rule in settings.enabled
+    ]
 
 
 def filter_rows(

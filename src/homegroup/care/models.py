@@ -176,3 +176,25 @@ class AlertAction(models.Model):
 
     def __str__(self) -> str:
         return f"alert action {self.pk}"
+
+
+class AlertRuleSetting(models.Model):
+    """A program admin's choice for one alert rule in their program: on or off, and its
+    thresholds (`care.alert_rules.RULE_THRESHOLDS`). No row: the rule runs with the defaults."""
+
+    program = models.ForeignKey(
+        "privacy.Program", on_delete=models.CASCADE, related_name="alert_rule_settings"
+    )
+    rule = models.CharField(max_length=32)
+    enabled = models.BooleanField(default=True)
+    thresholds = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField()
+    updated_by_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "rule"], name="care_one_setting_per_rule")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} in program {self.program_id}"

@@ -18,7 +18,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from homegroup.care import alert_rules, caseload
+from homegroup.accounts.models import User
+from homegroup.care import caseload
 from homegroup.journal import progress, recovery
 from homegroup.journal.disclosed import SharedRecord
 from homegroup.journal.models import UseStatus
@@ -150,9 +151,13 @@ def summary(
     from homegroup.care import caseload_table
 
     now = now or timezone.now()
-    rows = caseload.rows_for(
-        {disclosure.person_id: disclosure}, now=now, thresholds=alert_rules.Thresholds()
+    clinician = record.disclosure.viewer_id
+    settings = (
+        caseload.rule_settings(User.objects.get(pk=clinician), [disclosure.person_id])
+        if clinician is not None
+        else {}
     )
+    rows = caseload.rows_for({disclosure.person_id: disclosure}, now=now, settings=settings)
     row = rows.get(disclosure.person_id)
     shows = record.shows
     today = record.today

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.caseload_page, name="caseload"),
     path("people/", views.people, name="people"),
     path("alerts/<id:alert_id>/", views.alert, name="alert"),
+    path("alert-rules/", views.alert_rules_page, name="alert-rules"),
     path("people/<id:person_id>/", views.person, name="person"),
     path("people/<id:person_id>/print/", views.person_print, name="person-print"),
     path("people/<id:person_id>/fhir/", views.person_fhir, name="person-fhir"),

@@ -31,7 +31,7 @@ from homegroup.care import (
     record,
 )
 from homegroup.care.forms import CounselingNoteForm
-from homegroup.care.models import Alert, AlertStatus, CounselingNote
+from homegroup.care.models import Alert, AlertRuleSetting, AlertStatus, CounselingNote
 from homegroup.interop import fhir, fhir_disclosure
 from homegroup.journal import actions as journal_actions
 from homegroup.journal import disclosed
@@ -40,7 +40,7 @@ from homegroup.measures import registry
 from homegroup.privacy import actions as privacy_actions
 from homegroup.privacy import categories, gate, throttle
 from homegroup.privacy.categories import Category
-from homegroup.privacy.models import CareTeamMember, Channel, Purpose
+from homegroup.privacy.models import CareTeamMember, Channel, ProgramMembership, Purpose
 
 clinician_required = role_required(Role.CLINICIAN)
 
@@ -417,5 +417,74 @@ def alert(request: HttpRequest, alert_id: int) -> HttpResponse:
             "resolved": found.status == AlertStatus.RESOLVED,
             "note_max": actions.ALERT_NOTE_MAX,
         },
+        status=400 if errors else 200,
+    )
+
+
+# --- A program's alert rules (its admin) --------------------------------------------------------
+
+
+@role_required(Role.PROGRAM_ADMIN)
+@require_http_methods(["GET", "POST"])
+def alert_rules_page(request: HttpRequest) -> HttpResponse:
+    """The program admin switches alert rules on or off and sets their thresholds (audited).
+    Admins see and change their own program only."""
+    admin = _clinician(request)  # the signed-in staff member (here: a program admin)
+    membership = (
+        ProgramMembership.objects.admins().filter(user=admin).select_related("program").first()
+    )
+    if membership is None:
+        raise Http404
+    program = membership.program
+    errors: dict[str, dict[str, list[str]]] = {}
+    if request.method == "POST":
+        rule = request.POST.get("rule", "")
+        try:
+            actions.set_alert_rule(
+                program=program,
+                by=admin,
+                rule=rule,
+                enabled=request.POST.get("enabled") == "on",
+                thresholds={
+                    name: request.POST.get(name, "")
+                    for name in alert_rules.RULE_THRESHOLDS.get(rule, ())
+                },
+            )
+        except ValidationError as error:
+            errors[rule] = error.message_dict
+            messages.error(request, _("Not saved: %(why)s") % {"why": " ".join(error.messages)})
+        else:
+            messages.success(request, _("Saved. The caseloads use it from their next view."))
+            return redirect("care:alert-rules")
+    chosen = {s.rule: s for s in AlertRuleSetting.objects.filter(program=program)}
+    defaults = alert_rules.Thresholds()
+    rules = []
+    for rule in alert_rules.RULES:
+        setting = chosen.get(rule)
+        rules.append(
+            {
+                "rule": rule,
+                "title": alert_wording.title(rule),
+                "description": alert_wording.DESCRIPTIONS[rule],
+                "enabled": setting.enabled if setting else True,
+                "fields": [
+                    {
+                        "name": name,
+                        "label": alert_wording.THRESHOLD_LABELS[name],
+                        "value": (setting.thresholds.get(name) if setting else None)
+                        or getattr(defaults, name),
+                        "low": alert_rules.BOUNDS[name][0],
+                        "high": alert_rules.BOUNDS[name][1],
+                        "errors": errors.get(rule, {}).get(name, []),
+                    }
+                    for name in alert_rules.RULE_THRESHOLDS[rule]
+                ],
+                "version": alert_rules.VERSIONS[rule],
+            }
+        )
+    return render(
+        request,
+        "care/alert_rules.html",
+        {"program": program, "rules": rules},
         status=400 if errors else 200,
     )
