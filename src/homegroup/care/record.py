@@ -142,7 +142,11 @@ def _chart_data(weekly: list[progress.Week], shows: dict[str, bool]) -> dict[str
 
 
 def summary(
-    record: SharedRecord, disclosure: gate.Disclosure, *, now: datetime | None = None
+    record: SharedRecord,
+    disclosure: gate.Disclosure,
+    *,
+    viewer: User,
+    now: datetime | None = None,
 ) -> Summary:
     """The summary of one shared record. The caseload row comes from the same disclosure (no
     second one is written) and keeps the person's alerts in step, as the caseload does."""
@@ -151,12 +155,7 @@ def summary(
     from homegroup.care import caseload_table
 
     now = now or timezone.now()
-    clinician = record.disclosure.viewer_id
-    settings = (
-        caseload.rule_settings(User.objects.get(pk=clinician), [disclosure.person_id])
-        if clinician is not None
-        else {}
-    )
+    settings = caseload.rule_settings(viewer, [disclosure.person_id])
     rows = caseload.rows_for({disclosure.person_id: disclosure}, now=now, settings=settings)
     row = rows.get(disclosure.person_id)
     shows = record.shows

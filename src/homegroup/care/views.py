@@ -204,7 +204,9 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
         CounselingNote.objects.visible_to(_clinician(request)).about(person_id).count()
     )
     context["may_write_notes"] = gate.may_write_counseling_note(_clinician(request), person_id)
-    context["summary"] = record.summary(context["record"], context["disclosure"])
+    context["summary"] = record.summary(
+        context["record"], context["disclosure"], viewer=_clinician(request)
+    )
     context["measure_requests"] = [
         (asked, registry.instrument(asked.instrument).title)
         for asked in MeasureRequest.objects.disclosed(context["disclosure"]).order_by(
@@ -224,7 +226,9 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
 def person_print(request: HttpRequest, person_id: int) -> HttpResponse:
     """The same record as a printable page (no PDF): the notice and the scope on top."""
     context = _record_context(request, person_id, Channel.PRINT)
-    context["summary"] = record.summary(context["record"], context["disclosure"])
+    context["summary"] = record.summary(
+        context["record"], context["disclosure"], viewer=_clinician(request)
+    )
     return render(request, "care/person_print.html", context)
 
 
