@@ -43,6 +43,9 @@ def _verdict(ok: bool) -> str:
     return "**met**" if ok else "**missed**"
 
 
+CASELOAD_BUDGET_MS = 150
+
+
 def budgets(results: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
     """(what, budget, measured, met) for each engine's budget lines."""
     found = []
@@ -124,6 +127,17 @@ def budgets(results: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
                 worst <= OUTCOME_BUDGET_SECONDS and peak <= OUTCOME_BUDGET_BYTES,
             )
         )
+    for engine, leg in (results.get("caseload") or {}).items():
+        few, many = leg["few"], leg["many"]
+        found.append(
+            (
+                f"{ENGINES[engine]}: clinician caseload, {many['people']} people × a year",
+                "≤ 150 ms, constant queries",
+                f"p50 {many['p50_ms']:.0f} ms, p95 {many['p95_ms']:.0f} ms; {many['queries']} "
+                f"queries ({few['queries']} with {few['people']} people)",
+                many["p95_ms"] <= CASELOAD_BUDGET_MS and few["queries"] == many["queries"],
+            )
+        )
     return found
 
 
@@ -178,6 +192,7 @@ def render(results: dict[str, Any]) -> str:
     lines += _peer(results)
     lines += _journal(results)
     lines += _outcomes(results)
+    lines += _caseload(results)
     lines += _caveats(results)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -937,6 +952,35 @@ def _journal(results: dict[str, Any]) -> list[str]:
             lines.append(
                 f"| {ENGINES.get(engine, engine)} | {row['p50_ms']:.2f} ms | "
                 f"{row['p95_ms']:.2f} ms ({row['runs']} rows) | {row['queries']} |"
+            )
+    lines.append("")
+    return lines
+
+
+def _caseload(results: dict[str, Any]) -> list[str]:
+    """Issue 14's leg: the clinician's caseload, 200 people × a year (bench/caseload.py)."""
+    caseload = results.get("caseload") or {}
+    if not caseload:
+        return []
+    lines = [
+        "## The clinician's caseload: 200 people, a year of daily check-ins each",
+        "",
+        "`/care/` through the whole middleware stack for a clinician with 20 people, then 200, "
+        "each with 365 daily check-ins (a meeting every other day, doses, BAMs, a network), one "
+        "bulk disclosure per view (200 disclosure records and audit events written each time). "
+        "Budget (DESIGN.md): ≤ 150 ms, a constant number of queries.",
+        "",
+        "| Database | People | Page p50 | p95 | CPU p50 | Queries | Load |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for engine, leg in caseload.items():
+        for count in ("few", "many"):
+            run = leg[count]
+            lines.append(
+                f"| {ENGINES.get(engine, engine)} | {run['people']} | {run['p50_ms']:.0f} ms | "
+                f"{run['p95_ms']:.0f} ms ({run['runs']} runs) | "
+                f"{run.get('cpu_p50_ms', float('nan')):.0f} ms | {run['queries']} | "
+                f"{run.get('load') or 0:.1f} |"
             )
     lines.append("")
     return lines

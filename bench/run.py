@@ -8,6 +8,9 @@ For SQLite and then PostgreSQL, three legs, each a fresh database in its own pro
 - 100,000 meetings: the query count of each page; search latency; what a visitor pays with
   TSML UI's whole-feed-then-filter approach against one search answer; import rates.
 
+Then, on fresh databases, the journal's leg (bench/journal.py) and the clinician's caseload
+(bench/caseload.py: 200 people with a year of daily check-ins each).
+
 Every directory is `homegroup generate-directory`'s synthetic one (same seed: the 1,000 and
 10,000 meetings are the first ones of the 100,000). Then the peer, wagtail-meeting-guide, serves
 the same 10,000 meetings from its own virtual environment (var/bench/peer-venv, created here on
@@ -162,18 +165,21 @@ def run_leg(
     return result
 
 
-def run_journal_leg(*, engine: str, url: str, quick: bool) -> dict[str, Any]:
-    """bench/journal.py on a fresh database: check-in save and progress with 3 years of data."""
+def run_journal_leg(
+    *, engine: str, url: str, quick: bool, script: str = "journal"
+) -> dict[str, Any]:
+    """bench/journal.py on a fresh database: check-in save and progress with 3 years of data
+    (or, with script="caseload", bench/caseload.py: the caseload of 200 people)."""
     if engine == "postgresql":
         recreate_database(url)
     else:
         _remove_sqlite(url)
-    out = VAR / f"journal-{engine}.json"
+    out = VAR / f"{script}-{engine}.json"
     out.unlink(missing_ok=True)
-    command = [sys.executable, str(BENCH / "journal.py"), "--out", str(out)]
+    command = [sys.executable, str(BENCH / f"{script}.py"), "--out", str(out)]
     if quick:
         command.append("--quick")
-    log(f"{engine}: journal, 3 years of check-ins")
+    log(f"{engine}: {script}")
     try:
         subprocess.run(
             command, env=bench_environment(url), cwd=ROOT, timeout=LEG_TIMEOUT, check=True
@@ -444,6 +450,10 @@ def main() -> None:
     }
     results["outcomes"] = {
         engine: run_outcomes_leg(engine=engine, url=url, people=options.outcome_people, days=365)
+        for engine, url in engines.items()
+    }
+    results["caseload"] = {
+        engine: run_journal_leg(engine=engine, url=url, quick=options.quick, script="caseload")
         for engine, url in engines.items()
     }
     results["peer"] = {}

@@ -388,6 +388,30 @@ def _anas_task_url(people: People) -> str:
     return f"/journal/tasks/{task.pk}/"
 
 
+def _anas_alert_url(people: People) -> str:
+    """An alert about Ana (no check-in for 9 days) after she shared, raised as the caseload
+    raises it (without a caseload view, so no disclosure is written before the one counted)."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from homegroup.care import actions as care_actions
+    from homegroup.care import alert_rules
+    from tests.people import share_as_in_the_story
+
+    share_as_in_the_story(people)
+    finding = alert_rules.no_check_in(
+        today=date.today(), last_check_in=date.today() - timedelta(days=9)
+    )
+    assert finding is not None
+    raised = care_actions.raise_alerts(
+        findings={people.ana.pk: [finding]},
+        evaluated={people.ana.pk: frozenset({"check_ins"})},
+        now=timezone.now(),
+    )
+    return f"/care/alerts/{raised[people.ana.pk][0].pk}/"
+
+
 # Clinicians: Cora (care team + consent) sees it, Dev (same program, not on the team) gets 404.
 CARE_TEAM_ONLY = only({"cora": 200, "dev": 404}, 403, SIGN_IN)
 
@@ -708,7 +732,22 @@ MATRIX: dict[str, list[Rule]] = {
     "api/v1/me/summary": [Rule("role-only", JOURNAL_API)],
     # The clinician's pages: their people (names only), a person's shared record and its exports
     # through the gate, and their own counseling notes (author-only, P2-03).
-    "care/people/": [Rule("role-only", only({"cora": 200, "dev": 200}, 403, SIGN_IN))],
+    # The caseload: every clinician has one (Dev's is empty); the old list's address redirects.
+    "care/": [Rule("role-only", only({"cora": 200, "dev": 200}, 403, SIGN_IN))],
+    "care/people/": [Rule("role-only", only({"cora": 301, "dev": 301}, 403, SIGN_IN))],
+    # The program's alert rules: its admin only.
+    "care/alert-rules/": [Rule("role-only", only({"pat": 200}, 403, SIGN_IN))],
+    # An alert about Ana: Cora (care team, consent) sees and acts on it; Dev 404.
+    "care/alerts/<id:alert_id>/": [
+        Rule("owner-only", CARE_TEAM_ONLY, url=_anas_alert_url),
+        Rule(
+            "owner-only",
+            only({"cora": 302, "dev": 404}, 403, SIGN_IN),
+            "post",
+            url=_anas_alert_url,
+            data={"do": "acknowledge", "note": "Called her."},
+        ),
+    ],
     "care/people/<id:person_id>/": [
         Rule("owner-only", CARE_TEAM_ONLY, url=_anas_shared_url("/care/people/{ana}/"))
     ],
@@ -717,6 +756,16 @@ MATRIX: dict[str, list[Rule]] = {
     ],
     "care/people/<id:person_id>/fhir/": [
         Rule("owner-only", CARE_TEAM_ONLY, url=_anas_shared_url("/care/people/{ana}/fhir/"))
+    ],
+    # Asking for a questionnaire: the care team only (a place, not a consent); Dev not found.
+    "care/people/<id:person_id>/measure-requests/": [
+        Rule(
+            "owner-only",
+            only({"cora": 302, "dev": 404}, 403, SIGN_IN),
+            "post",
+            url=lambda p: f"/care/people/{p.ana.pk}/measure-requests/",
+            data={"instrument": "bam"},
+        )
     ],
     "care/people/<id:person_id>/counseling-notes/": [
         # Writing needs a care-team place, not a consent: Cora yes, Dev not found.

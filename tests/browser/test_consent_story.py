@@ -65,17 +65,21 @@ def test_P2_06_P2_07_the_consent_story_on_phones_and_at_the_clinic(
     coras = browser.new_context(viewport=DESKTOP, bypass_csp=True, base_url=live_server.url)
     cora = coras.new_page()
     sign_in(cora, people.cora, PASSWORD)
-    cora.get_by_role("navigation", name="Main").get_by_role("link", name="My people").click()
+    cora.get_by_role("navigation", name="Main").get_by_role("link", name="Caseload").click()
     cora.get_by_role("link", name="Ana").click()
     expect(cora.get_by_role("heading", name="Ana", exact=True)).to_be_visible()
     expect(cora.locator(".part2-notice")).to_contain_text("42 CFR part 2")
     expect(cora.locator(".part2-notice")).to_contain_text("Shown: Daily check-ins")
+    # The summary first; everything shared, day by day, one click away.
+    expect(cora.get_by_role("heading", name="At a glance")).to_be_visible()
+    cora.get_by_text("Everything shared, day by day").click()
+    full = cora.locator("details.full-record")
     for heading in ("Recovery time", "Medication", "Substance use", "Support network"):
-        expect(cora.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        expect(full.get_by_role("heading", name=heading, exact=True)).to_be_visible()
     expect(cora.locator("main")).to_contain_text("Buprenorphine")
     expect(cora.locator("main")).not_to_contain_text(PRIVATE_NOTE)
     assert axe_violations(cora) == []
-    cora.get_by_role("link", name="Printable copy").click()
+    cora.get_by_role("link", name="Print", exact=True).click()
     expect(cora.locator(".part2-notice")).to_contain_text("42 CFR part 2")
     assert axe_violations(cora) == []
     coras.close()

@@ -116,7 +116,7 @@ def test_dev_confirms_the_place_pat_proposed_and_only_then_sees_anas_record(page
         program=people.program, person_id=people.ana.pk, clinician_id=people.dev.pk, by=people.pat
     )
     sign_in(page, people.dev, PASSWORD)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My people").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Caseload").click()
     expect(page.get_by_role("heading", name="Care teams waiting for you")).to_be_visible()
     expect(page.get_by_role("link", name="Ana")).to_have_count(0)  # nothing opens yet
     assert axe_violations(page) == []

@@ -190,7 +190,7 @@ def _every_other_response(people, client_for):
         yield ana.get(path)
     for path in ("", "print/", "fhir/"):
         yield cora.get(f"/care/people/{ana_pk}/{path}")
-    yield cora.get("/care/people/")
+    yield cora.get("/care/")
     yield sam.get(f"/shared/{ana_pk}/")
     yield sam.get("/privacy/shared-with-me/")
     privacy_actions.open_break_glass(

@@ -194,7 +194,7 @@ def test_H_02_break_glass_people_are_listed_with_their_window(people, client_for
         person_id=people.ana.pk,
         reason="Ana collapsed in the waiting room; I need her medication list.",
     )
-    page = client_for(people.dev).get("/care/people/").content.decode()
+    page = client_for(people.dev).get("/care/").content.decode()
     assert "Ana" in page
     assert "Emergency access until" in page
 
@@ -233,7 +233,9 @@ def test_the_clinician_view_reads_with_a_constant_number_of_queries(
             day=today_of(people.ana) - timedelta(days=back),
             values=journal_actions.CheckInValues(use_status="none", craving=2, note="more"),
         )
-    with django_assert_max_num_queries(32):
+    # The shared record (about 30), the summary's caseload numbers, alert rules and alerts
+    # (about 20) and the questionnaire requests: none grows with the history.
+    with django_assert_max_num_queries(55):
         assert cora.get(url(people.ana)).status_code == 200
 
 

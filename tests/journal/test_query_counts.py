@@ -26,7 +26,7 @@ PAGES = {
     "/journal/medication/": 7,
     "/journal/twelve-step/?q=Group": 8,
     "/journal/network/": 7,
-    "/journal/measures/": 5,
+    "/journal/measures/": 6,  # with the questionnaires the care team asked for
     "/journal/measures/bam/": 4,
     "/journal/settings/": 5,
     "/api/v1/me/checkins?from={long_ago}&to={today}": 8,

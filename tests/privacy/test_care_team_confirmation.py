@@ -41,13 +41,12 @@ def test_the_admin_and_the_clinician_both_see_the_proposal(people, client_for):
     place = propose_dev(people)
     program_page = client_for(people.pat).get("/privacy/program/").content.decode()
     assert "waiting for the clinician to confirm" in program_page
-    people_page = client_for(people.dev).get("/care/people/").content.decode()
+    people_page = client_for(people.dev).get("/care/").content.decode()
     assert "Care teams waiting for you" in people_page
     assert f"/care/care-teams/{place.pk}/confirm/" in people_page
     # Cora has nothing waiting: her own place was confirmed when she took it up.
     assert (
-        "Care teams waiting for you"
-        not in client_for(people.cora).get("/care/people/").content.decode()
+        "Care teams waiting for you" not in client_for(people.cora).get("/care/").content.decode()
     )
 
 

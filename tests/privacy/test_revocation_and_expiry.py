@@ -123,7 +123,7 @@ def test_an_end_of_treatment_consent_does_not_revive_when_the_person_rejoins_the
     )
     # Ana signed nothing new: nothing is shared.
     assert cora.get(record).status_code == 404
-    assert record not in cora.get("/care/people/").content.decode()
+    assert record not in cora.get("/care/").content.decode()
     assert not sees(people.cora, people.ana, rules.TREATMENT)
     story.program_consent.refresh_from_db()
     assert story.program_consent.status() == "expired"

@@ -71,6 +71,7 @@ OTHERS_RECORD: dict[str, Callable[[People], tuple[Any, str]]] = {
         p.cora,
         f"/care/people/{p.ana.pk}/sessions/{_session(p).pk}/summary/",
     ),
+    "care/alerts/<id:alert_id>/": lambda p: (p.cora, _anas_alert(p)),
 }
 # Routes that return nothing of the record but write to it: gated too, asked with POST.
 OTHERS_RECORD_POSTS = {
@@ -84,6 +85,19 @@ def _session(people: People):
     return coras_session(people)
 
 
+# Pages that list many people's records at once: one bulk disclosure per view, one record per
+# person and basis. A clinician outside every care team sees an empty page, disclosed nothing.
+MANY_RECORDS: dict[str, Callable[[People], tuple[Any, str]]] = {
+    "care/": lambda p: (p.cora, "/care/"),
+}
+
+
+def _anas_alert(people: People) -> str:
+    from tests.test_authorization_matrix import _anas_alert_url
+
+    return _anas_alert_url(people)
+
+
 # Modules allowed to reach the disclosure machinery (besides privacy, which defines it).
 READERS = {
     "journal/disclosed.py",  # the reader: everything another person sees of a journal
@@ -94,9 +108,16 @@ READERS = {
     "care/session_views.py",  # the TSF session pages, their summary and FHIR bundle (gated)
     "care/session_review.py",  # a session's review, read through the disclosure it is given
     "interop/fhir_sessions.py",  # the sessions' FHIR bundle, built on the disclosure builder
+    "care/caseload.py",  # the caseload: one bulk disclosure, reads narrowed by its categories
+    "care/caseload_table.py",  # the caseload's rows as HTML (from caseload.Row, for the view)
+    "care/record.py",  # the record page's summary, from the page's one disclosure
 }
-DISCLOSING_MODULES = ("homegroup.journal.disclosed", "homegroup.interop.fhir_disclosure")
-DISCLOSING_NAMES = {"disclose", "disclosed", "fhir_disclosure"}
+DISCLOSING_MODULES = (
+    "homegroup.journal.disclosed",
+    "homegroup.interop.fhir_disclosure",
+    "homegroup.care.caseload",
+)
+DISCLOSING_NAMES = {"disclose", "disclose_many", "disclosed", "fhir_disclosure", "caseload"}
 
 
 def routed_views() -> Iterator[tuple[str, Callable[..., Any]]]:
@@ -172,16 +193,13 @@ def disclosing_functions_in(source: str) -> set[str]:
 
 def test_P2_06_every_registered_route_exists():
     patterns = set(all_patterns()) | {route for route, _view in routed_views()}
-    assert set(OTHERS_RECORD) <= patterns
+    assert set(OTHERS_RECORD) | set(MANY_RECORDS) <= patterns
 
 
 def test_P2_06_every_route_that_returns_someone_elses_record_is_gated():
     views = dict(routed_views())
-    ungated = [
-        route
-        for route in {*OTHERS_RECORD, *OTHERS_RECORD_POSTS}
-        if not getattr(views[route], "gated", False)
-    ]
+    listed = [*OTHERS_RECORD, *OTHERS_RECORD_POSTS, *MANY_RECORDS]
+    ungated = [route for route in listed if not getattr(views[route], "gated", False)]
     assert ungated == []
 
 
@@ -196,7 +214,8 @@ def test_P2_06_no_view_reaches_a_disclosure_without_being_registered_and_gated()
         if module not in cache:
             cache[module] = disclosing_functions(module)
         if inner.__name__ in cache[module] and (
-            route not in {*OTHERS_RECORD, *OTHERS_RECORD_POSTS} or not getattr(view, "gated", False)
+            route not in {*OTHERS_RECORD, *OTHERS_RECORD_POSTS, *MANY_RECORDS}
+            or not getattr(view, "gated", False)
         ):
             offenders.append(route)
     assert offenders == [], f"register these in OTHERS_RECORD and mark them @gated: {offenders}"
@@ -210,7 +229,7 @@ def test_P2_06_the_scan_sees_the_views_it_must_see():
         if getattr(unwrapped(view), "__module__", "").startswith("homegroup.")
         and unwrapped(view).__name__ in disclosing_functions(unwrapped(view).__module__)
     }
-    assert set(OTHERS_RECORD) <= found
+    assert set(OTHERS_RECORD) | set(MANY_RECORDS) <= found
 
 
 def test_P2_06_the_view_scan_follows_helpers_and_ignores_look_alike_variables():
@@ -234,7 +253,7 @@ def _touches_disclosures(source: str) -> bool:
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
-            and node.func.attr in ("disclose", "disclosed")
+            and node.func.attr in ("disclose", "disclose_many", "disclosed")
         ):
             return True
         if isinstance(node, ast.ImportFrom) and node.module:
@@ -319,3 +338,23 @@ def test_P2_06_setting_a_recovery_task_asks_the_gate_and_denies_dev_with_an_audi
     assert AuditEvent.objects.filter(
         action="privacy.disclosure", actor_id=people.dev.pk, outcome=Outcome.DENIED
     ).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", sorted(MANY_RECORDS))
+def test_P2_06_a_page_of_many_records_discloses_once_per_person_and_dev_gets_nothing(
+    route, people, client_for
+):
+    share_as_in_the_story(people)
+    viewer, url = MANY_RECORDS[route](people)
+    page = client_for(viewer).get(url)
+    assert page.status_code == 200
+    assert list(
+        DisclosureRecord.objects.filter(recipient_user_id=viewer.pk).values_list(
+            "person_id", flat=True
+        )
+    ) == [people.ana.pk]
+    other = client_for(people.dev).get(url)
+    assert other.status_code == 200
+    assert f"/care/people/{people.ana.pk}/" not in other.content.decode()
+    assert not DisclosureRecord.objects.filter(recipient_user_id=people.dev.pk).exists()

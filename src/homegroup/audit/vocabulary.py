@@ -45,10 +45,17 @@ class AuditAction(StrEnum):
     AUTH_SIGN_IN = "auth.sign_in"
     AUTH_SIGN_OUT = "auth.sign_out"
     # Clinicians
+    CARE_ALERT_ACKNOWLEDGED = "care.alert_acknowledged"
+    CARE_ALERT_RESOLVED = "care.alert_resolved"
+    CARE_ALERT_RULE_CHANGED = "care.alert_rule_changed"
+    CARE_ALERT_SNOOZED = "care.alert_snoozed"
+    CARE_ALERTS_RAISED = "care.alerts_raised"
+    CARE_CASELOAD_VIEWED = "care.caseload_viewed"
     CARE_COUNSELING_NOTE_WRITTEN = "care.counseling_note_written"
     CARE_COUNSELING_NOTES_READ = "care.counseling_notes_read"
     CARE_PEOPLE_VIEWED = "care.people_viewed"
     CARE_DIAGNOSIS_GROUP = "care.diagnosis_group"
+    CARE_MEASURE_REQUEST_REFUSED = "care.measure_request_refused"
     CARE_TSF_SESSION_EDITED = "care.tsf_session_edited"
     CARE_TSF_SESSION_TASK_SET = "care.tsf_session_task_set"
     CARE_TSF_SESSION_WRITTEN = "care.tsf_session_written"
@@ -79,6 +86,8 @@ class AuditAction(StrEnum):
     JOURNAL_EXPORT = "journal.export"
     JOURNAL_HOME_GROUP = "journal.home_group"
     JOURNAL_MEASURE = "journal.measure"
+    JOURNAL_MEASURE_REQUEST_ANSWERED = "journal.measure_request_answered"
+    JOURNAL_MEASURE_REQUESTED = "journal.measure_requested"
     JOURNAL_MEASURE_RESCORE = "journal.measure_rescore"
     JOURNAL_MEDICATION_ADD = "journal.medication_add"
     JOURNAL_MEDICATION_CHANGE = "journal.medication_change"
@@ -149,6 +158,17 @@ class AuditAction(StrEnum):
 
 
 DESCRIPTIONS: dict[AuditAction, Promise] = {
+    AuditAction.CARE_ALERT_ACKNOWLEDGED: _("acknowledged an alert about you"),
+    AuditAction.CARE_ALERT_RESOLVED: _("resolved an alert about you"),
+    AuditAction.CARE_ALERT_RULE_CHANGED: _("changed a caseload alert rule"),
+    AuditAction.CARE_ALERT_SNOOZED: _("snoozed an alert about you"),
+    AuditAction.CARE_ALERTS_RAISED: _("noted alerts on the caseload"),
+    AuditAction.CARE_CASELOAD_VIEWED: _("looked at their caseload"),
+    AuditAction.CARE_MEASURE_REQUEST_REFUSED: _("tried to ask you for a questionnaire"),
+    AuditAction.JOURNAL_MEASURE_REQUEST_ANSWERED: _(
+        "answered a questionnaire the counselor asked for"
+    ),
+    AuditAction.JOURNAL_MEASURE_REQUESTED: _("asked you to fill in a questionnaire"),
     AuditAction.ACCESS_REFUSED: _("asked for something of yours they may not see"),
     AuditAction.ACCOUNT_ACTIVATED: _("confirmed the email address"),
     AuditAction.ACCOUNT_CREATED: _("created an account"),

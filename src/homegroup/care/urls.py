@@ -5,9 +5,17 @@ from homegroup.care import session_views, views
 app_name = "care"
 
 urlpatterns = [
+    path("", views.caseload_page, name="caseload"),
     path("people/", views.people, name="people"),
+    path("alerts/<id:alert_id>/", views.alert, name="alert"),
+    path("alert-rules/", views.alert_rules_page, name="alert-rules"),
     path("people/<id:person_id>/", views.person, name="person"),
     path("people/<id:person_id>/print/", views.person_print, name="person-print"),
+    path(
+        "people/<id:person_id>/measure-requests/",
+        views.measure_request,
+        name="measure-request",
+    ),
     path(
         "people/<id:person_id>/counseling-notes/",
         views.counseling_notes,

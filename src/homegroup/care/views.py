@@ -24,20 +24,30 @@ from homegroup.accounts.permissions import role_required
 from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.audit import actions as audit
 from homegroup.audit.vocabulary import AuditAction
-from homegroup.care import actions
+from homegroup.care import (
+    actions,
+    alert_rules,
+    alert_wording,
+    caseload,
+    caseload_table,
+    record,
+)
 from homegroup.care.forms import CounselingNoteForm
-from homegroup.care.models import CounselingNote
+from homegroup.care.models import Alert, AlertRuleSetting, AlertStatus, CounselingNote
 from homegroup.forms import attach_errors
+from homegroup.journal import actions as journal_actions
 from homegroup.journal import disclosed
+from homegroup.journal.models import MeasureRequest
+from homegroup.measures import registry
 from homegroup.privacy import actions as privacy_actions
 from homegroup.privacy import categories, gate
 from homegroup.privacy.categories import Category
 from homegroup.privacy.models import (
-    BreakGlassGrant,
     CareTeamMember,
     Channel,
     DiagnosisGroup,
     Enrolment,
+    ProgramMembership,
     Purpose,
 )
 
@@ -81,31 +91,60 @@ def disclosed_counseling_notes(disclosure: gate.Disclosure) -> list[CounselingNo
     )
 
 
-@clinician_required
-@require_GET
-def people(request: AuthenticatedRequest) -> HttpResponse:
-    """The people whose records the clinician may open now: names only, never record content
-    (listing is not disclosing; opening a record asks the gate)."""
-    clinician = request.user
-    now = timezone.now()
-    ids = gate.visible_person_ids(clinician, now=now)
-    grants = {
-        grant.person_id: grant
-        for grant in BreakGlassGrant.objects.in_force(now).filter(clinician=clinician)
-    }
-    rows = [
-        {"person": person, "emergency": grants.get(person.pk)}
-        for person in User.objects.filter(pk__in=ids, is_active=True).order_by("display_name", "pk")
-    ]
+def _proposed(clinician: User) -> Any:
     # Places the program admin proposed: names only, to confirm or decline; they open nothing.
-    proposed = (
+    return (
         CareTeamMember.objects.pending()
         .filter(clinician=clinician)
         .select_related("person", "program")
         .order_by("assigned_at", "pk")
     )
-    audit.record(action=AuditAction.CARE_PEOPLE_VIEWED, actor_id=clinician.pk)
-    return render(request, "care/people.html", {"rows": rows, "proposed": proposed})
+
+
+@clinician_required
+@require_GET
+@gate.gated
+def caseload_page(request: AuthenticatedRequest) -> HttpResponse:
+    """The clinician's caseload: each person they may see now, with their numbers and alerts,
+    through one bulk disclosure (`care.caseload`)."""
+    clinician = request.user
+    built = caseload.build(clinician)
+    query = request.GET.get("q", "")[:80]
+    rule = request.GET.get("alert", "")
+    if rule not in ("", "any", *alert_rules.RULES):
+        rule = ""
+    sort = request.GET.get("sort", "name")
+    if sort not in caseload.SORTS:
+        sort = "name"
+    rows = caseload.filter_rows(built.rows, query=query, rule=rule, sort=sort)
+    actions.note_caseload_viewed(clinician=clinician, people=len(built.rows))
+    return render(
+        request,
+        "care/caseload.html",
+        {
+            "rows": rows,
+            "tbody": caseload_table.rows_html(rows),
+            "total": len(built.rows),
+            "proposed": _proposed(clinician),
+            "query": query,
+            "rule": rule,
+            "sort": sort,
+            "rules": [(key, alert_wording.title(key)) for key in alert_rules.RULES],
+            "sorts": [
+                ("name", _("Name")),
+                ("alerts", _("Most alerts")),
+                ("check_in", _("Longest since a check-in")),
+                ("meetings", _("Fewest meetings")),
+            ],
+        },
+    )
+
+
+@clinician_required
+@require_GET
+def people(request: AuthenticatedRequest) -> HttpResponse:
+    """The old address of the list of people: the caseload replaced it."""
+    return redirect("care:caseload", permanent=True)
 
 
 def _proposed_place(request: AuthenticatedRequest, member_id: int) -> CareTeamMember:
@@ -129,7 +168,7 @@ def confirm_care_team_place(request: AuthenticatedRequest, member_id: int) -> Ht
             _("You are on %(name)s's care team. What they share with the program shows here.")
             % {"name": member.person.display_name},
         )
-    return redirect("care:people")
+    return redirect("care:caseload")
 
 
 @clinician_required
@@ -142,7 +181,7 @@ def decline_care_team_place(request: AuthenticatedRequest, member_id: int) -> Ht
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Declined. The program admin sees that you said no."))
-    return redirect("care:people")
+    return redirect("care:caseload")
 
 
 def _record_context(request: AuthenticatedRequest, person_id: int, channel: str) -> dict[str, Any]:
@@ -168,6 +207,19 @@ def person(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
     context = _record_context(request, person_id, Channel.PAGE)
     context["own_notes"] = CounselingNote.objects.visible_to(request.user).about(person_id).count()
     context["may_write_notes"] = gate.may_write_counseling_note(request.user, person_id)
+    context["summary"] = record.summary(
+        context["record"], context["disclosure"], viewer=request.user
+    )
+    context["measure_requests"] = [
+        (asked, registry.instrument(asked.instrument).title)
+        for asked in MeasureRequest.objects.disclosed(context["disclosure"]).order_by(
+            "-requested_at", "-id"
+        )[:5]
+    ]
+    context["requestable"] = [
+        (instrument, registry.instrument(instrument).title)
+        for instrument in journal_actions.REQUESTABLE
+    ]
     return render(request, "care/person.html", context)
 
 
@@ -177,6 +229,9 @@ def person(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
 def person_print(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
     """The same record as a printable page (no PDF): the notice and the scope on top."""
     context = _record_context(request, person_id, Channel.PRINT)
+    context["summary"] = record.summary(
+        context["record"], context["disclosure"], viewer=request.user
+    )
     return render(request, "care/person_print.html", context)
 
 
@@ -231,6 +286,39 @@ def diagnosis_group(request: AuthenticatedRequest, person_id: int) -> HttpRespon
         },
         status=status,
     )
+
+
+@clinician_required
+@require_POST
+def measure_request(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
+    """Ask a person on the clinician's care team for a questionnaire: written into their journal
+    through the journal's action; their answer comes back through the gate like the rest of
+    their record (if they share questionnaires with the program)."""
+    clinician = request.user
+    if not gate.on_care_team(clinician, person_id):
+        audit.refuse(
+            action=actions.MEASURE_REQUEST_REFUSED,
+            actor_id=clinician.pk,
+            subject_id=person_id,
+            object_type="person",
+            object_id=person_id,
+        )
+    person = get_object_or_404(User, pk=person_id, is_active=True)
+    try:
+        journal_actions.request_measure(
+            person=person,
+            instrument_id=request.POST.get("instrument", ""),
+            requested_by_id=clinician.pk,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Asked. %(name)s sees it on their questionnaires page.")
+            % {"name": person.display_name},
+        )
+    return redirect("care:person", person_id=person.pk)
 
 
 # --- Counseling notes: the author's own (P2-03) -------------------------------------------------
@@ -298,3 +386,140 @@ def counseling_note(request: AuthenticatedRequest, note_id: int) -> HttpResponse
         author=clinician, person_id=note.person_id, object_id=note.pk
     )
     return render(request, "care/counseling_note.html", {"note": note})
+
+
+# --- Alerts -------------------------------------------------------------------------------------
+
+
+@clinician_required
+@require_http_methods(["GET", "POST"])
+@gate.gated
+def alert(request: AuthenticatedRequest, alert_id: int) -> HttpResponse:
+    """One alert, why it was raised, its history; acknowledge (with a note), snooze or resolve.
+
+    Shown only through a disclosure that allows every category the alert rests on: an alert
+    about someone the clinician may not see, or about what the person stopped sharing, is not
+    found (404), and the gate has audited the attempt."""
+    clinician = request.user
+    found = audit.get_or_refuse(
+        Alert.objects.all(), alert_id, actor_id=clinician.pk, owner_field="person"
+    )
+    if found.person_id == clinician.pk:
+        audit.refuse(actor_id=clinician.pk, object_type="alert", object_id=found.pk)
+    disclosure = gate.disclose(
+        viewer=clinician,
+        person=found.person_id,
+        categories_requested=set(found.categories),
+        channel=Channel.PAGE,
+        purpose=Purpose.TREATMENT,
+    )
+    if not found.shown_through(disclosure.allowed_categories):
+        raise Http404
+    errors: list[str] = []
+    if request.method == "POST":
+        what = request.POST.get("do", "")
+        note = request.POST.get("note", "")
+        try:
+            if what == "acknowledge":
+                actions.acknowledge_alert(alert=found, by=clinician, note=note)
+                messages.success(request, _("Acknowledged."))
+            elif what == "snooze":
+                days = int(request.POST.get("days", "0") or 0)
+                actions.snooze_alert(alert=found, by=clinician, days=days, note=note)
+                messages.success(request, _("Snoozed."))
+            elif what == "resolve":
+                actions.resolve_alert(alert=found, by=clinician, note=note)
+                messages.success(request, _("Resolved."))
+            else:
+                raise ValidationError(_("Choose acknowledge, snooze or resolve."))
+        except (ValidationError, ValueError) as error:
+            errors = list(getattr(error, "messages", [str(error)]))
+        else:
+            return redirect("care:alert", alert_id=found.pk)
+    history = list(found.actions.order_by("acted_at", "id"))
+    return render(
+        request,
+        "care/alert.html",
+        {
+            "alert": found,
+            "person": disclosed_person(found.person_id),
+            "disclosure": disclosure,
+            "title": alert_wording.title(found.rule),
+            "evidence": alert_wording.evidence(found.rule, found.facts),
+            "history": history,
+            "errors": errors,
+            "snooze_days": actions.SNOOZE_DAYS,
+            "resolved": found.status == AlertStatus.RESOLVED,
+            "note_max": actions.ALERT_NOTE_MAX,
+        },
+        status=400 if errors else 200,
+    )
+
+
+# --- A program's alert rules (its admin) --------------------------------------------------------
+
+
+@role_required(Role.PROGRAM_ADMIN)
+@require_http_methods(["GET", "POST"])
+def alert_rules_page(request: AuthenticatedRequest) -> HttpResponse:
+    """The program admin switches alert rules on or off and sets their thresholds (audited).
+    Admins see and change their own program only."""
+    admin = request.user  # the signed-in staff member (here: a program admin)
+    membership = (
+        ProgramMembership.objects.admins().filter(user=admin).select_related("program").first()
+    )
+    if membership is None:
+        raise Http404
+    program = membership.program
+    errors: dict[str, dict[str, list[str]]] = {}
+    if request.method == "POST":
+        rule = request.POST.get("rule", "")
+        try:
+            actions.set_alert_rule(
+                program=program,
+                by=admin,
+                rule=rule,
+                enabled=request.POST.get("enabled") == "on",
+                thresholds={
+                    name: request.POST.get(name, "")
+                    for name in alert_rules.RULE_THRESHOLDS.get(rule, ())
+                },
+            )
+        except ValidationError as error:
+            errors[rule] = error.message_dict
+            messages.error(request, _("Not saved: %(why)s") % {"why": " ".join(error.messages)})
+        else:
+            messages.success(request, _("Saved. The caseloads use it from their next view."))
+            return redirect("care:alert-rules")
+    chosen = {s.rule: s for s in AlertRuleSetting.objects.filter(program=program)}
+    defaults = alert_rules.Thresholds()
+    rules = []
+    for rule in alert_rules.RULES:
+        setting = chosen.get(rule)
+        rules.append(
+            {
+                "rule": rule,
+                "title": alert_wording.title(rule),
+                "description": alert_wording.DESCRIPTIONS[rule],
+                "enabled": setting.enabled if setting else True,
+                "fields": [
+                    {
+                        "name": name,
+                        "label": alert_wording.THRESHOLD_LABELS[name],
+                        "value": (setting.thresholds.get(name) if setting else None)
+                        or getattr(defaults, name),
+                        "low": alert_rules.BOUNDS[name][0],
+                        "high": alert_rules.BOUNDS[name][1],
+                        "errors": errors.get(rule, {}).get(name, []),
+                    }
+                    for name in alert_rules.RULE_THRESHOLDS[rule]
+                ],
+                "version": alert_rules.VERSIONS[rule],
+            }
+        )
+    return render(
+        request,
+        "care/alert_rules.html",
+        {"program": program, "rules": rules},
+        status=400 if errors else 200,
+    )

@@ -42,6 +42,7 @@ from homegroup.journal.models import (
     CountScope,
     DoseUnit,
     JournalProfile,
+    MeasureRequest,
     MeasureResponse,
     Medication,
     MedicationPlan,
@@ -906,6 +907,15 @@ def record_measure(
     day = taken_on or today
     if day > today:
         raise ValidationError({"taken_on": _("That day has not happened yet in your time zone.")})
+    # The oldest open request for this questionnaire is answered by it.
+    request = (
+        MeasureRequest.objects.open()
+        .visible_to(person)
+        .filter(instrument=scored.instrument.id)
+        .order_by("requested_at", "id")
+        .select_for_update()
+        .first()
+    )
     response = MeasureResponse.objects.create(
         person=person,
         instrument=scored.instrument.id,
@@ -914,10 +924,50 @@ def record_measure(
         scores=scored.scores,
         taken_on=day,
         recorded_at=now,
-        requested_by_id=requested_by_id,
+        requested_by_id=requested_by_id
+        if requested_by_id is not None or request is None
+        else request.requested_by_id,
     )
     _audit(person, AuditAction.JOURNAL_MEASURE, "measure_response", response.pk)
+    if request is not None:
+        request.answered_at = now
+        request.response = response
+        request.save(update_fields=["answered_at", "response"])
+        _audit(person, AuditAction.JOURNAL_MEASURE_REQUEST_ANSWERED, "measure_request", request.pk)
     return response
+
+
+REQUESTABLE = ("bam", "aai-core")
+
+
+@transaction.atomic
+def request_measure(
+    *, person: User, instrument_id: str, requested_by_id: int, now: datetime | None = None
+) -> MeasureRequest:
+    """Someone on the person's care team asks for a questionnaire (the caller has checked that
+    they may: `care` asks the disclosure gate first). One open request per questionnaire: asking
+    again while one is open returns it."""
+    if instrument_id not in REQUESTABLE:
+        raise ValidationError({"instrument": _("Ask for the BAM or the 12-step involvement.")})
+    open_request: MeasureRequest | None = (
+        MeasureRequest.objects.open().visible_to(person).filter(instrument=instrument_id).first()
+    )
+    if open_request is not None:
+        return open_request
+    request = MeasureRequest.objects.create(
+        person=person,
+        instrument=instrument_id,
+        requested_by_id=requested_by_id,
+        requested_at=now or timezone.now(),
+    )
+    audit.record(
+        action=AuditAction.JOURNAL_MEASURE_REQUESTED,
+        actor_id=requested_by_id,
+        subject_id=person.pk,
+        object_type="measure_request",
+        object_id=request.pk,
+    )
+    return request
 
 
 # --- Rescoring stored answers under another version ---------------------------------------------

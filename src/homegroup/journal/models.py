@@ -347,6 +347,15 @@ class CheckIn(models.Model):
 
     class Meta:
         ordering = ["-date"]
+        indexes = [
+            # The days with reported use alone: "days since the last use" on a clinician's
+            # caseload reads them for every person at once (care.caseload).
+            models.Index(
+                fields=["person", "date"],
+                condition=models.Q(use_status="used"),
+                name="check_in_use_days",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["person", "date"], name="one_check_in_per_day"),
             models.CheckConstraint(
@@ -792,6 +801,41 @@ class MeetingReception(models.Model):
 
     def __str__(self) -> str:
         return f"meeting reception {self.pk}"
+
+
+class MeasureRequestQuerySet(PersonRecordQuerySet["MeasureRequest"]):
+    category = Category.MEASURES.value
+
+    def open(self) -> MeasureRequestQuerySet:
+        return self.filter(answered_at__isnull=True)
+
+
+class MeasureRequest(models.Model):
+    """Someone on the person's care team asked them to fill in a questionnaire. The person sees
+    it on their questionnaires page; the next answer of that questionnaire answers it. Written
+    by `journal.actions.request_measure` (the care app calls it; the journal knows nothing about
+    clinicians beyond the plain id)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="measure_requests"
+    )
+    instrument = models.CharField(max_length=32, help_text=_("measures.registry id, e.g. 'bam'."))
+    requested_by_id = models.BigIntegerField(
+        help_text=_("The clinician who asked (a plain id, as in the audit).")
+    )
+    requested_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    response = models.ForeignKey(
+        MeasureResponse, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = MeasureRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} request {self.pk}"
 
 
 # Recovery tasks live in their own module (issue 15); imported here so Django finds the model.

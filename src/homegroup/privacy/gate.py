@@ -270,6 +270,201 @@ def _disclose(
     )
 
 
+# What a consent's facts and a disclosure's scope summary read: the signed text stays unread.
+_CONSENT_FACT_FIELDS = (
+    "id",
+    "person_id",
+    "kind",
+    "categories",
+    "purposes",
+    "recipient_user_id",
+    "recipient_program_id",
+    "activated_at",
+    "revoked_at",
+    "expires_at",
+    "expiry_kind",
+    "share_code_expires_at",
+    "signed_at",
+)
+
+
+def candidate_person_ids(viewer: Any, *, now: datetime | None = None) -> set[int]:
+    """Whose records a list such as the caseload asks `disclose_many` about: the people on the
+    viewer's care teams in force, under their open break-glass grants, or who named them in a
+    consent. A superset of whom the gate allows (it decides per person, and denies the rest),
+    read without loading a consent: three small queries of ids."""
+    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
+        return set()
+    now = now or timezone.now()
+    ids = set(
+        Consent.objects.received_by(viewer).possibly_active(now).values_list("person_id", flat=True)
+    )
+    if viewer.has_role(Role.CLINICIAN):
+        ids |= set(
+            CareTeamMember.objects.in_force()
+            .filter(clinician=viewer)
+            .values_list("person_id", flat=True)
+        )
+        ids |= set(
+            BreakGlassGrant.objects.in_force(now)
+            .filter(clinician=viewer)
+            .values_list("person_id", flat=True)
+        )
+    return ids
+
+
+def disclose_many(
+    *,
+    viewer: Any,
+    people: Iterable[int],
+    categories_requested: Iterable[str],
+    channel: str,
+    purpose: str,
+    request_id: str | None = None,
+) -> dict[int, Disclosure]:
+    """`disclose` for many people at once, for a page that lists them (the caseload): the same
+    facts, the same `rules.decide` per person, the same accounting (one disclosure record and
+    one audit event per person and basis) — gathered and written with a constant number of
+    queries, whatever the number of people. People the viewer may not see are denied (and
+    audited) as `disclose` denies them. Fails closed: any error denies everyone on the page."""
+    asked = _gate_calls.get()
+    if asked is not None:
+        _gate_calls.set(asked + 1)
+    person_ids = sorted({int(getattr(p, "pk", p)) for p in people})
+    viewer_id = getattr(viewer, "pk", None) if viewer is not None else None
+    if not person_ids:
+        return {}
+    try:
+        with transaction.atomic():
+            return _disclose_many(
+                viewer=viewer,
+                person_ids=person_ids,
+                requested=frozenset(categories_requested) & categories.ALL,
+                channel=channel,
+                purpose=purpose,
+                request_id=request_id,
+            )
+    except Exception as error:
+        logger.error("bulk disclosure failed closed (%s)", type(error).__name__)
+        try:
+            audit.record(
+                action=AuditAction.PRIVACY_DISCLOSURE,
+                actor_id=viewer_id,
+                outcome=Outcome.DENIED,
+                object_type="gate_error",
+                request_id=request_id,
+            )
+        except Exception as audit_error:
+            logger.error("could not audit a failed disclosure (%s)", type(audit_error).__name__)
+        return {pid: _denied(viewer_id, pid, purpose, channel) for pid in person_ids}
+
+
+def _disclose_many(
+    *,
+    viewer: Any,
+    person_ids: list[int],
+    requested: frozenset[str],
+    channel: str,
+    purpose: str,
+    request_id: str | None,
+) -> dict[int, Disclosure]:
+    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
+        audit.record(
+            action=AuditAction.PRIVACY_DISCLOSURE,
+            actor_id=None,
+            outcome=Outcome.DENIED,
+            request_id=request_id,
+        )
+        return {pid: _denied(None, pid, purpose, channel) for pid in person_ids}
+    viewer_id = int(viewer.pk)
+    now = timezone.now()
+    # A person's own record is never disclosed to them through someone else's list.
+    others = [pid for pid in person_ids if pid != viewer_id]
+    active = set(User.objects.filter(pk__in=others, is_active=True).values_list("pk", flat=True))
+    programs: dict[int, set[int]] = {pid: set() for pid in others}
+    if viewer.has_role(Role.CLINICIAN):
+        for person_id, program_id in (
+            CareTeamMember.objects.in_force()
+            .filter(person_id__in=others, clinician=viewer)
+            .values_list("person_id", "program_id")
+        ):
+            programs[person_id].add(program_id)
+    all_programs = set().union(*programs.values()) if programs else set()
+    consents = {
+        consent.pk: consent
+        for consent in Consent.objects.possibly_active(now)
+        .with_treatment()
+        .filter(
+            Q(recipient_user_id=viewer_id) | Q(recipient_program_id__in=all_programs),
+            person_id__in=others,
+        )
+        .only(*_CONSENT_FACT_FIELDS)
+    }
+    by_person: dict[int, list[rules.ConsentFacts]] = {pid: [] for pid in others}
+    for consent in consents.values():
+        by_person[consent.person_id].append(consent.facts())
+    restrictions: dict[int, list[rules.RestrictionFacts]] = {pid: [] for pid in others}
+    for restriction in Restriction.objects.current().filter(person_id__in=others):
+        restrictions[restriction.person_id].append(restriction.facts())
+    grants: dict[int, list[BreakGlassGrant]] = {pid: [] for pid in others}
+    if viewer.has_role(Role.CLINICIAN):
+        for grant in BreakGlassGrant.objects.in_force(now).filter(
+            clinician=viewer, person_id__in=others
+        ):
+            grants[grant.person_id].append(grant)
+    decisions = {
+        pid: rules.decide(
+            person_id=pid,
+            viewer=rules.ViewerFacts(
+                user_id=viewer_id, is_active=True, care_team_program_ids=frozenset(programs[pid])
+            ),
+            consents=by_person[pid],
+            restrictions=restrictions[pid],
+            grants=[
+                rules.GrantFacts(
+                    id=g.pk,
+                    clinician_id=g.clinician_id,
+                    opened_at=g.opened_at,
+                    expires_at=g.expires_at,
+                    categories=categories.BREAK_GLASS,
+                )
+                for g in grants[pid]
+            ],
+            requested=requested,
+            purpose=purpose,
+            now=now,
+            person_active=pid in active,
+        )
+        for pid in others
+    }
+    records = actions.record_many_disclosures(
+        viewer_id=viewer_id,
+        decisions=decisions,
+        consents=consents,
+        purpose=purpose,
+        channel=channel,
+        request_id=request_id,
+    )
+    grant_by_id = {g.pk: g for person_grants in grants.values() for g in person_grants}
+    answer = {pid: _denied(viewer_id, pid, purpose, channel) for pid in person_ids}
+    for pid, decision in decisions.items():
+        if decision.basis == rules.DENIED:
+            continue
+        answer[pid] = Disclosure(
+            person_id=pid,
+            viewer_id=viewer_id,
+            purpose=purpose,
+            channel=channel,
+            basis=decision.basis,
+            allowed_categories=decision.allowed,
+            consents=tuple(consents[consent_id] for consent_id, _scope in decision.by_consent),
+            break_glass=grant_by_id.get(decision.grant_id) if decision.grant_id else None,
+            records=tuple(records.get(pid, ())),
+            notice=str(PART2_NOTICE),
+        )
+    return answer
+
+
 def visible_person_ids(viewer: Any, *, now: datetime | None = None) -> set[int]:
     """Whose records the viewer could open now (any category): for lists such as a caseload.
 
@@ -352,25 +547,15 @@ def gated(view: _View) -> _View:
 
 def may_write_counseling_note(author: Any, person: Any) -> bool:
     """P2-03: only a clinician on the person's care team (now, in a program the person is
-    enrolled in) writes SUD counseling notes about them. Reading them stays author-only.
-
-    Fails closed (A-10): any error inside the check says no."""
-    try:
-        if author is None or not author.is_authenticated or not author.is_active:
-            return False
-        person_id = int(getattr(person, "pk", person))
-        if int(author.pk) == person_id:
-            return False
-        return bool(_viewer_program_ids(author, person_id))
-    except Exception as error:
-        logger.error("counseling-note check failed closed (%s)", type(error).__name__)
-        return False
+    enrolled in) writes SUD counseling notes about them. Reading them stays author-only."""
+    return on_care_team(author, person)
 
 
 def on_care_team(clinician: Any, person: Any) -> bool:
     """Whether a clinician holds a place on the person's care team now (in a program the person
-    is enrolled in): who may hold and record TSF sessions and set recovery tasks (care). Reading
-    what was recorded still needs a disclosure. Fails closed (A-10)."""
+    is enrolled in): who may write into the person's care — a counseling note, a request for a
+    questionnaire, TSF sessions and recovery tasks. Reading what was recorded still needs a
+    disclosure. Fails closed (A-10): any error inside the check says no."""
     try:
         if clinician is None or not clinician.is_authenticated or not clinician.is_active:
             return False

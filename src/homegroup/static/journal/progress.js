@@ -65,7 +65,8 @@
 
   var weeks = data.weeks;
 
-  draw("chart-meetings", {
+  // A clinician's view of a shared record (care) leaves out what the person did not share.
+  if (data.meetings) draw("chart-meetings", {
     type: "bar",
     data: {
       labels: weeks,
@@ -78,7 +79,7 @@
     options: base(false),
   });
 
-  draw("chart-activities", {
+  if (data.activities) draw("chart-activities", {
     type: "bar",
     data: {
       labels: weeks,
@@ -104,7 +105,7 @@
   }
 
   var dayColours = { ok: COLOURS.ok, used: COLOURS.used, unknown: COLOURS.unknown };
-  draw("chart-days", {
+  if (data.days) draw("chart-days", {
     type: "bar",
     data: {
       labels: weeks,
