@@ -354,6 +354,8 @@ MATRIX: dict[str, list[Rule]] = {
     "readyz": [Rule("public", everyone(200))],
     "accounts/sign-in/": [Rule("anonymous-only", everyone(302, anon=200))],
     "accounts/sign-out/": [Rule("signed-in", everyone(302), method="post")],
+    # Quick exit: anyone may leave; a signed-in session ends on the way (no confirmation).
+    "accounts/quick-exit/": [Rule("public", everyone(302))],
     "accounts/sign-up/": [Rule("anonymous-only", everyone(302, anon=200))],
     "accounts/sign-up/sent/": [Rule("public", everyone(200))],
     "accounts/activate/<str:token>/": [

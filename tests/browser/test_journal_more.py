@@ -125,8 +125,8 @@ def test_discreet_mode_changes_the_title_and_icon(page: Page):
     expect(page).to_have_title("Notes")
 
 
-def test_quick_exit_leaves_and_takes_the_page_out_of_the_history(page: Page):
-    people = make_people()
+def test_quick_exit_signs_out_and_back_shows_nothing_of_the_journal(page: Page):
+    people = ana_with_history()
     page.route("https://www.weather.gov/**", lambda route: route.fulfill(body="Weather"))
     sign_in(page, people.ana, PASSWORD)
     page.goto("/journal/")
@@ -134,8 +134,24 @@ def test_quick_exit_leaves_and_takes_the_page_out_of_the_history(page: Page):
     page.get_by_role("navigation", name="Safety").get_by_role("link", name="Quick exit").click()
     page.wait_for_url(NEUTRAL_SITE)
     page.go_back()
-    # The page left is gone from the history: back lands on the one before it.
-    assert page.url.endswith("/journal/")
+    # The session ended: Back asks the server again and gets the sign-in page, not the journal.
+    page.wait_for_load_state()
+    assert "/accounts/sign-in/" in page.url
+    expect(page.get_by_text("Serenity Group")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Today")).to_have_count(0)
+
+
+def test_three_presses_of_escape_are_a_quick_exit(page: Page):
+    people = make_people()
+    page.route("https://www.weather.gov/**", lambda route: route.fulfill(body="Weather"))
+    sign_in(page, people.ana, PASSWORD)
+    page.goto("/journal/")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    expect(page).to_have_url(NEUTRAL_SITE)
+    page.goto("/journal/")
+    assert "/accounts/sign-in/" in page.url
 
 
 def test_help_now_is_one_tap_away_on_a_phone(page: Page):

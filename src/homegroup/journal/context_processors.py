@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 
 DISCREET_SESSION_KEY = "hg_discreet"
 
@@ -34,7 +35,9 @@ def safety(request: HttpRequest) -> dict[str, Any]:
     return {
         "person_side": person_side,
         "discreet": discreet,
-        "quick_exit_url": settings.HOMEGROUP_QUICK_EXIT_URL,
+        # Our own sign-out-and-leave address: it ends the session, then sends the browser on to
+        # HOMEGROUP_QUICK_EXIT_URL (accounts.views.quick_exit).
+        "quick_exit_url": reverse("accounts:quick-exit"),
         "harm_reduction_lines": settings.HOMEGROUP_HARM_REDUCTION_LINES,
         "naloxone_url": settings.HOMEGROUP_NALOXONE_URL,
         "first_crisis_line": crisis_lines[0] if crisis_lines else None,
