@@ -14,11 +14,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from homegroup.api import error_response
+from homegroup.journal.views import home as journal_home
 from homegroup.unavailable import is_database_unavailable, unavailable_response
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """The landing page; for a person in recovery, their day (journal.views.home)."""
+    user = request.user
+    if user.is_authenticated and getattr(user, "is_person_in_recovery", False):
+        return journal_home.home(request)
     return render(request, "home.html")
 
 

@@ -153,6 +153,8 @@ def activate(request: HttpRequest, token: str) -> HttpResponse:
                 logout(request)
             login(request, user, backend=MODEL_BACKEND)
             messages.success(request, _("Welcome to Homegroup. Your account is ready."))
+            if user.is_person_in_recovery:
+                return redirect("journal:setup")  # the first-run setup, three skippable steps
             return redirect("home")
     return render(
         request, "accounts/activate.html", {"form": form}, status=form_status(request, form)

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from homegroup.journal.words import words
+
 DISCREET_SESSION_KEY = "hg_discreet"
 
 
@@ -34,6 +36,7 @@ def safety(request: HttpRequest) -> dict[str, Any]:
     crisis_lines = settings.HOMEGROUP_CRISIS_LINES
     return {
         "person_side": person_side,
+        "words": words(discreet=discreet),
         "discreet": discreet,
         # Our own sign-out-and-leave address: it ends the session, then sends the browser on to
         # HOMEGROUP_QUICK_EXIT_URL (accounts.views.quick_exit).

@@ -44,11 +44,31 @@ def _timezone_choices() -> list[tuple[str, str]]:
     return [(zone, zone.replace("_", " ")) for zone in zones]
 
 
+def timezone_names() -> list[str]:
+    return [zone for zone, _label in _timezone_choices()]
+
+
+class TimezoneInput(forms.TextInput):
+    """A search box over the IANA zones (a <datalist>, `journal/_timezone_field.html`) instead
+    of a 600-entry list; `data-browser-zone` lets journal/setup.js fill in the browser's zone."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            attrs={
+                "list": "timezones",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "data-browser-zone": "",
+            }
+        )
+
+
 class ProfileForm(forms.Form):
     timezone = forms.ChoiceField(
         label=_("Your time zone"),
         choices=_timezone_choices,
-        help_text=_("'Today' and every date in your journal follow it."),
+        widget=TimezoneInput(),
+        help_text=_("Type a city, e.g. Chicago. 'Today' and every date in your journal follow it."),
     )
     recovery_date = forms.DateField(
         label=_("Your recovery date"),
@@ -64,6 +84,61 @@ class ProfileForm(forms.Form):
         choices=CountScope.choices,
         widget=forms.RadioSelect,
         help_text=_("Which reported use restarts your count. You can change it any time."),
+    )
+
+
+class SetupCountForm(forms.Form):
+    """First-run step 1: what the count measures and since when ("I don't know" allowed), and
+    the time zone, taken from the browser."""
+
+    timezone = forms.ChoiceField(
+        label=_("Your time zone"),
+        choices=_timezone_choices,
+        widget=TimezoneInput(),
+        help_text=_("Taken from this device. Type a city to change it."),
+    )
+    count_scope = forms.ChoiceField(
+        label=_("My recovery time counts"),
+        choices=CountScope.choices,
+        widget=forms.RadioSelect,
+        initial=CountScope.ALL,
+    )
+    recovery_date = forms.DateField(
+        label=_("Since when"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("The first day of your current recovery, even from before today."),
+    )
+    dont_know = forms.BooleanField(
+        label=_("I don't know, or I'd rather start today"),
+        required=False,
+        help_text=_("Your count then starts with your first check-in. You can add a date later."),
+    )
+
+
+SETUP_NO_MEDICATION = "none"
+
+
+class SetupMedicationForm(forms.Form):
+    """First-run step 2: a medication, if any (the full form stays on the medication page)."""
+
+    medication = forms.ChoiceField(
+        label=_("Do you take a medication for your recovery?"),
+        choices=[(SETUP_NO_MEDICATION, _("No")), *Medication.choices],
+        widget=forms.RadioSelect,
+        initial=SETUP_NO_MEDICATION,
+    )
+    other_name = forms.CharField(
+        label=_("Name of the medication"),
+        required=False,
+        max_length=actions.MAX_OTHER_MEDICATION,
+        help_text=_("Only if you chose 'Other'."),
+    )
+    active_from = forms.DateField(
+        label=_("Taking it since"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("Leave empty for today."),
     )
 
 

@@ -15,6 +15,7 @@ from homegroup.journal.context_processors import remember_discreet_mode
 from homegroup.journal.forms import (
     DiscreetModeForm,
     ProfileForm,
+    timezone_names,
 )
 from homegroup.journal.models import (
     JournalProfile,
@@ -54,7 +55,12 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     return journal_page(
         request,
         "journal/settings.html",
-        {"form": form, "profile": profile, "discreet_form": discreet_form},
+        {
+            "form": form,
+            "profile": profile,
+            "discreet_form": discreet_form,
+            "timezones": timezone_names(),
+        },
         object_type="journal_profile",
         object_id=profile.pk or "",
         status=form_status(request, form),

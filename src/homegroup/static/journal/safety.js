@@ -24,6 +24,13 @@
     leave(link.href);
   });
 
+  // Discreet mode keeps the support panel closed: its link opens it.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest('a[href="#crisis"]') : null;
+    var panel = document.getElementById("crisis");
+    if (link && panel && panel.tagName === "DETAILS") panel.open = true;
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
     var now = Date.now();
