@@ -572,6 +572,11 @@ MATRIX: dict[str, list[Rule]] = {
         Rule("role-only", only({"ana": 404, "ben": 404}, 403, SIGN_IN), url=_journal_day(1)),
     ],
     "journal/calendar/": [Rule("role-only", JOURNAL_PAGE)],
+    # The home page's quick check-in and "same as yesterday" (saves nothing without a yesterday).
+    "journal/quick/": [Rule("role-only", JOURNAL_POST, "post", data={"mood": "3"})],
+    "journal/same-as-yesterday/": [Rule("role-only", JOURNAL_POST, "post")],
+    "journal/more/": [Rule("role-only", JOURNAL_PAGE)],
+    "journal/setup/": [Rule("role-only", JOURNAL_PAGE)],
     "journal/recovery/": [Rule("role-only", JOURNAL_PAGE)],
     "journal/medication/": [Rule("role-only", JOURNAL_PAGE)],
     "journal/medication/new/": [Rule("role-only", JOURNAL_PAGE)],

@@ -183,9 +183,7 @@ def quick_check_in(request: HttpRequest) -> HttpResponse:
     mood = _int_or_none(request.POST.get("mood"), [value for value, _label in Mood.choices])
     if request.POST.get("usual") == "yes":
         life = TwelveStepLife.objects.for_person(person)
-        values = _usual_day(person, today, _usual_meetings(life)).values(
-            craving=craving, mood=mood
-        )
+        values = _usual_day(person, today, _usual_meetings(life)).values(craving=craving, mood=mood)
     else:
         values = actions.CheckInValues(craving=craving, mood=mood)
     if values == actions.CheckInValues():
