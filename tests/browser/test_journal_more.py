@@ -60,7 +60,8 @@ def ana_with_history():
 def test_the_progress_page_shows_charts(page: Page):
     people = ana_with_history()
     sign_in(page, people.ana, PASSWORD)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My progress").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="More").click()
+    page.get_by_role("link", name="My progress").click()
     expect(page.get_by_role("heading", name="My progress", level=1)).to_be_visible()
     # The heading can show before the deferred chart scripts have run: wait for them.
     page.wait_for_function("() => window.Chart !== undefined && Chart.getChart('chart-days')")
@@ -189,3 +190,24 @@ def test_progress_data_and_audit_pages_have_no_serious_accessibility_violations(
     if path == "/journal/progress/":
         page.wait_for_function("() => document.documentElement.classList.contains('charts-on')")
     assert axe_violations(page) == []
+
+
+RECOVERY_WORDS = (
+    "recovery", "sober", "addiction", "alcohol", "drug", "medication", "methadone",
+    "buprenorphine", "naltrexone", "craving", "relapse", "overdose", "crisis", "12-step",
+    "homegroup", "help now", "meeting", "serenity",
+)  # fmt: skip
+
+
+def test_discreet_mode_leaves_no_recovery_word_on_the_screen(page: Page):
+    people = ana_with_history()
+    actions.set_discreet_mode(person=people.ana, on=True)
+    sign_in(page, people.ana, PASSWORD)
+    for path in ("/", "/journal/more/"):
+        page.goto(path)
+        seen = page.locator("body").inner_text().lower()
+        assert [word for word in RECOVERY_WORDS if word in seen] == [], path
+        assert axe_violations(page) == []
+    # Support stays one tap away, and opens in place.
+    page.get_by_role("navigation", name="Safety").get_by_role("link", name="Support").click()
+    expect(page.get_by_role("link", name="Call 988")).to_be_visible()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
 
+from homegroup.journal import recovery as rules
 from homegroup.journal import summaries
 from homegroup.journal.models import (
     JournalProfile,
@@ -23,6 +24,7 @@ def recovery(request: HttpRequest) -> HttpResponse:
     context = {
         "profile": profile,
         "time": time,
+        "day_number": rules.day_number(time),
         "today": today,
         "restarts_tomorrow": time.start is not None and time.start > today,
         "latest_previous": time.latest_previous,
