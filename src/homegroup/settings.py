@@ -138,6 +138,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A person's own zone for every time shown on their pages (from the session, no query).
+    "homegroup.journal.context_processors.LocalTimeMiddleware",
     "homegroup.accounts.middleware.SessionPolicyMiddleware",
     # After the session policy: staff without a verified second factor reach only its pages (H-08).
     "homegroup.accounts.middleware.SecondFactorMiddleware",

@@ -18,5 +18,7 @@ def _remember_discreet_mode(
 ) -> None:
     if request is None or not getattr(user, "is_person_in_recovery", False):
         return
-    on = JournalProfile.objects.filter(person=user, discreet_mode=True).exists()
+    found = JournalProfile.objects.filter(person=user).values_list("discreet_mode", "timezone")
+    on, zone = found.first() or (False, "")
     context_processors.remember_discreet_mode(request, on)
+    context_processors.remember_timezone(request, zone)

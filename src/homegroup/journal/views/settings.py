@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from homegroup.forms import attach_errors, form_status
 from homegroup.journal import actions
-from homegroup.journal.context_processors import remember_discreet_mode
+from homegroup.journal.context_processors import remember_discreet_mode, remember_timezone
 from homegroup.journal.forms import (
     DiscreetModeForm,
     ProfileForm,
@@ -49,6 +49,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             attach_errors(form, error)
         else:
+            remember_timezone(request, values["timezone"])
             messages.success(request, _("Your settings are saved."))
             return redirect("journal:recovery")
     discreet_form = DiscreetModeForm(initial={"discreet": profile.discreet_mode})

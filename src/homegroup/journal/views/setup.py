@@ -22,6 +22,7 @@ from django.urls import reverse
 from homegroup.directory.models import Meeting
 from homegroup.forms import attach_errors, form_status
 from homegroup.journal import actions
+from homegroup.journal.context_processors import remember_timezone
 from homegroup.journal.forms import (
     SETUP_NO_MEDICATION,
     MeetingSearchForm,
@@ -88,12 +89,13 @@ def setup(request: HttpRequest) -> HttpResponse:
         )
         if posted is not None and skipping:
             zone = posted.get("timezone", "").strip()
-            actions.update_profile(
+            saved = actions.update_profile(
                 person=person,
                 timezone_name=zone if is_timezone(zone) else profile.timezone or DEFAULT_TIMEZONE,
                 recovery_date=profile.recovery_date,
                 count_scope=profile.count_scope,
             )
+            remember_timezone(request, saved.timezone)
             return _next(step)
         if posted is not None and form.is_valid():
             values = form.cleaned_data
@@ -107,6 +109,7 @@ def setup(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 attach_errors(form, error)
             else:
+                remember_timezone(request, values["timezone"])
                 return _next(step)
         context["timezones"] = timezone_names()
     elif step == 2:
