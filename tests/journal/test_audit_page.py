@@ -16,7 +16,7 @@ from tests.people import share_as_in_the_story
 
 pytestmark = pytest.mark.django_db
 
-# session, user, this visit (+ staff places) (its id, its insert), count, page, shares, care team, roles, zone
+# session, user, this visit (its id, its insert), count, page, shares, care team, roles, zone
 AUDIT_PAGE_QUERIES = 11  # and the programs of staff outside the care team
 
 
