@@ -351,6 +351,10 @@ JOURNAL_API = only({"ana": 200, "ben": 200}, 403, 401)
 MATRIX: dict[str, list[Rule]] = {
     "": [Rule("public", everyone(200))],
     "healthz": [Rule("public", everyone(200))],
+    # The installable web app: manifest, service worker and the offline page it keeps.
+    "manifest.webmanifest": [Rule("public", everyone(200))],
+    "sw.js": [Rule("public", everyone(200))],
+    "offline/": [Rule("public", everyone(200))],
     "readyz": [Rule("public", everyone(200))],
     "accounts/sign-in/": [Rule("anonymous-only", everyone(302, anon=200))],
     "accounts/sign-out/": [Rule("signed-in", everyone(302), method="post")],
