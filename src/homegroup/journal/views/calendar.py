@@ -37,7 +37,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         since = summaries.tracking_since(profile, summaries.days_of(person))
         if since is not None:
             start = max(since, today - rules.MISSING_DAYS_HORIZON)
-            checked = CheckIn.objects.visible_to(person).between(start, today)
+            checked = CheckIn.objects.between(start, today).visible_to(person)
             first_missing = rules.earliest_missing_day(
                 checked.values_list("date", flat=True), since=since, today=today
             )

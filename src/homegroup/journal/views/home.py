@@ -114,7 +114,7 @@ def _checked_in_days(person: User, since: date | None, today: date) -> set[date]
         return set()
     start = max(since, today - rules.MISSING_DAYS_HORIZON)
     return set(
-        CheckIn.objects.visible_to(person).between(start, today).values_list("date", flat=True)
+        CheckIn.objects.between(start, today).visible_to(person).values_list("date", flat=True)
     )
 
 
