@@ -623,6 +623,10 @@ MATRIX: dict[str, list[Rule]] = {
     ],
     "journal/settings/": [Rule("role-only", JOURNAL_PAGE)],
     "journal/settings/discreet/": [Rule("role-only", JOURNAL_POST, "post")],
+    "journal/settings/pin/": [
+        Rule("role-only", JOURNAL_POST, "post", data={"pin": "2468", "idle_minutes": "5"})
+    ],
+    "journal/unlock/": [Rule("role-only", JOURNAL_PAGE)],
     "journal/progress/": [Rule("role-only", JOURNAL_PAGE)],
     # Their data is theirs: each person downloads only their own journal (a fresh password, which
     # the matrix's just-signed-in clients have); an unknown format is not found.

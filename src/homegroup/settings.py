@@ -143,6 +143,8 @@ MIDDLEWARE = [
     "homegroup.accounts.middleware.SessionPolicyMiddleware",
     # After the session policy: staff without a verified second factor reach only its pages (H-08).
     "homegroup.accounts.middleware.SecondFactorMiddleware",
+    # A journal left idle on a device locks until its PIN is given (journal.pin_lock).
+    "homegroup.journal.pin_lock.PinLockMiddleware",
     # A NUL in the path or query string is a 400 before any view reaches the database.
     "homegroup.middleware.RejectNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

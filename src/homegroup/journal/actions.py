@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from homegroup.accounts.models import User
 from homegroup.audit import actions as audit
+from homegroup.audit.models import AuditEvent, Outcome
 from homegroup.directory.models import Meeting
 from homegroup.journal.models import (
     AccountDeletion,
@@ -187,6 +189,64 @@ def set_discreet_mode(*, person: User, on: bool) -> JournalProfile:
     profile.save()
     _audit(person, "discreet_mode", "journal_profile", profile.pk)
     return profile
+
+
+PIN_PATTERN = re.compile(r"\d{4,8}")
+PIN_IDLE_CHOICES = (1, 5, 15, 30, 60)
+PIN_FAILURES = 5  # wrong PINs within PIN_WINDOW end the session (the password is asked again)
+PIN_WINDOW = timedelta(minutes=15)
+
+
+@transaction.atomic
+def set_pin(*, person: User, pin: str, idle_minutes: int) -> JournalProfile:
+    """A 4-8 digit PIN that locks the journal on a device left idle (hashed like a password)."""
+    if not PIN_PATTERN.fullmatch(pin or ""):
+        raise ValidationError({"pin": _("A PIN is 4 to 8 digits.")})
+    if idle_minutes not in PIN_IDLE_CHOICES:
+        raise ValidationError({"idle_minutes": _("Choose when the journal locks.")})
+    profile = JournalProfile.objects.for_person(person)
+    profile.pin_hash = make_password(pin)
+    profile.pin_idle_minutes = idle_minutes
+    profile.updated_at = timezone.now()
+    profile.save()
+    _audit(person, "pin_set", "journal_profile", profile.pk)
+    return profile
+
+
+@transaction.atomic
+def remove_pin(*, person: User) -> JournalProfile:
+    profile = JournalProfile.objects.for_person(person)
+    if profile.pk is None or not profile.pin_hash:
+        return profile
+    profile.pin_hash = ""
+    profile.updated_at = timezone.now()
+    profile.save()
+    _audit(person, "pin_removed", "journal_profile", profile.pk)
+    return profile
+
+
+def check_pin(*, person: User, pin: str) -> bool | None:
+    """True for the right PIN, False for a wrong one, None when too many were wrong lately
+    (the caller then ends the session). Every attempt is audited: the failures are the count."""
+    since = timezone.now() - PIN_WINDOW
+    failures = AuditEvent.objects.filter(
+        actor_id=person.pk,
+        action="journal.pin_unlock",
+        outcome=Outcome.FAILURE,
+        occurred_at__gte=since,
+    ).count()
+    if failures >= PIN_FAILURES:
+        return None
+    stored = JournalProfile.objects.filter(person=person).values_list("pin_hash", flat=True).first()
+    right = bool(stored) and check_password(pin or "", stored)
+    audit.record(
+        action="journal.pin_unlock",
+        actor_id=person.pk,
+        subject_id=person.pk,
+        outcome=Outcome.SUCCESS if right else Outcome.FAILURE,
+        object_type="journal_profile",
+    )
+    return right
 
 
 # --- Medication plan ---------------------------------------------------------------------------

@@ -87,6 +87,32 @@ class ProfileForm(forms.Form):
     )
 
 
+class PinForm(forms.Form):
+    pin = forms.CharField(
+        label=_("PIN (4 to 8 digits)"),
+        min_length=4,
+        max_length=8,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
+        help_text=_("Separate from your password. It is stored hashed."),
+    )
+    idle_minutes = forms.TypedChoiceField(
+        label=_("Lock after"),
+        coerce=int,
+        choices=[
+            (m, _("%(n)s minutes without activity") % {"n": m}) for m in actions.PIN_IDLE_CHOICES
+        ],
+        initial=5,
+    )
+
+
+class UnlockForm(forms.Form):
+    pin = forms.CharField(
+        label=_("Your PIN"),
+        max_length=8,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
 class SetupCountForm(forms.Form):
     """First-run step 1: what the count measures and since when ("I don't know" allowed), and
     the time zone, taken from the browser."""

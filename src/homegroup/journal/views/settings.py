@@ -14,6 +14,7 @@ from homegroup.journal import actions
 from homegroup.journal.context_processors import remember_discreet_mode, remember_timezone
 from homegroup.journal.forms import (
     DiscreetModeForm,
+    PinForm,
     ProfileForm,
     timezone_names,
 )
@@ -61,6 +62,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "profile": profile,
             "discreet_form": discreet_form,
             "timezones": timezone_names(),
+            "pin_form": PinForm(initial={"idle_minutes": profile.pin_idle_minutes}),
         },
         object_type="journal_profile",
         object_id=profile.pk or "",
