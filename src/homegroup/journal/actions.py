@@ -238,7 +238,7 @@ def check_pin(*, person: User, pin: str) -> bool | None:
     if failures >= PIN_FAILURES:
         return None
     stored = JournalProfile.objects.filter(person=person).values_list("pin_hash", flat=True).first()
-    right = bool(stored) and check_password(pin or "", stored)
+    right = bool(stored) and check_password(pin or "", stored or "")
     audit.record(
         action="journal.pin_unlock",
         actor_id=person.pk,

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from homegroup.directory.models import Attendance, Meeting
@@ -98,8 +99,9 @@ class PinForm(forms.Form):
     idle_minutes = forms.TypedChoiceField(
         label=_("Lock after"),
         coerce=int,
-        choices=[
-            (m, _("%(n)s minutes without activity") % {"n": m}) for m in actions.PIN_IDLE_CHOICES
+        choices=lambda: [
+            (m, gettext("%(n)s minutes without activity") % {"n": m})
+            for m in actions.PIN_IDLE_CHOICES
         ],
         initial=5,
     )

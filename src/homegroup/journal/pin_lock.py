@@ -46,7 +46,7 @@ class PinLockMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        session = getattr(request, "session", None)
+        session: Any = getattr(request, "session", None)
         idle = session.get(PIN_SESSION_KEY) if session is not None else None
         if not idle or not request.user.is_authenticated:
             return self.get_response(request)
