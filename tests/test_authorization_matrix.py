@@ -627,6 +627,9 @@ MATRIX: dict[str, list[Rule]] = {
         Rule("role-only", JOURNAL_POST, "post", data={"pin": "2468", "idle_minutes": "5"})
     ],
     "journal/unlock/": [Rule("role-only", JOURNAL_PAGE)],
+    "journal/settings/reminder/": [
+        Rule("role-only", JOURNAL_POST, "post", data={"reminder_time": "20:30"})
+    ],
     "journal/progress/": [Rule("role-only", JOURNAL_PAGE)],
     # Their data is theirs: each person downloads only their own journal (a fresh password, which
     # the matrix's just-signed-in clients have); an unknown format is not found.

@@ -13,13 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -247,6 +249,64 @@ def check_pin(*, person: User, pin: str) -> bool | None:
         object_type="journal_profile",
     )
     return right
+
+
+# --- Reminders ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_reminder(*, person: User, at: time | None) -> JournalProfile:
+    """A daily email at `at` (the person's local time) when the day has no check-in yet; None
+    stops it."""
+    profile = JournalProfile.objects.for_person(person)
+    if profile.pk is not None and profile.reminder_time == at:
+        return profile
+    profile.reminder_time = at
+    profile.updated_at = timezone.now()
+    profile.save()
+    _audit(person, "reminder_set" if at else "reminder_removed", "journal_profile", profile.pk)
+    return profile
+
+
+def send_reminders(*, base_url: str, now: datetime | None = None) -> int:
+    """Email everyone whose reminder time has come today, in their own zone, and whose day has
+    no check-in yet: one email a day at most, holding nothing but a link. Returns how many were
+    sent. Three queries whatever the number of people, and one update per email."""
+    now = now or timezone.now()
+    due: list[tuple[JournalProfile, date]] = []
+    for profile in JournalProfile.objects.filter(
+        reminder_time__isnull=False,
+        person__is_active=True,
+        person__is_person_in_recovery=True,
+    ).select_related("person"):
+        local = now.astimezone(ZoneInfo(profile.timezone)) if is_timezone(profile.timezone) else now
+        today = local.date()
+        if profile.reminder_last_sent == today or local.time() < profile.reminder_time:
+            continue
+        due.append((profile, today))
+    if not due:
+        return 0
+    checked = set(
+        CheckIn.objects.filter(
+            person_id__in=[profile.person_id for profile, _day in due],
+            date__in={day for _profile, day in due},
+        ).values_list("person_id", "date")
+    )
+    link = base_url.rstrip("/") + "/"
+    sent = 0
+    for profile, today in due:
+        if (profile.person_id, today) in checked:
+            continue
+        # Nothing in the email but a link: no name, no word of recovery, no data.
+        send_mail(
+            subject=_("Your daily reminder"),
+            message=link,
+            from_email=None,
+            recipient_list=[profile.person.email],
+        )
+        JournalProfile.objects.filter(pk=profile.pk).update(reminder_last_sent=today)
+        sent += 1
+    return sent
 
 
 # --- Medication plan ---------------------------------------------------------------------------

@@ -107,6 +107,18 @@ class PinForm(forms.Form):
     )
 
 
+class ReminderForm(forms.Form):
+    reminder_time = forms.TimeField(
+        label=_("Remind me by email at"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_(
+            "Only on days you have not checked in yet. The email holds nothing but a link. "
+            "Leave empty for no reminder."
+        ),
+    )
+
+
 class UnlockForm(forms.Form):
     pin = forms.CharField(
         label=_("Your PIN"),

@@ -99,6 +99,18 @@ class JournalProfile(models.Model):
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(240)],
     )
+    reminder_time = models.TimeField(
+        _("daily reminder at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Local time in the profile's zone for an email reminder to check in (only a link); "
+            "empty: no reminder. Sent by `homegroup send-reminders` (cron)."
+        ),
+    )
+    reminder_last_sent = models.DateField(
+        null=True, blank=True, help_text=_("The person's local date of the last reminder sent.")
+    )
     created_at = models.DateTimeField(default=django_timezone.now)
     updated_at = models.DateTimeField(default=django_timezone.now)
 

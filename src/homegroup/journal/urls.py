@@ -72,6 +72,7 @@ urlpatterns = [
     path("settings/", settings.settings_page, name="settings"),
     path("settings/discreet/", settings.discreet_mode, name="discreet-mode"),
     path("settings/pin/", pin.set_pin, name="pin"),
+    path("settings/reminder/", pin.set_reminder, name="reminder"),
     path("unlock/", pin.unlock, name="unlock"),
     path("progress/", progress.progress_page, name="progress"),
     path("data/", data.data_page, name="data"),

@@ -1,4 +1,4 @@
-"""The PIN lock's pages: setting or removing the PIN (settings) and unlocking (journal.pin_lock)."""
+"""The settings page's PIN lock and reminder forms, and unlocking (journal.pin_lock)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from homegroup.forms import attach_errors, form_status
 from homegroup.journal import actions, pin_lock
-from homegroup.journal.forms import PinForm, UnlockForm
+from homegroup.journal.forms import PinForm, ReminderForm, UnlockForm
 from homegroup.journal.views.common import GET_POST, person_of, person_required
 
 
@@ -41,6 +41,22 @@ def set_pin(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your PIN is set."))
             return redirect("journal:settings")
     messages.error(request, _("A PIN is 4 to 8 digits. Nothing was changed."))
+    return redirect("journal:settings")
+
+
+@person_required
+@require_POST
+def set_reminder(request: HttpRequest) -> HttpResponse:
+    form = ReminderForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Type a time such as 20:30. Nothing was changed."))
+        return redirect("journal:settings")
+    at = form.cleaned_data["reminder_time"]
+    actions.set_reminder(person=person_of(request), at=at)
+    if at:
+        messages.success(request, _("You will get a reminder on days without a check-in."))
+    else:
+        messages.success(request, _("No more reminders."))
     return redirect("journal:settings")
 
 

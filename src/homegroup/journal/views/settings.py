@@ -16,6 +16,7 @@ from homegroup.journal.forms import (
     DiscreetModeForm,
     PinForm,
     ProfileForm,
+    ReminderForm,
     timezone_names,
 )
 from homegroup.journal.models import (
@@ -63,6 +64,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "discreet_form": discreet_form,
             "timezones": timezone_names(),
             "pin_form": PinForm(initial={"idle_minutes": profile.pin_idle_minutes}),
+            "reminder_form": ReminderForm(initial={"reminder_time": profile.reminder_time}),
         },
         object_type="journal_profile",
         object_id=profile.pk or "",
