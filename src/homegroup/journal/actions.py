@@ -281,7 +281,8 @@ def send_reminders(*, base_url: str, now: datetime | None = None) -> int:
     ).select_related("person"):
         local = now.astimezone(ZoneInfo(profile.timezone)) if is_timezone(profile.timezone) else now
         today = local.date()
-        if profile.reminder_last_sent == today or local.time() < profile.reminder_time:
+        at = profile.reminder_time
+        if at is None or profile.reminder_last_sent == today or local.time() < at:
             continue
         due.append((profile, today))
     if not due:
