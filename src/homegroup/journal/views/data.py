@@ -149,6 +149,9 @@ def keep_account(request: HttpRequest) -> HttpResponse:
 # --- Who looked at my record ---------------------------------------------------------------------
 
 READ_OBJECTS = {
+    "home": gettext_lazy("your home page"),
+    "setup": gettext_lazy("the first-run setup"),
+    "menu": gettext_lazy("the menu"),
     "check_in": gettext_lazy("a day of your journal"),
     "calendar": gettext_lazy("your calendar"),
     "recovery_time": gettext_lazy("your recovery time"),
