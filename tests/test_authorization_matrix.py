@@ -434,9 +434,15 @@ def _other_programs_report(tail: str) -> Callable[[People], str]:
 MATRIX: dict[str, list[Rule]] = {
     "": [Rule("public", everyone(200))],
     "healthz": [Rule("public", everyone(200))],
+    # The installable web app: manifest, service worker and the offline page it keeps.
+    "manifest.webmanifest": [Rule("public", everyone(200))],
+    "sw.js": [Rule("public", everyone(200))],
+    "offline/": [Rule("public", everyone(200))],
     "readyz": [Rule("public", everyone(200))],
     "accounts/sign-in/": [Rule("anonymous-only", everyone(302, anon=200))],
     "accounts/sign-out/": [Rule("signed-in", everyone(302), method="post")],
+    # Quick exit: anyone may leave; a signed-in session ends on the way (no confirmation).
+    "accounts/quick-exit/": [Rule("public", everyone(302))],
     "accounts/sign-up/": [Rule("anonymous-only", everyone(302, anon=200))],
     "accounts/sign-up/sent/": [Rule("public", everyone(200))],
     "accounts/activate/<str:token>/": [
@@ -656,6 +662,11 @@ MATRIX: dict[str, list[Rule]] = {
         Rule("role-only", only({"ana": 404, "ben": 404}, 403, SIGN_IN), url=_journal_day(1)),
     ],
     "journal/calendar/": [Rule("role-only", JOURNAL_PAGE)],
+    # The home page's quick check-in and "same as yesterday" (saves nothing without a yesterday).
+    "journal/quick/": [Rule("role-only", JOURNAL_POST, "post", data={"mood": "3"})],
+    "journal/same-as-yesterday/": [Rule("role-only", JOURNAL_POST, "post")],
+    "journal/more/": [Rule("role-only", JOURNAL_PAGE)],
+    "journal/setup/": [Rule("role-only", JOURNAL_PAGE)],
     "journal/recovery/": [Rule("role-only", JOURNAL_PAGE)],
     "journal/medication/": [Rule("role-only", JOURNAL_PAGE)],
     "journal/medication/new/": [Rule("role-only", JOURNAL_PAGE)],
@@ -705,6 +716,13 @@ MATRIX: dict[str, list[Rule]] = {
     ],
     "journal/settings/": [Rule("role-only", JOURNAL_PAGE)],
     "journal/settings/discreet/": [Rule("role-only", JOURNAL_POST, "post")],
+    "journal/settings/pin/": [
+        Rule("role-only", JOURNAL_POST, "post", data={"pin": "2468", "idle_minutes": "5"})
+    ],
+    "journal/unlock/": [Rule("role-only", JOURNAL_PAGE)],
+    "journal/settings/reminder/": [
+        Rule("role-only", JOURNAL_POST, "post", data={"reminder_time": "20:30"})
+    ],
     "journal/progress/": [Rule("role-only", JOURNAL_PAGE)],
     # Their data is theirs: each person downloads only their own journal (a fresh password, which
     # the matrix's just-signed-in clients have); an unknown format is not found.

@@ -171,9 +171,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A person's own zone for every time shown on their pages (from the session, no query).
+    "homegroup.journal.context_processors.LocalTimeMiddleware",
     "homegroup.accounts.middleware.SessionPolicyMiddleware",
     # After the session policy: staff without a verified second factor reach only its pages (H-08).
     "homegroup.accounts.middleware.SecondFactorMiddleware",
+    # A journal left idle on a device locks until its PIN is given (journal.pin_lock).
+    "homegroup.journal.pin_lock.PinLockMiddleware",
     # A NUL in the path or query string is a 400 before any view reaches the database.
     "homegroup.middleware.RejectNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -9,6 +9,9 @@ from homegroup.api import api
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service-worker"),
+    path("offline/", views.offline, name="offline"),
     path("readyz", views.readyz, name="readyz"),
     path("accounts/", include("homegroup.accounts.urls")),
     path("privacy/", include("homegroup.privacy.urls")),

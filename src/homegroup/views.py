@@ -2,25 +2,89 @@
 
 from __future__ import annotations
 
+import json
 import sys
-from typing import Any
+from typing import Any, cast
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from homegroup import replica
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.api import error_response
+from homegroup.journal.context_processors import safety
+from homegroup.journal.views import home as journal_home
 from homegroup.unavailable import is_database_unavailable, unavailable_response
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """The landing page; for a person in recovery, their day (journal.views.home)."""
+    user = request.user
+    if user.is_authenticated and getattr(user, "is_person_in_recovery", False):
+        return journal_home.home(cast(AuthenticatedRequest, request))
     return render(request, "home.html")
+
+
+@require_GET
+def manifest(request: HttpRequest) -> JsonResponse:
+    """The web app manifest, so the app can be added to a home screen. Its name and icon follow
+    discreet mode, as the page title and icon do (journal.context_processors)."""
+    context = safety(request)
+    discreet = context["discreet"]
+    icon = static("journal/notes.svg" if discreet else "homegroup/icon.svg")
+    name = str(context["words"]["brand"])
+    response = JsonResponse(
+        {
+            "name": name,
+            "short_name": name,
+            "start_url": "/",
+            "scope": "/",
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#0b5563",
+            "icons": [{"src": icon, "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
+        },
+        content_type="application/manifest+json",
+    )
+    response["Cache-Control"] = "no-store"  # it follows the session's discreet mode
+    return response
+
+
+# What the service worker keeps: the offline page and the static files every page uses. Never a
+# person's page: those are fetched from the network only, and stay private (no-store).
+OFFLINE_STATIC = (
+    "homegroup/site.css",
+    "homegroup/icon.svg",
+    "journal/safety.css",
+    "journal/journal.css",
+    "journal/safety.js",
+    "journal/notes.svg",
+    "homegroup/app.js",
+)
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, served from the site's root so that it may answer for every page
+    (when the network is down, a page request gets the offline page)."""
+    urls = [reverse("offline"), *(static(path) for path in OFFLINE_STATIC)]
+    script = loader.render_to_string("service_worker.js", {"urls": json.dumps(urls)})
+    response = HttpResponse(script, content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def offline(request: HttpRequest) -> HttpResponse:
+    return render(request, "offline.html")
 
 
 @require_GET

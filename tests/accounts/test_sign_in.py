@@ -28,7 +28,12 @@ def test_every_named_person_can_sign_in_and_out(client, people, name):
     assert response.status_code == 302
     assert response["Clear-Site-Data"] == '"cache", "storage"'
     assert not client.get(reverse("home")).context["user"].is_authenticated
-    actions = list(AuditEvent.objects.filter(subject_id=user.pk).values_list("action", flat=True))
+    # A person in recovery's home page is their journal: its view is audited as a read too.
+    actions = list(
+        AuditEvent.objects.filter(subject_id=user.pk)
+        .exclude(action="journal.read")
+        .values_list("action", flat=True)
+    )
     expected = ["auth.sign_in", *(["auth.2fa_verified"] if staff else []), "auth.sign_out"]
     assert actions[-len(expected) :] == expected
 

@@ -123,4 +123,4 @@ def test_the_person_sees_the_refused_attempt_on_their_audit_page(people, client_
     path, _type, _id = network_member(people)
     client_for(people.ben).get(path)
     page = client_for(people.ana).get("/journal/audit/").content.decode()
-    assert "asked for something of yours they may not see (refused)" in page
+    assert "tried to open your record — it was refused" in page

@@ -2,14 +2,15 @@
 first check-in, and recovery time that survives the buprenorphine. Accessibility of the
 journal's main pages."""
 
+import re
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from homegroup.journal import actions
 from homegroup.journal.models import CheckIn, CheckInDose, CheckInMeeting, JournalProfile
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import PHONE, axe_violations
 from tests.browser.conftest import sign_up as sign_up_and_confirm
 from tests.journal.journal_data import meeting
 from tests.people import PASSWORD, make_people
@@ -17,63 +18,70 @@ from tests.people import PASSWORD, make_people
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def sign_up(page: Page) -> None:
-    # Through the emailed link, as a newcomer would (tests/browser/conftest.py).
+LOS_ANGELES = "America/Los_Angeles"
+
+
+@pytest.fixture
+def la_page(browser: Browser, live_server):
+    """A phone whose clock is set to Los Angeles (the browser's zone setup.js reads)."""
+    context = browser.new_context(
+        viewport=PHONE, bypass_csp=True, base_url=live_server.url, timezone_id=LOS_ANGELES
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_a_newcomer_in_los_angeles_sets_up_and_checks_in_in_three_taps(la_page: Page):
+    page = la_page
+    serenity = meeting("Serenity Group", slug="serenity-group", timezone=LOS_ANGELES)
     sign_up_and_confirm(
         page, name="Rosa", email="rosa@example.org", password="a long and unusual phrase 7"
     )
-    expect(page.get_by_role("heading", name="Hello, Rosa")).to_be_visible()
 
-
-def test_a_newcomer_sets_up_checks_in_and_keeps_100_days_on_buprenorphine(page: Page):
-    meeting("Serenity Group", slug="serenity-group")
-    sign_up(page)
-    hundred_days_ago = JournalProfile().today() - timedelta(days=100)
-
-    # Recovery date, from before joining.
-    nav = page.get_by_role("navigation", name="Main")
-    nav.get_by_role("link", name="My recovery").click()
-    page.get_by_role("link", name="your recovery date").click()
-    page.get_by_label("Your recovery date").fill(hundred_days_ago.isoformat())
+    # Setup, step 1: the zone comes from the browser, said in words; a date from before joining.
+    expect(page.get_by_role("heading", name="Your recovery time")).to_be_visible()
+    expect(page.get_by_label("Your time zone")).to_have_value(LOS_ANGELES)
+    expect(page.get_by_text("Pacific", exact=False).first).to_be_visible()
+    assert axe_violations(page) == []
+    hundred_days_ago = JournalProfile(timezone=LOS_ANGELES).today() - timedelta(days=100)
     page.get_by_label("All substances (alcohol and drugs)").check()
-    page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("100 days", exact=True)).to_be_visible()
+    page.get_by_label("Since when").fill(hundred_days_ago.isoformat())
+    page.get_by_role("button", name="Next").click()
 
-    # The buprenorphine plan.
-    page.get_by_role("navigation", name="Journal").get_by_role("link", name="Medication").click()
-    page.get_by_role("link", name="Add a medication").click()
+    # Step 2: buprenorphine.
+    expect(page.get_by_role("heading", name="Medication")).to_be_visible()
     page.get_by_label("Buprenorphine").check()
-    page.get_by_label("Dose", exact=True).fill("16")
-    page.get_by_label("Every day").check()
-    page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("Your medication plan is saved.")).to_be_visible()
+    page.get_by_role("button", name="Next").click()
 
-    # The home group, found in the directory.
-    page.get_by_role("navigation", name="Journal").get_by_role("link", name="12-step life").click()
-    page.get_by_label("Find a meeting in the directory").fill("Serenity")
-    page.get_by_role("button", name="Find").click()
-    page.get_by_role("button", name="Make Serenity Group my home group").click()
+    # Step 3: the home group, found by name.
+    page.get_by_label("Search by meeting name or town").fill("Serenity")
+    page.get_by_role("button", name="Search").click()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name=re.compile("My home group.*Serenity Group")).click()
     expect(page.get_by_text("Serenity Group is your home group.")).to_be_visible()
+    page.get_by_role("button", name="Done").click()
 
-    # Today's check-in: the home group, buprenorphine as prescribed, no use.
-    nav.get_by_role("link", name="Check in").click()
-    expect(page.get_by_role("heading", name="Today")).to_be_visible()
-    page.get_by_label("Serenity Group", exact=True).check()
-    page.get_by_label("Taken as prescribed").check()
-    page.get_by_label("No use").check()
-    page.get_by_role("button", name="Save my day").click()
+    # Home: the day, the count as "Day N".
+    expect(page.get_by_text("Day 101", exact=True)).to_be_visible()
+    assert axe_violations(page) == []
+    profile = JournalProfile.objects.get(person__email="rosa@example.org")
+    assert profile.timezone == LOS_ANGELES
+
+    # A typical day in three taps: a usual day, a craving number, a mood (which saves).
+    home_today = serenity.day == (profile.today().weekday() + 1) % 7
+    page.get_by_text("A usual day").click()  # 1
+    page.locator(".scale-row label", has_text="2").first.click()  # 2
+    page.get_by_role("button", name="Good", exact=True).click()  # 3
     expect(page.get_by_text("Saved. Thank you for checking in.")).to_be_visible()
+    expect(page.get_by_text("You checked in today.")).to_be_visible()
 
     day = CheckIn.objects.get(person__email="rosa@example.org")
-    assert CheckInMeeting.objects.get(check_in=day).meeting.slug == "serenity-group"
+    assert day.date == profile.today()  # Los Angeles' today, not New York's
+    assert (day.use_status, day.craving, day.mood) == ("none", 2, 4)
     assert CheckInDose.objects.get(check_in=day).status == "taken"
-
-    # Recovery time survives the buprenorphine.
-    nav.get_by_role("link", name="My recovery").click()
-    expect(page.get_by_text("100 days", exact=True)).to_be_visible()
-    expect(
-        page.get_by_text("Taking your medication as prescribed never resets your recovery time.")
-    ).to_be_visible()
+    assert CheckInMeeting.objects.filter(check_in=day).count() == (1 if home_today else 0)
 
 
 def test_the_network_is_mapped_on_a_phone(page: Page):
@@ -82,7 +90,8 @@ def test_the_network_is_mapped_on_a_phone(page: Page):
     page.get_by_label("Email address").fill("ana@people.test")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My network").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="More").click()
+    page.get_by_role("link", name="My network").click()
     page.get_by_role("link", name="Add someone").click()
     page.get_by_label("First name or nickname").fill("Lee")
     page.get_by_label("Who they are to you").select_option("sponsor")

@@ -60,7 +60,8 @@ def ana_with_history():
 def test_the_progress_page_shows_charts(page: Page):
     people = ana_with_history()
     sign_in(page, people.ana, PASSWORD)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My progress").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="More").click()
+    page.get_by_role("link", name="My progress").click()
     expect(page.get_by_role("heading", name="My progress", level=1)).to_be_visible()
     # The heading can show before the deferred chart scripts have run: wait for them.
     page.wait_for_function("() => window.Chart !== undefined && Chart.getChart('chart-days')")
@@ -125,8 +126,8 @@ def test_discreet_mode_changes_the_title_and_icon(page: Page):
     expect(page).to_have_title("Notes")
 
 
-def test_quick_exit_leaves_and_takes_the_page_out_of_the_history(page: Page):
-    people = make_people()
+def test_quick_exit_signs_out_and_back_shows_nothing_of_the_journal(page: Page):
+    people = ana_with_history()
     page.route("https://www.weather.gov/**", lambda route: route.fulfill(body="Weather"))
     sign_in(page, people.ana, PASSWORD)
     page.goto("/journal/")
@@ -134,8 +135,24 @@ def test_quick_exit_leaves_and_takes_the_page_out_of_the_history(page: Page):
     page.get_by_role("navigation", name="Safety").get_by_role("link", name="Quick exit").click()
     page.wait_for_url(NEUTRAL_SITE)
     page.go_back()
-    # The page left is gone from the history: back lands on the one before it.
-    assert page.url.endswith("/journal/")
+    # The session ended: Back asks the server again and gets the sign-in page, not the journal.
+    page.wait_for_load_state()
+    assert "/accounts/sign-in/" in page.url
+    expect(page.get_by_text("Serenity Group")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Today")).to_have_count(0)
+
+
+def test_three_presses_of_escape_are_a_quick_exit(page: Page):
+    people = make_people()
+    page.route("https://www.weather.gov/**", lambda route: route.fulfill(body="Weather"))
+    sign_in(page, people.ana, PASSWORD)
+    page.goto("/journal/")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    expect(page).to_have_url(NEUTRAL_SITE)
+    page.goto("/journal/")
+    assert "/accounts/sign-in/" in page.url
 
 
 def test_help_now_is_one_tap_away_on_a_phone(page: Page):
@@ -173,3 +190,24 @@ def test_progress_data_and_audit_pages_have_no_serious_accessibility_violations(
     if path == "/journal/progress/":
         page.wait_for_function("() => document.documentElement.classList.contains('charts-on')")
     assert axe_violations(page) == []
+
+
+RECOVERY_WORDS = (
+    "recovery", "sober", "addiction", "alcohol", "drug", "medication", "methadone",
+    "buprenorphine", "naltrexone", "craving", "relapse", "overdose", "crisis", "12-step",
+    "homegroup", "help now", "meeting", "serenity",
+)  # fmt: skip
+
+
+def test_discreet_mode_leaves_no_recovery_word_on_the_screen(page: Page):
+    people = ana_with_history()
+    actions.set_discreet_mode(person=people.ana, on=True)
+    sign_in(page, people.ana, PASSWORD)
+    for path in ("/", "/journal/more/"):
+        page.goto(path)
+        seen = page.locator("body").inner_text().lower()
+        assert [word for word in RECOVERY_WORDS if word in seen] == [], path
+        assert axe_violations(page) == []
+    # Support stays one tap away, and opens in place.
+    page.get_by_role("navigation", name="Safety").get_by_role("link", name="Support").click()
+    expect(page.get_by_role("link", name="Call 988")).to_be_visible()

@@ -20,7 +20,8 @@ def test_ana_shares_with_her_program_and_sam_then_stops_sams_share(
 ):
     people = make_people()
     sign_in(page, people.ana, PASSWORD)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Sharing").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="More").click()
+    page.get_by_role("link", name="Sharing").click()
     expect(page.get_by_role("heading", name="Who can see what")).to_be_visible()
     assert axe_violations(page) == []
 

@@ -155,8 +155,11 @@ def test_the_page_reads_a_constant_number_of_queries(client, monday, django_asse
 
 def test_find_a_meeting_is_in_the_navigation_for_everyone(client, people, client_for):
     assert 'href="/meetings/">Find a meeting</a>' in client.get("/").content.decode()
-    signed_in = client_for(people.ana).get("/").content.decode()
+    signed_in = client_for(people.cora).get("/").content.decode()
     assert 'href="/meetings/">Find a meeting</a>' in signed_in
+    # A person in recovery has it as a tab of their compact navigation.
+    tab_bar = client_for(people.ana).get("/").content.decode().split('class="tab-bar"')[1]
+    assert 'href="/meetings/"><span class="tab-icon" aria-hidden="true">⌕</span>Meetings' in tab_bar
 
 
 def test_the_content_security_policy_lets_the_map_load_its_tiles(client):

@@ -28,20 +28,20 @@ def meeting(
     source = directory_actions.ensure_source(
         slug="journal-tests", name="Journal tests", default_timezone=ZONE
     )
-    canonical = CanonicalMeeting(
-        source_id=f"j{number}",
-        slug=slug or f"journal-meeting-{number}",
-        name=name or f"Journal Meeting {number}",
-        day=2,
-        start=time(19, 0),
-        end=time(20, 0),
-        duration=timedelta(hours=1),
-        fellowship="NA",
-        attendance=attendance,  # type: ignore[arg-type]
-        attendance_reason="test data",
-        timezone=ZONE,
-        **extra,
-    )
+    fields: dict[str, Any] = {
+        "source_id": f"j{number}",
+        "slug": slug or f"journal-meeting-{number}",
+        "name": name or f"Journal Meeting {number}",
+        "day": 2,
+        "start": time(19, 0),
+        "end": time(20, 0),
+        "duration": timedelta(hours=1),
+        "fellowship": "NA",
+        "attendance": attendance,
+        "attendance_reason": "test data",
+        "timezone": ZONE,
+    }
+    canonical = CanonicalMeeting(**(fields | extra))
     return directory_actions.save_meeting(source=source, canonical=canonical).meeting
 
 

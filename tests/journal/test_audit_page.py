@@ -17,7 +17,7 @@ from tests.people import share_as_in_the_story
 pytestmark = pytest.mark.django_db
 
 # session, user, this visit (its id, its insert), count, page, shares, care team, roles, zone
-AUDIT_PAGE_QUERIES = 10
+AUDIT_PAGE_QUERIES = 11  # and the programs of staff outside the care team
 
 
 def rows(response) -> list[str]:
@@ -46,7 +46,7 @@ def test_the_person_sees_who_looked_by_role_and_name(people, client_for):
     found = rows(response)
     assert any("Your clinician Cora" in row and "saw what you share" in row for row in found)
     assert any("Sam, whom you share with" in row for row in found)
-    assert any(f"A staff member (id {people.max.pk})" in row for row in found)
+    assert any("A staff member of Homegroup" in row for row in found)
     assert any(row.startswith(tuple("0123456789JFMASOND")) and "You" in row for row in found)
     assert "Max" not in " ".join(found)
     # This visit itself is listed first.
@@ -94,3 +94,33 @@ def test_the_page_makes_a_constant_number_of_queries(
             audit.record(action="journal.read", actor_id=actor.pk, subject_id=people.ana.pk)
     with django_assert_max_num_queries(AUDIT_PAGE_QUERIES):
         assert client.get("/journal/audit/").status_code == 200
+
+
+def test_staff_outside_the_care_team_are_named_by_their_program_never_by_number(people, client_for):
+    start_journal(people.ana)
+    share_as_in_the_story(people)
+    audit.record(action="journal.read", actor_id=people.dev.pk, subject_id=people.ana.pk)
+    found = " ".join(rows(client_for(people.ana).get("/journal/audit/")))
+    assert "A clinician of" in found
+    assert f"id {people.dev.pk}" not in found
+    assert "Dev" not in found
+
+
+def test_a_refused_attempt_reads_tried_to_open_your_record_it_was_refused(people, client_for):
+    start_journal(people.ana)
+    audit.record(
+        action="care.counseling_notes_read",
+        actor_id=people.dev.pk,
+        subject_id=people.ana.pk,
+        outcome="denied",
+    )
+    found = rows(client_for(people.ana).get("/journal/audit/"))
+    refused = next(row for row in found if "refused" in row)
+    assert "tried to open your record — it was refused" in refused
+    assert "counseling_notes_read" not in refused
+
+
+def test_times_on_the_audit_page_are_the_persons_local_time(people, client_for):
+    start_journal(people.ana, zone="America/Los_Angeles")
+    page = client_for(people.ana).get("/journal/audit/").content.decode()
+    assert "Times are your local time (Los Angeles)." in page

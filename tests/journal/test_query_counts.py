@@ -20,7 +20,12 @@ PAGES = {
     "/journal/": 10,  # 9, and the open tasks "From your counselor"
     # With the reception question's two reads (the answers given, a medication plan that day).
     "/journal/{yesterday}/": 14,
-    "/journal/calendar/": 6,
+    "/": 12,  # 10, and what the counselor asks (open tasks, questionnaires asked for)
+    "/journal/more/": 4,
+    "/journal/setup/": 5,
+    "/journal/setup/?step=3&q=Group": 8,
+    # Opened without a month: the earliest missing day picks it (two reads more).
+    "/journal/calendar/": 8,
     "/journal/calendar/?month={last_month}": 6,
     "/journal/recovery/": 6,
     "/journal/medication/": 7,

@@ -13,7 +13,7 @@ def ana(client_for, people):
     return client_for(people.ana)
 
 
-def test_a_recovery_date_100_days_ago_shows_100_days_and_the_medication_line(people, ana):
+def test_a_recovery_date_100_days_ago_is_day_101_with_the_medication_line(people, ana):
     start_journal(people.ana, recovery_days=100)
     plan = buprenorphine(people.ana)
     check_in(
@@ -23,7 +23,7 @@ def test_a_recovery_date_100_days_ago_shows_100_days_and_the_medication_line(peo
         doses=[actions.DoseReport(plan_id=plan.pk, status="taken")],
     )
     page = ana.get("/journal/recovery/").content.decode()
-    assert "100 days" in page
+    assert "Day 101" in page  # the recovery date itself is Day 1
     assert "Taking your medication as prescribed never resets your recovery time." in page
     assert "Next:" in page
     assert "6 months" in page
@@ -33,7 +33,7 @@ def test_a_lapse_is_told_kindly_and_the_earlier_count_is_kept(people, ana):
     start_journal(people.ana, recovery_days=200)
     check_in(people.ana, 57, use_status="used", substances=["alcohol"], drinks=4)
     page = ana.get("/journal/recovery/").content.decode()
-    assert "56 days" in page
+    assert "Day 57" in page
     assert "A lapse doesn't erase your 143 days. Your count restarted on" in page
     for unkind in ("relapse", "failed", "reset to zero", "addict"):
         assert unkind not in page.lower()
@@ -43,7 +43,7 @@ def test_unknown_days_are_counted_and_do_not_reset(people, ana):
     start_journal(people.ana, recovery_days=30)
     check_in(people.ana, 5, use_status="none")
     page = ana.get("/journal/recovery/").content.decode()
-    assert "30 days" in page
+    assert "Day 31" in page
     assert "4 days of this count have no check-in" in page
 
 

@@ -154,7 +154,7 @@ def test_crisis_lines_and_quick_exit_are_on_every_page_of_a_person_in_recovery(
     assert 'class="help-now" href="#crisis"' in page
     assert 'id="crisis"' in page
     assert 'href="tel:988"' in page
-    assert 'href="https://www.weather.gov" data-quick-exit' in page
+    assert 'href="/accounts/quick-exit/" data-quick-exit' in page
     assert "journal/safety.js" in page
 
 

@@ -46,6 +46,7 @@ SECOND_FACTOR_OPEN_URLS = frozenset(
     {
         "accounts:sign-in",
         "accounts:sign-out",
+        "accounts:quick-exit",
         "accounts:accept-invitation",
         "accounts:confirm-password",
         "accounts:two-factor",

@@ -8,6 +8,7 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
+    path("quick-exit/", views.quick_exit, name="quick-exit"),
     path("sign-up/", views.sign_up, name="sign-up"),
     path("sign-up/sent/", views.sign_up_sent, name="sign-up-sent"),
     path("activate/<str:token>/", views.activate, name="activate"),

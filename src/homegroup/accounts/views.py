@@ -18,6 +18,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from homegroup.accounts import actions, second_factor, sessions, throttle
@@ -75,6 +76,23 @@ class SignOutView(auth_views.LogoutView):
         response["Clear-Site-Data"] = '"cache", "storage"'
         messages.info(request, _("You are signed out."))
         return response
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def quick_exit(request: HttpRequest) -> HttpResponse:
+    """The quick-exit button: end the session at once, no confirmation, and leave for the neutral
+    site. A plain link (GET) so it works without JavaScript; signing someone out is the only thing
+    a forged request could do here, which is what the button is for. `Back` then finds nothing:
+    the session is gone, pages of a signed-in person are `no-store` (privacy.middleware), and the
+    browser is told to drop its cache and storage."""
+    if request.user.is_authenticated:
+        request.homegroup_sign_out_reason = "quick_exit"  # type: ignore[attr-defined]
+        logout(request)
+    response = redirect(settings.HOMEGROUP_QUICK_EXIT_URL)
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -135,6 +153,8 @@ def activate(request: AuthenticatedRequest, token: str) -> HttpResponse:
                 logout(request)
             login(request, user, backend=MODEL_BACKEND)
             messages.success(request, _("Welcome to Homegroup. Your account is ready."))
+            if user.is_person_in_recovery:
+                return redirect("journal:setup")  # the first-run setup, three skippable steps
             return redirect("home")
     return render(
         request, "accounts/activate.html", {"form": form}, status=form_status(request, form)

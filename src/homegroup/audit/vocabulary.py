@@ -96,12 +96,17 @@ class AuditAction(StrEnum):
     JOURNAL_NETWORK_ADD = "journal.network_add"
     JOURNAL_NETWORK_CHANGE = "journal.network_change"
     JOURNAL_NETWORK_REMOVE = "journal.network_remove"
+    JOURNAL_PIN_REMOVED = "journal.pin_removed"
+    JOURNAL_PIN_SET = "journal.pin_set"
+    JOURNAL_PIN_UNLOCK = "journal.pin_unlock"
     JOURNAL_PROFILE_CREATE = "journal.profile_create"
     JOURNAL_PROFILE_UPDATE = "journal.profile_update"
     JOURNAL_READ = "journal.read"
     JOURNAL_RECOVERY_TASK_DONE_BY_CHECK_IN = "journal.recovery_task_done_by_check_in"
     JOURNAL_RECOVERY_TASK_MARKED = "journal.recovery_task_marked"
     JOURNAL_RECOVERY_TASK_SET = "journal.recovery_task_set"
+    JOURNAL_REMINDER_REMOVED = "journal.reminder_removed"
+    JOURNAL_REMINDER_SET = "journal.reminder_set"
     JOURNAL_SERVICE_ADD = "journal.service_add"
     JOURNAL_SERVICE_CHANGE = "journal.service_change"
     JOURNAL_SERVICE_DELETE = "journal.service_delete"
@@ -240,6 +245,9 @@ DESCRIPTIONS: dict[AuditAction, Promise] = {
     AuditAction.JOURNAL_NETWORK_ADD: _("added someone to the network"),
     AuditAction.JOURNAL_NETWORK_CHANGE: _("changed someone in the network"),
     AuditAction.JOURNAL_NETWORK_REMOVE: _("took someone off the network"),
+    AuditAction.JOURNAL_PIN_REMOVED: _("removed the journal PIN"),
+    AuditAction.JOURNAL_PIN_SET: _("set a journal PIN"),
+    AuditAction.JOURNAL_PIN_UNLOCK: _("unlocked the journal with the PIN"),
     AuditAction.JOURNAL_PROFILE_CREATE: _("set up the journal"),
     AuditAction.JOURNAL_PROFILE_UPDATE: _("changed the journal settings"),
     AuditAction.JOURNAL_READ: _("looked at the journal"),
@@ -248,6 +256,8 @@ DESCRIPTIONS: dict[AuditAction, Promise] = {
     ),
     AuditAction.JOURNAL_RECOVERY_TASK_MARKED: _("marked a recovery task"),
     AuditAction.JOURNAL_RECOVERY_TASK_SET: _("set a recovery task"),
+    AuditAction.JOURNAL_REMINDER_REMOVED: _("turned off the daily reminder"),
+    AuditAction.JOURNAL_REMINDER_SET: _("set a daily reminder"),
     AuditAction.JOURNAL_SERVICE_ADD: _("added a service commitment"),
     AuditAction.JOURNAL_SERVICE_CHANGE: _("changed a service commitment"),
     AuditAction.JOURNAL_SERVICE_DELETE: _("removed a service commitment"),

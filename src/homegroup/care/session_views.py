@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from pydantic import ValidationError as QueryError
 
 from homegroup.accounts.models import Role, User
 from homegroup.accounts.permissions import role_required
+from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.audit import actions as audit
 from homegroup.audit.vocabulary import AuditAction
 from homegroup.care import session_actions, session_review, session_topics
@@ -54,15 +55,14 @@ FIRST_REVIEW_DAYS = 30
 MEETINGS_SHOWN = 10
 
 
-def _clinician(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def disclose_sessions(
-    request: HttpRequest, person_id: int, channel: str, wanted: frozenset[str] = frozenset({TSF})
+    request: AuthenticatedRequest,
+    person_id: int,
+    channel: str,
+    wanted: frozenset[str] = frozenset({TSF}),
 ) -> gate.Disclosure:
     """The gate's answer for the person's sessions; 404 unless it lets the sessions through."""
-    clinician = _clinician(request)
+    clinician = request.user
     if person_id == clinician.pk:
         audit.refuse(actor_id=clinician.pk, object_type="person", object_id=person_id)
     disclosure = gate.disclose(
@@ -81,11 +81,13 @@ def _person(person_id: int) -> User:
     return User.objects.get(pk=person_id, is_active=True)
 
 
-def _session(request: HttpRequest, disclosure: gate.Disclosure, session_id: int) -> TSFSession:
+def _session(
+    request: AuthenticatedRequest, disclosure: gate.Disclosure, session_id: int
+) -> TSFSession:
     return audit.get_or_refuse(
         TSFSession.objects.disclosed(disclosure).select_related("counselor"),
         session_id,
-        actor_id=_clinician(request).pk,
+        actor_id=request.user.pk,
         owner_field="person",
     )
 
@@ -107,7 +109,7 @@ def _previous(disclosure: gate.Disclosure, session: TSFSession | None) -> TSFSes
     return sessions.first()
 
 
-def _topic_of(request: HttpRequest, default: str) -> str:
+def _topic_of(request: AuthenticatedRequest, default: str) -> str:
     choice = TopicChoiceForm(request.GET or None)
     if request.GET.get("topic") and choice.is_valid():
         return str(choice.cleaned_data["topic"])
@@ -122,7 +124,7 @@ def _suggested_topic(number: int) -> str:
 @clinician_required
 @require_GET
 @gate.gated
-def sessions(request: HttpRequest, person_id: int) -> HttpResponse:
+def sessions(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
     """The person's sessions, newest first, with their topics and tasks."""
     disclosure = disclose_sessions(request, person_id, Channel.PAGE)
     person = _person(person_id)
@@ -142,13 +144,13 @@ def sessions(request: HttpRequest, person_id: int) -> HttpResponse:
             "open_tasks": RecoveryTask.objects.disclosed(disclosure)
             .filter(status=TaskStatus.OPEN)
             .count(),
-            "may_write": gate.on_care_team(_clinician(request), person_id),
+            "may_write": gate.on_care_team(request.user, person_id),
         },
     )
 
 
 def _session_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     *,
     disclosure: gate.Disclosure,
     person: User,
@@ -159,7 +161,7 @@ def _session_page(
     status: int = 200,
 ) -> HttpResponse:
     previous = _previous(disclosure, session)
-    clinician = _clinician(request)
+    clinician = request.user
     return render(
         request,
         "care/sessions/session.html",
@@ -185,11 +187,11 @@ def _session_page(
 @clinician_required
 @require_http_methods(["GET", "POST"])
 @gate.gated
-def session_new(request: HttpRequest, person_id: int) -> HttpResponse:
+def session_new(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
     """A new session: the review pre-filled from the journal since the last session."""
     disclosure = disclose_sessions(request, person_id, Channel.PAGE, REVIEW_CATEGORIES)
     person = _person(person_id)
-    clinician = _clinician(request)
+    clinician = request.user
     if not gate.on_care_team(clinician, person_id):
         raise Http404
     today = timezone.now().date()
@@ -244,7 +246,7 @@ def _attach(form: Any, error: ValidationError) -> None:
 @clinician_required
 @require_http_methods(["GET", "POST"])
 @gate.gated
-def session(request: HttpRequest, person_id: int, session_id: int) -> HttpResponse:
+def session(request: AuthenticatedRequest, person_id: int, session_id: int) -> HttpResponse:
     """One session: its review as recorded, the checklist, the tasks, the summary."""
     disclosure = disclose_sessions(request, person_id, Channel.PAGE, REVIEW_CATEGORIES)
     person = _person(person_id)
@@ -272,7 +274,7 @@ def session(request: HttpRequest, person_id: int, session_id: int) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         try:
             session_actions.update_session(
-                session=record, counselor=_clinician(request), values=form.values()
+                session=record, counselor=request.user, values=form.values()
             )
         except PermissionDenied as error:
             raise Http404 from error
@@ -294,14 +296,14 @@ def session(request: HttpRequest, person_id: int, session_id: int) -> HttpRespon
 
 
 def _own_session_or_404(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     person_id: int,
     session_id: int,
     wanted: frozenset[str] = frozenset({TSF}),
 ) -> tuple[gate.Disclosure, TSFSession]:
     disclosure = disclose_sessions(request, person_id, Channel.PAGE, wanted)
     record = _session(request, disclosure, session_id)
-    if record.counselor_id != _clinician(request).pk:
+    if record.counselor_id != request.user.pk:
         raise Http404
     return disclosure, record
 
@@ -324,7 +326,7 @@ def _usual_place(disclosure: gate.Disclosure) -> Meeting | None:
 @clinician_required
 @require_POST
 @gate.gated
-def session_task(request: HttpRequest, person_id: int, session_id: int) -> HttpResponse:
+def session_task(request: AuthenticatedRequest, person_id: int, session_id: int) -> HttpResponse:
     """Set a recovery task in words, or a meeting picked from the directory."""
     _disclosure, record = _own_session_or_404(request, person_id, session_id)
     meeting_form = MeetingTaskForm(request.POST)
@@ -337,7 +339,7 @@ def session_task(request: HttpRequest, person_id: int, session_id: int) -> HttpR
             if found is None:
                 raise ValidationError({"meeting": _("That meeting is no longer listed.")})
             session_actions.set_task(
-                session=record, counselor=_clinician(request), kind=TaskKind.MEETING, meeting=found
+                session=record, counselor=request.user, kind=TaskKind.MEETING, meeting=found
             )
         else:
             form = TaskForm(request.POST)
@@ -345,7 +347,7 @@ def session_task(request: HttpRequest, person_id: int, session_id: int) -> HttpR
                 raise ValidationError({name: errors for name, errors in form.errors.items()})
             session_actions.set_task(
                 session=record,
-                counselor=_clinician(request),
+                counselor=request.user,
                 kind=form.cleaned_data["kind"],
                 text=form.cleaned_data["text"],
             )
@@ -361,7 +363,9 @@ def session_task(request: HttpRequest, person_id: int, session_id: int) -> HttpR
 @clinician_required
 @require_GET
 @gate.gated
-def session_meetings(request: HttpRequest, person_id: int, session_id: int) -> HttpResponse:
+def session_meetings(
+    request: AuthenticatedRequest, person_id: int, session_id: int
+) -> HttpResponse:
     """Pick meetings for recovery tasks: welcoming to people on medication first, then others,
     near a place and on days the person can go, online ones too."""
     disclosure, record = _own_session_or_404(
@@ -424,7 +428,7 @@ def _weekdays() -> list[tuple[str, str]]:
 @clinician_required
 @require_GET
 @gate.gated
-def session_summary(request: HttpRequest, person_id: int, session_id: int) -> HttpResponse:
+def session_summary(request: AuthenticatedRequest, person_id: int, session_id: int) -> HttpResponse:
     """The one-page summary the person takes home, printed by the clinician (no counseling
     notes, no review numbers: the topic, what was covered, the tasks, the summary)."""
     disclosure = disclose_sessions(request, person_id, Channel.PRINT)
@@ -460,9 +464,9 @@ person_required = role_required(Role.PERSON_IN_RECOVERY)
 
 @person_required
 @require_GET
-def my_sessions(request: HttpRequest) -> HttpResponse:
+def my_sessions(request: AuthenticatedRequest) -> HttpResponse:
     """The person's own sessions: date, topic and the summary their counselor wrote."""
-    person: User = request.user  # type: ignore[assignment]
+    person: User = request.user
     rows = list(
         TSFSession.objects.visible_to(person)
         .select_related("counselor")
@@ -481,9 +485,9 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
 
 @person_required
 @require_GET
-def my_session(request: HttpRequest, session_id: int) -> HttpResponse:
+def my_session(request: AuthenticatedRequest, session_id: int) -> HttpResponse:
     """One of the person's own session summaries, printable."""
-    person: User = request.user  # type: ignore[assignment]
+    person: User = request.user
     record = audit.get_or_refuse(
         TSFSession.objects.visible_to(person).select_related("counselor"),
         session_id,

@@ -17,12 +17,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -30,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from homegroup.accounts.models import User
 from homegroup.audit import actions as audit
+from homegroup.audit.models import AuditEvent, Outcome
 from homegroup.audit.vocabulary import AuditAction
 from homegroup.directory.models import Meeting
 from homegroup.journal import task_actions
@@ -199,6 +203,128 @@ def set_discreet_mode(*, person: User, on: bool) -> JournalProfile:
     profile.save()
     _audit(person, AuditAction.JOURNAL_DISCREET_MODE, "journal_profile", profile.pk)
     return profile
+
+
+PIN_PATTERN = re.compile(r"\d{4,8}")
+PIN_IDLE_CHOICES = (1, 5, 15, 30, 60)
+PIN_FAILURES = 5  # wrong PINs within PIN_WINDOW end the session (the password is asked again)
+PIN_WINDOW = timedelta(minutes=15)
+
+
+@transaction.atomic
+def set_pin(*, person: User, pin: str, idle_minutes: int) -> JournalProfile:
+    """A 4-8 digit PIN that locks the journal on a device left idle (hashed like a password)."""
+    if not PIN_PATTERN.fullmatch(pin or ""):
+        raise ValidationError({"pin": _("A PIN is 4 to 8 digits.")})
+    if idle_minutes not in PIN_IDLE_CHOICES:
+        raise ValidationError({"idle_minutes": _("Choose when the journal locks.")})
+    profile = JournalProfile.objects.for_person(person)
+    profile.pin_hash = make_password(pin)
+    profile.pin_idle_minutes = idle_minutes
+    profile.updated_at = timezone.now()
+    profile.save()
+    _audit(person, AuditAction.JOURNAL_PIN_SET, "journal_profile", profile.pk)
+    return profile
+
+
+@transaction.atomic
+def remove_pin(*, person: User) -> JournalProfile:
+    profile = JournalProfile.objects.for_person(person)
+    if profile.pk is None or not profile.pin_hash:
+        return profile
+    profile.pin_hash = ""
+    profile.updated_at = timezone.now()
+    profile.save()
+    _audit(person, AuditAction.JOURNAL_PIN_REMOVED, "journal_profile", profile.pk)
+    return profile
+
+
+def check_pin(*, person: User, pin: str) -> bool | None:
+    """True for the right PIN, False for a wrong one, None when too many were wrong lately
+    (the caller then ends the session). Every attempt is audited: the failures are the count."""
+    since = timezone.now() - PIN_WINDOW
+    failures = AuditEvent.objects.filter(
+        actor_id=person.pk,
+        action=AuditAction.JOURNAL_PIN_UNLOCK,
+        outcome=Outcome.FAILURE,
+        occurred_at__gte=since,
+    ).count()
+    if failures >= PIN_FAILURES:
+        return None
+    stored = JournalProfile.objects.filter(person=person).values_list("pin_hash", flat=True).first()
+    right = bool(stored) and check_password(pin or "", stored or "")
+    audit.record(
+        action=AuditAction.JOURNAL_PIN_UNLOCK,
+        actor_id=person.pk,
+        subject_id=person.pk,
+        outcome=Outcome.SUCCESS if right else Outcome.FAILURE,
+        object_type="journal_profile",
+    )
+    return right
+
+
+# --- Reminders ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_reminder(*, person: User, at: time | None) -> JournalProfile:
+    """A daily email at `at` (the person's local time) when the day has no check-in yet; None
+    stops it."""
+    profile = JournalProfile.objects.for_person(person)
+    if profile.pk is not None and profile.reminder_time == at:
+        return profile
+    profile.reminder_time = at
+    profile.updated_at = timezone.now()
+    profile.save()
+    _audit(
+        person,
+        AuditAction.JOURNAL_REMINDER_SET if at else AuditAction.JOURNAL_REMINDER_REMOVED,
+        "journal_profile",
+        profile.pk,
+    )
+    return profile
+
+
+def send_reminders(*, base_url: str, now: datetime | None = None) -> int:
+    """Email everyone whose reminder time has come today, in their own zone, and whose day has
+    no check-in yet: one email a day at most, holding nothing but a link. Returns how many were
+    sent. Three queries whatever the number of people, and one update per email."""
+    now = now or timezone.now()
+    due: list[tuple[JournalProfile, date]] = []
+    for profile in JournalProfile.objects.filter(
+        reminder_time__isnull=False,
+        person__is_active=True,
+        person__is_person_in_recovery=True,
+    ).select_related("person"):
+        local = now.astimezone(ZoneInfo(profile.timezone)) if is_timezone(profile.timezone) else now
+        today = local.date()
+        at = profile.reminder_time
+        if at is None or profile.reminder_last_sent == today or local.time() < at:
+            continue
+        due.append((profile, today))
+    if not due:
+        return 0
+    checked = set(
+        CheckIn.objects.filter(
+            person_id__in=[profile.person_id for profile, _day in due],
+            date__in={day for _profile, day in due},
+        ).values_list("person_id", "date")
+    )
+    link = base_url.rstrip("/") + "/"
+    sent = 0
+    for profile, today in due:
+        if (profile.person_id, today) in checked:
+            continue
+        # Nothing in the email but a link: no name, no word of recovery, no data.
+        send_mail(
+            subject=_("Your daily reminder"),
+            message=link,
+            from_email=None,
+            recipient_list=[profile.person.email],
+        )
+        JournalProfile.objects.filter(pk=profile.pk).update(reminder_last_sent=today)
+        sent += 1
+    return sent
 
 
 # --- Medication plan ---------------------------------------------------------------------------

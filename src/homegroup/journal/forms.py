@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from homegroup.directory.models import Attendance, Meeting
@@ -46,11 +47,31 @@ def _timezone_choices() -> list[tuple[str, str]]:
     return [(zone, zone.replace("_", " ")) for zone in zones]
 
 
+def timezone_names() -> list[str]:
+    return [zone for zone, _label in _timezone_choices()]
+
+
+class TimezoneInput(forms.TextInput):
+    """A search box over the IANA zones (a <datalist>, `journal/_timezone_field.html`) instead
+    of a 600-entry list; `data-browser-zone` lets journal/setup.js fill in the browser's zone."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            attrs={
+                "list": "timezones",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "data-browser-zone": "",
+            }
+        )
+
+
 class ProfileForm(forms.Form):
     timezone = forms.ChoiceField(
         label=_("Your time zone"),
         choices=_timezone_choices,
-        help_text=_("'Today' and every date in your journal follow it."),
+        widget=TimezoneInput(),
+        help_text=_("Type a city, e.g. Chicago. 'Today' and every date in your journal follow it."),
     )
     recovery_date = forms.DateField(
         label=_("Your recovery date"),
@@ -66,6 +87,100 @@ class ProfileForm(forms.Form):
         choices=CountScope.choices,
         widget=forms.RadioSelect,
         help_text=_("Which reported use restarts your count. You can change it any time."),
+    )
+
+
+class PinForm(forms.Form):
+    pin = forms.CharField(
+        label=_("PIN (4 to 8 digits)"),
+        min_length=4,
+        max_length=8,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
+        help_text=_("Separate from your password. It is stored hashed."),
+    )
+    idle_minutes = forms.TypedChoiceField(
+        label=_("Lock after"),
+        coerce=int,
+        choices=lambda: [
+            (m, gettext("%(n)s minutes without activity") % {"n": m})
+            for m in actions.PIN_IDLE_CHOICES
+        ],
+        initial=5,
+    )
+
+
+class ReminderForm(forms.Form):
+    reminder_time = forms.TimeField(
+        label=_("Remind me by email at"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_(
+            "Only on days you have not checked in yet. The email holds nothing but a link. "
+            "Leave empty for no reminder."
+        ),
+    )
+
+
+class UnlockForm(forms.Form):
+    pin = forms.CharField(
+        label=_("Your PIN"),
+        max_length=8,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class SetupCountForm(forms.Form):
+    """First-run step 1: what the count measures and since when ("I don't know" allowed), and
+    the time zone, taken from the browser."""
+
+    timezone = forms.ChoiceField(
+        label=_("Your time zone"),
+        choices=_timezone_choices,
+        widget=TimezoneInput(),
+        help_text=_("Taken from this device. Type a city to change it."),
+    )
+    count_scope = forms.ChoiceField(
+        label=_("My recovery time counts"),
+        choices=CountScope.choices,
+        widget=forms.RadioSelect,
+        initial=CountScope.ALL,
+    )
+    recovery_date = forms.DateField(
+        label=_("Since when"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("The first day of your current recovery, even from before today."),
+    )
+    dont_know = forms.BooleanField(
+        label=_("I don't know, or I'd rather start today"),
+        required=False,
+        help_text=_("Your count then starts with your first check-in. You can add a date later."),
+    )
+
+
+SETUP_NO_MEDICATION = "none"
+
+
+class SetupMedicationForm(forms.Form):
+    """First-run step 2: a medication, if any (the full form stays on the medication page)."""
+
+    medication = forms.ChoiceField(
+        label=_("Do you take a medication for your recovery?"),
+        choices=[(SETUP_NO_MEDICATION, _("No")), *Medication.choices],
+        widget=forms.RadioSelect,
+        initial=SETUP_NO_MEDICATION,
+    )
+    other_name = forms.CharField(
+        label=_("Name of the medication"),
+        required=False,
+        max_length=actions.MAX_OTHER_MEDICATION,
+        help_text=_("Only if you chose 'Other'."),
+    )
+    active_from = forms.DateField(
+        label=_("Taking it since"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("Leave empty for today."),
     )
 
 

@@ -85,6 +85,33 @@ class JournalProfile(models.Model):
         default=False,
         help_text=_("Neutral page titles and icon on a shared phone (used by the safety pages)."),
     )
+    pin_hash = models.CharField(
+        _("PIN (hashed)"),
+        max_length=128,
+        blank=True,
+        default="",
+        help_text=_(
+            "Empty: no PIN. A 4-8 digit PIN, hashed like a password, that locks the journal on a "
+            "device after pin_idle_minutes without activity; separate from the password."
+        ),
+    )
+    pin_idle_minutes = models.PositiveSmallIntegerField(
+        _("lock after (minutes)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+    )
+    reminder_time = models.TimeField(
+        _("daily reminder at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Local time in the profile's zone for an email reminder to check in (only a link); "
+            "empty: no reminder. Sent by `homegroup send-reminders` (cron)."
+        ),
+    )
+    reminder_last_sent = models.DateField(
+        null=True, blank=True, help_text=_("The person's local date of the last reminder sent.")
+    )
     created_at = models.DateTimeField(default=django_timezone.now)
     updated_at = models.DateTimeField(default=django_timezone.now)
 

@@ -430,3 +430,33 @@ def ninety_in_ninety(
         meetings=len(inside),
         days_with_a_meeting=len(set(inside)),
     )
+
+
+def day_number(time: RecoveryTime) -> int | None:
+    """The count as pages say it: "Day N", the first day being Day 1 (the API's ``days`` keeps
+    counting whole days since the start, so Day N = days + 1). None when nothing is counting yet
+    (no start, or a new count that starts tomorrow)."""
+    if time.start is None or time.start > time.today:
+        return None
+    return time.days + 1
+
+
+# How far back "missing days" are looked for: a year is what a person can still remember.
+MISSING_DAYS_HORIZON = timedelta(days=365)
+
+
+def earliest_missing_day(
+    checked_in: Iterable[date], *, since: date | None, today: date
+) -> date | None:
+    """The first day from ``since`` (no earlier than a year back) to yesterday without a
+    check-in, or None. Today is not missing: it is not over."""
+    if since is None:
+        return None
+    start = max(since, today - MISSING_DAYS_HORIZON)
+    have = set(checked_in)
+    day = start
+    while day < today:
+        if day not in have:
+            return day
+        day += ONE_DAY
+    return None

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from homegroup.accounts.requests import AuthenticatedRequest
-from homegroup.journal import actions
+from homegroup.journal import actions, summaries
+from homegroup.journal import recovery as rules
 from homegroup.journal.forms import (
     month_of,
 )
@@ -30,7 +31,21 @@ def calendar(request: AuthenticatedRequest) -> HttpResponse:
     person = request.user
     profile = JournalProfile.objects.for_person(person)
     today = profile.today()
-    first = month_of(request.GET.get("month"), today)
+    first_missing = None
+    if not request.GET.get("month"):
+        # Opened from the navigation: the month of the earliest day still missing, so missing
+        # days are one tap away (a year back at most).
+        since = summaries.tracking_since(profile, summaries.days_of(person))
+        if since is not None:
+            start = max(since, today - rules.MISSING_DAYS_HORIZON)
+            checked = CheckIn.objects.between(start, today).visible_to(person)
+            first_missing = rules.earliest_missing_day(
+                checked.values_list("date", flat=True), since=since, today=today
+            )
+    first = month_of(
+        request.GET.get("month") or (first_missing.strftime("%Y-%m") if first_missing else None),
+        today,
+    )
     if first is None or first.year < actions.EARLIEST_DAY.year:
         raise BadRequest("month must look like 2025-03")
     if first > today:
@@ -57,6 +72,7 @@ def calendar(request: AuthenticatedRequest) -> HttpResponse:
                 "meetings": meeting_count,
                 "future": day > today,
                 "today": day == today,
+                "first_missing": day == first_missing,
             }
         )
         if len(week) == 7:
@@ -73,6 +89,7 @@ def calendar(request: AuthenticatedRequest) -> HttpResponse:
         "weekday_names": [_("Sun"), _("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat")],
         "previous_month": previous_month,
         "next_month": next_month if next_month <= today else None,
+        "first_missing": first_missing,
         "known_count": sum(1 for d in past_days if d["known"]),
         "unknown_count": sum(1 for d in past_days if not d["known"]),
     }

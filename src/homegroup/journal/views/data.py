@@ -40,7 +40,7 @@ from homegroup.journal.forms import DeleteAccountForm
 from homegroup.journal.models import JournalProfile
 from homegroup.journal.views.common import GET_POST, journal_page, person_required
 from homegroup.lib.timezones import is_timezone
-from homegroup.privacy.models import CareTeamMember, Consent
+from homegroup.privacy.models import CareTeamMember, Consent, ProgramMembership, ProgramRole
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 AUDIT_PAGE_SIZE = 50
@@ -158,6 +158,9 @@ def keep_account(request: HttpRequest) -> HttpResponse:
 # --- Who looked at my record ---------------------------------------------------------------------
 
 READ_OBJECTS = {
+    "home": gettext_lazy("your home page"),
+    "setup": gettext_lazy("the first-run setup"),
+    "menu": gettext_lazy("the menu"),
     "check_in": gettext_lazy("a day of your journal"),
     "calendar": gettext_lazy("your calendar"),
     "recovery_time": gettext_lazy("your recovery time"),
@@ -207,6 +210,18 @@ class _Who:
             row[0]: any(row[1:])
             for row in User.objects.filter(pk__in=others).values_list("pk", *fields)
         }
+        # Staff outside the care team are named by their place, never by name or number: "a
+        # clinician of <program>", else "a staff member of Homegroup" (issue 17).
+        self.places: dict[int, tuple[str, str]] = {}
+        staff_ids = [pk for pk, is_staff in self.staff.items() if is_staff]
+        if staff_ids:
+            for user_id, role, program in (
+                ProgramMembership.objects.current()
+                .filter(user_id__in=staff_ids)
+                .order_by("joined_at", "id")
+                .values_list("user_id", "role", "program__name")
+            ):
+                self.places.setdefault(user_id, (role, program))
 
     def __call__(self, actor_id: int | None) -> str:
         if actor_id is None:
@@ -218,10 +233,15 @@ class _Who:
         if actor_id in self.shared:
             return _("%(name)s, whom you share with") % {"name": self.shared[actor_id]}
         if actor_id not in self.staff:
-            return _("An account that no longer exists (id %(id)s)") % {"id": actor_id}
+            return _("An account that no longer exists")
         if self.staff[actor_id]:
-            return _("A staff member (id %(id)s)") % {"id": actor_id}
-        return _("Another account (id %(id)s)") % {"id": actor_id}
+            role, program = self.places.get(actor_id, ("", ""))
+            if role == ProgramRole.CLINICIAN:
+                return _("A clinician of %(program)s") % {"program": program}
+            if program:
+                return _("A staff member of %(program)s") % {"program": program}
+            return _("A staff member of Homegroup")
+        return _("Another Homegroup account")
 
 
 @person_required
@@ -248,5 +268,10 @@ def audit_page(request: AuthenticatedRequest) -> HttpResponse:
         }
         for event in events
     ]
-    context: dict[str, Any] = {"rows": rows, "page": page, "zone": zone}
+    context: dict[str, Any] = {
+        "rows": rows,
+        "page": page,
+        "zone": zone,
+        "zone_words": zone.rsplit("/", 1)[-1].replace("_", " "),
+    }
     return render(request, "journal/audit.html", context)

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_http_methods
 
 from homegroup.accounts.requests import AuthenticatedRequest
+from homegroup.journal import recovery as rules
 from homegroup.journal import summaries
 from homegroup.journal.models import (
     JournalProfile,
@@ -24,6 +25,7 @@ def recovery(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "profile": profile,
         "time": time,
+        "day_number": rules.day_number(time),
         "today": today,
         "restarts_tomorrow": time.start is not None and time.start > today,
         "latest_previous": time.latest_previous,

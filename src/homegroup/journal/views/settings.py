@@ -12,10 +12,13 @@ from django.views.decorators.http import require_POST
 from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.forms import attach_errors, form_status
 from homegroup.journal import actions
-from homegroup.journal.context_processors import remember_discreet_mode
+from homegroup.journal.context_processors import remember_discreet_mode, remember_timezone
 from homegroup.journal.forms import (
     DiscreetModeForm,
+    PinForm,
     ProfileForm,
+    ReminderForm,
+    timezone_names,
 )
 from homegroup.journal.models import (
     JournalProfile,
@@ -49,13 +52,21 @@ def settings_page(request: AuthenticatedRequest) -> HttpResponse:
         except ValidationError as error:
             attach_errors(form, error)
         else:
+            remember_timezone(request, values["timezone"])
             messages.success(request, _("Your settings are saved."))
             return redirect("journal:recovery")
     discreet_form = DiscreetModeForm(initial={"discreet": profile.discreet_mode})
     return journal_page(
         request,
         "journal/settings.html",
-        {"form": form, "profile": profile, "discreet_form": discreet_form},
+        {
+            "form": form,
+            "profile": profile,
+            "discreet_form": discreet_form,
+            "timezones": timezone_names(),
+            "pin_form": PinForm(initial={"idle_minutes": profile.pin_idle_minutes}),
+            "reminder_form": ReminderForm(initial={"reminder_time": profile.reminder_time}),
+        },
         object_type="journal_profile",
         object_id=profile.pk or "",
         status=form_status(request, form),

@@ -9,6 +9,7 @@ from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -131,6 +132,8 @@ def twelve_step_meetings(request: AuthenticatedRequest) -> HttpResponse:
     else:
         actions.remove_usual_meeting(person=person, meeting=meeting)
         messages.success(request, _("%(name)s was taken off your list.") % {"name": meeting.name})
+    if request.POST.get("from") == "setup":  # the first-run setup's meeting step
+        return redirect(reverse("journal:setup") + "?step=3")
     return redirect("journal:twelve-step")
 
 
