@@ -34,8 +34,7 @@ def test_the_persons_audit_page_shows_words_never_codes(people, client_for):
     client = client_for(people.ana)
     pages = len(AuditAction) // AUDIT_PAGE_SIZE + 1
     html = "".join(
-        client.get(f"/journal/audit/?page={page}").content.decode()
-        for page in range(1, pages + 1)
+        client.get(f"/journal/audit/?page={page}").content.decode() for page in range(1, pages + 1)
     )
     shown = re.sub(r"<[^>]+>", " ", html)
     codes = [action.value for action in AuditAction if action.value in shown]

@@ -22,13 +22,14 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homegroup.accounts.models import User
 from homegroup.audit import actions as audit
 from homegroup.audit.vocabulary import AuditAction
+from homegroup.bulk import insert_rows
 from homegroup.journal.models import (
     CheckIn,
     CheckInMeeting,
@@ -109,47 +110,8 @@ def _sealed(field: Any, **row: Any) -> str:
     return str(field.seal(SimpleNamespace(**row), ""))
 
 
-# Stored as Python gives them on SQLite and PostgreSQL alike: no per-value preparation.
-_PLAIN = frozenset({"CharField", "TextField", "BooleanField", "PositiveSmallIntegerField",
-                    "ForeignKey", "BigIntegerField", "IntegerField"})  # fmt: skip
-
-
-def _insert(model: type[CheckIn] | type[CheckInMeeting], rows: list[dict[str, Any]]) -> None:
-    """Insert generated rows at once (`executemany` on SQLite, COPY on PostgreSQL) without
-    `bulk_create`'s model instance and per-value work, which cost several times the database's
-    own at millions of rows (as `directory.actions._insert_rows` does for synthetic meetings).
-    Rows name fields (a foreign key by id); missing fields take their default. Only for rows
-    built here: no `save()`, signal or validation runs; encrypted values come sealed."""
-    if not rows:
-        return
-    columns = [f for f in model._meta.concrete_fields if not f.primary_key]
-    plain = [f.get_internal_type() in _PLAIN or f.name in ("note", "name") for f in columns]
-    defaults = {f.name: f.get_default() for f in columns}
-    prepared: dict[tuple[int, str], Any] = {}
-    params = []
-    for row in rows:
-        values = []
-        for index, (f, as_is) in enumerate(zip(columns, plain, strict=True)):
-            value = row.get(f.name, defaults[f.name])
-            if not as_is:
-                key = (index, repr(value))
-                if key not in prepared:
-                    prepared[key] = f.get_db_prep_save(value, connection)
-                value = prepared[key]
-            values.append(value)
-        params.append(values)
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(f.column) for f in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for values in params:
-                    copy.write_row(values)
-        else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            insert = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608 - names from the model
-            cursor.executemany(insert, params)
+# Encrypted values the generator seals itself (`_sealed`): stored as they are.
+SEALED = ("note", "name")
 
 
 def _store(
@@ -263,7 +225,7 @@ def _store(
             )
             if person.meetings[index]:
                 meeting_counts[(user.pk, on)] = int(person.meetings[index])
-    _insert(CheckIn, check_ins)
+    insert_rows(CheckIn, check_ins, ready=SEALED)
     ids = CheckIn.objects.filter(person__in=users, date__in={key[1] for key in meeting_counts})
     meetings = [
         {
@@ -274,7 +236,7 @@ def _store(
         for check_in_id, person_id, on in ids.values_list("id", "person_id", "date")
         for n in range(meeting_counts.get((person_id, on), 0))
     ]
-    _insert(CheckInMeeting, meetings)
+    insert_rows(CheckInMeeting, meetings, ready=SEALED)
     return len(check_ins), len(meetings)
 
 

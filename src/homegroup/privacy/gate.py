@@ -163,18 +163,25 @@ def disclose(
     except Exception as error:
         # The exception's type only: its message could quote a value from the record (A-11).
         logger.error("disclosure gate failed closed (%s)", type(error).__name__)
-        try:
-            audit.record(
-                action=AuditAction.PRIVACY_DISCLOSURE,
-                actor_id=viewer_id,
-                subject_id=person_id,
-                outcome=Outcome.DENIED,
-                object_type="gate_error",
-                request_id=request_id,
-            )
-        except Exception as audit_error:
-            logger.error("could not audit a failed disclosure (%s)", type(audit_error).__name__)
+        _audit_gate_error(viewer_id, request_id, person_id=person_id)
         return _denied(viewer_id, person_id, purpose, channel)
+
+
+def _audit_gate_error(
+    viewer_id: Any, request_id: str | None, *, person_id: int | None = None
+) -> None:
+    """The denied audit row of a gate that failed closed; never raises (A-10)."""
+    try:
+        audit.record(
+            action=AuditAction.PRIVACY_DISCLOSURE,
+            actor_id=viewer_id,
+            subject_id=person_id,
+            outcome=Outcome.DENIED,
+            object_type="gate_error",
+            request_id=request_id,
+        )
+    except Exception as audit_error:
+        logger.error("could not audit a failed disclosure (%s)", type(audit_error).__name__)
 
 
 def _disclose(
@@ -346,16 +353,7 @@ def disclose_many(
             )
     except Exception as error:
         logger.error("bulk disclosure failed closed (%s)", type(error).__name__)
-        try:
-            audit.record(
-                action=AuditAction.PRIVACY_DISCLOSURE,
-                actor_id=viewer_id,
-                outcome=Outcome.DENIED,
-                object_type="gate_error",
-                request_id=request_id,
-            )
-        except Exception as audit_error:
-            logger.error("could not audit a failed disclosure (%s)", type(audit_error).__name__)
+        _audit_gate_error(viewer_id, request_id)
         return {pid: _denied(viewer_id, pid, purpose, channel) for pid in person_ids}
 
 

@@ -4,7 +4,7 @@ stored in batches under one synthetic source, audited once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from homegroup.audit import actions as audit
 from homegroup.audit.vocabulary import AuditAction
+from homegroup.bulk import insert_rows
 from homegroup.directory import mat, version
 from homegroup.directory.actions.applying import _free_slug, feed_evidence
 from homegroup.directory.actions.mat_evidence import _evidence_facts
@@ -108,18 +109,18 @@ def bulk_create_synthetic(
                      "last_verified_at": now}
                 )  # fmt: skip
                 evidence.append(said)
-            _insert_rows(Meeting, rows)
+            insert_rows(Meeting, rows)
             ids = dict(
                 Meeting.objects.filter(
                     source=source, source_key__in=[row["source_key"] for row in rows]
                 ).values_list("source_key", "pk")
             )
-            _insert_rows(
+            insert_rows(
                 MeetingChange,
                 [{"meeting": ids[row["source_key"]], "changed_at": now, "actor_id": actor_id,
                   "import_run": run, "change": "created", "fields": {}} for row in rows],
             )  # fmt: skip
-            _insert_rows(
+            insert_rows(
                 MatEvidence,
                 [{"meeting": ids[row["source_key"]], "kind": kind, "stance": stance,
                   "summary": summary, "observed_at": now, "recorded_at": now, "import_run": run,
@@ -143,61 +144,6 @@ def bulk_create_synthetic(
         object_id=run.pk,
     )
     return run
-
-
-# Stored as Python gives them: no per-value conversion needed on SQLite or PostgreSQL.
-_PLAIN_FIELDS = frozenset(
-    ["CharField", "TextField", "SlugField", "URLField", "EmailField", "BooleanField",
-     "FloatField", "IntegerField", "BigIntegerField", "PositiveIntegerField",
-     "PositiveSmallIntegerField", "ForeignKey"]
-)  # fmt: skip
-
-
-def _insert_rows(
-    model: type[Meeting] | type[MeetingChange] | type[MatEvidence], rows: Sequence[dict[str, Any]]
-) -> None:
-    """Insert many rows at once (`executemany` on SQLite, COPY on PostgreSQL), bypassing
-    `bulk_create`: at 100,000 meetings of 50 columns its per-value preparation and model
-    instances cost several times the database's own work. Rows name fields (a foreign key by
-    instance or id); missing ones take the default. Only for rows built in this module: no
-    model `save()`, signal or validation runs."""
-    from django.db import connections, models, router
-
-    if not rows:
-        return
-    connection = connections[router.db_for_write(model)]
-    columns = [f for f in model._meta.concrete_fields if not f.primary_key]
-    plain = [f.get_internal_type() in _PLAIN_FIELDS for f in columns]
-    defaults = {f.name: f.get_default() for f in columns}
-    # The same few values (the run's time, start times, empty lists) recur in every row.
-    prepared: dict[tuple[int, str], Any] = {}
-    params = []
-    for row in rows:
-        values = []
-        for index, (f, as_is) in enumerate(zip(columns, plain, strict=True)):
-            value = row[f.name] if f.name in row else defaults[f.name]
-            if isinstance(value, models.Model):
-                value = value.pk
-            if not as_is:
-                key = (index, repr(value))
-                if key not in prepared:
-                    prepared[key] = f.get_db_prep_save(value, connection)
-                value = prepared[key]
-            values.append(value)
-        params.append(values)
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(f.column) for f in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY: a tenth of the server's work of as many INSERTs.
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for values in params:
-                    copy.write_row(values)
-        else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            insert = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608 - names from the model
-            cursor.executemany(insert, params)
 
 
 def _bulk_region_paths(paths: set[tuple[str, ...]]) -> dict[tuple[str, ...], Region]:
