@@ -14,6 +14,7 @@ from homegroup.directory.models import EvidenceKind, MatEvidence, Stance
 from homegroup.journal import actions as journal_actions
 from homegroup.journal.models import JournalProfile
 from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.test_accounts_journeys import sign_out
 from tests.browser.test_meeting_search import no_tiles, reseed_fellowships
 from tests.directory.search_data import meeting
 from tests.people import PASSWORD, make_people
@@ -117,7 +118,7 @@ def test_near_10001_welcoming_meetings_thin_evidence_then_a_report_from_a_check_
     assert MatEvidence.objects.awaiting_review().filter(meeting=welcoming).count() == 1
 
     # Max sees it, with the meetings with most reports first.
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     sign_in(page, people.max, PASSWORD)
     page.goto("/directory/manage/reports/")
     row = page.locator("tbody tr", has_text="White Plains Welcome")

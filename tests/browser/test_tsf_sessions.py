@@ -78,9 +78,8 @@ def test_cora_runs_two_sessions_with_ana_who_logs_a_referred_meeting(
     sign_in(page, people.ana, PASSWORD)
     page.goto("/journal/")
     expect(page.get_by_role("region", name="From your counselor")).to_contain_text("Tuesday Hope")
-    page.get_by_role("navigation", name="Journal").get_by_role(
-        "link", name="From your counselor"
-    ).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="More").click()
+    page.get_by_role("link", name="From your counselor").click()
     expect(page.get_by_role("heading", name="From your counselor")).to_be_visible()
     assert axe_violations(page) == []
     page.locator(".task", has_text="Tuesday Hope").get_by_role(

@@ -38,6 +38,8 @@ class AuditAction(StrEnum):
     AUTH_PASSWORD_CHANGE = "auth.password_change"
     AUTH_PASSWORD_RESET = "auth.password_reset"
     AUTH_PASSWORD_RESET_REQUESTED = "auth.password_reset_requested"
+    AUTH_PIN_LOCKED_OUT = "auth.pin_locked_out"
+    AUTH_QUICK_EXIT = "auth.quick_exit"
     AUTH_REAUTH_FAILED = "auth.reauth_failed"
     AUTH_REAUTHENTICATE = "auth.reauthenticate"
     AUTH_SESSION_ABSOLUTE = "auth.session_absolute"
@@ -195,6 +197,8 @@ DESCRIPTIONS: dict[AuditAction, Promise] = {
     AuditAction.AUTH_PASSWORD_CHANGE: _("changed the password"),
     AuditAction.AUTH_PASSWORD_RESET: _("set a new password from an email link"),
     AuditAction.AUTH_PASSWORD_RESET_REQUESTED: _("asked for a password reset email"),
+    AuditAction.AUTH_PIN_LOCKED_OUT: _("was signed out after wrong PINs"),
+    AuditAction.AUTH_QUICK_EXIT: _("left with quick exit"),
     AuditAction.AUTH_REAUTH_FAILED: _("was signed out after a wrong password"),
     AuditAction.AUTH_REAUTHENTICATE: _("gave the password again"),
     AuditAction.AUTH_SESSION_ABSOLUTE: _("was signed out: the session was too old"),
