@@ -12,6 +12,7 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = os.environ.get("HOMEGROUP_CHROMIUM", "/usr/bin/chromium")
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
@@ -56,9 +57,21 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
 
 
 def axe_violations(page: Page) -> list[dict]:
-    """Serious and critical axe-core violations on the current page."""
-    page.add_script_tag(content=AXE)
-    result = page.evaluate("async () => await axe.run(document)")
+    """Serious and critical axe-core violations on the current page.
+
+    A click that submits a form may still be navigating when this is called: the old document is
+    gone before the new one exists ("Cannot read properties of null", "Execution context was
+    destroyed"). Then wait for the new page to load and look again, at most three times."""
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            page.add_script_tag(content=AXE)
+            result = page.evaluate("async () => await axe.run(document)")
+            break
+        except PlaywrightError:
+            if attempt == 2:
+                raise
+            page.wait_for_timeout(200)
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
         for v in result["violations"]
