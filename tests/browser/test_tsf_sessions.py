@@ -48,6 +48,11 @@ def test_cora_runs_two_sessions_with_ana_who_logs_a_referred_meeting(
     cora.goto(f"/care/people/{people.ana.pk}/")
     cora.get_by_role("link", name="TSF sessions").click()
     expect(cora.get_by_role("heading", name="Twelve-Step Facilitation with Ana")).to_be_visible()
+    # The Part 2 notice is one line on screen that opens to the full text (the paper has it all).
+    notice = cora.locator("details.part2-notice")
+    expect(notice.get_by_text("prohibit you from making any other use")).to_be_hidden()
+    notice.locator("summary").click()
+    expect(notice.get_by_text("prohibit you from making any other use")).to_be_visible()
     assert axe_violations(cora) == []
     cora.get_by_role("link", name="New session").click()
     expect(cora.get_by_text("This is the first session.")).to_be_visible()
