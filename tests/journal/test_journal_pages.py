@@ -1,5 +1,6 @@
 """Medication, 12-step life, network, questionnaires and settings pages."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -257,7 +258,7 @@ def test_the_bam_is_taken_and_its_results_are_explained_kindly(people, ana):
     assert "Worth talking about with someone you trust" in result
     assert "item 17" not in result.lower()
     assert "in no composite" not in result.lower()
-    assert "7A" not in result
+    assert not re.search(r"\b7A\b", result)  # a word, not letters of a random token
 
 
 def test_the_bam_shows_follow_up_questions_only_after_the_answer_they_follow(ana):
