@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from homegroup.privacy import actions, gate, rules
-from homegroup.privacy.models import Channel
+from homegroup.privacy.models import Channel, Consent
 from tests.people import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +137,22 @@ def test_P2_02_a_research_consent_is_for_research_only_with_an_end_date(people):
     with pytest.raises(ValidationError) as refused:
         sign(people, kind=rules.RESEARCH, purposes={rules.TREATMENT}, expiry_kind=rules.NO_EXPIRY)
     assert {"purposes", "expiry"} <= set(refused.value.error_dict)
+
+
+def test_tsf_sessions_are_shared_with_a_program_and_never_with_one_person(people):
+    """The sessions are the care team's record: a share with a sponsor or a friend may not carry
+    them, whichever way it is asked for (the form never offers them; the action refuses them)."""
+    with pytest.raises(ValidationError) as refused:
+        sign(
+            people,
+            kind=rules.SPECIFIC,
+            categories_chosen={"recovery_time", "tsf_sessions"},
+            purposes={rules.PERSONAL_SUPPORT},
+            expiry_kind=rules.EXPIRES_ON_DATE,
+            expires_on=in_days(30),
+            recipient_program=None,
+            recipient_label="Sam, my sponsor",
+        )
+    assert "shared with a program" in str(refused.value.error_dict["categories"])
+    assert not Consent.objects.filter(person=people.ana, kind=rules.SPECIFIC).exists()
+    assert sign(people, categories_chosen={"tsf_sessions"}).consent.activated_at is not None

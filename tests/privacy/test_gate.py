@@ -241,12 +241,20 @@ def test_visible_person_ids_lists_whose_records_a_viewer_could_open(people):
     assert gate.visible_person_ids(people.ben) == set()
 
 
-CONSENT_CHOICES = st.lists(
-    st.tuples(
-        st.sampled_from(["program", "sam"]),
-        st.frozensets(st.sampled_from(sorted(categories.GENERAL)), min_size=1),
+def _consent_to(recipient: str, offered: frozenset[str]) -> st.SearchStrategy:
+    return st.tuples(
+        st.just(recipient),
+        st.frozensets(st.sampled_from(sorted(offered)), min_size=1),
         st.integers(-3, 3),  # days until the end date; 0 or less is already over
         st.booleans(),  # revoked
+    )
+
+
+# Sam (one person) is never offered the care team's own record (the TSF sessions).
+CONSENT_CHOICES = st.lists(
+    st.one_of(
+        _consent_to("program", categories.GENERAL),
+        _consent_to("sam", categories.FOR_SUPPORTER_CHOICES),
     ),
     max_size=4,
 )

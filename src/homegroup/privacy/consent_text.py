@@ -137,6 +137,13 @@ def problems(
         add("recipient", _("This kind of consent is given to a program."))
     elif kind == rules.SPECIFIC and not has_person:
         add("recipient", _("This kind of consent names one person."))
+    if has_person and not has_program and terms.categories & categories.CARE_RECORD:
+        # The sessions page is the care team's record: a sponsor's or friend's view has no place
+        # for it, so the form never offers it and no other way in (the API) may ask for it.
+        add(
+            "categories",
+            _("TSF sessions and recovery tasks are shared with a program, not with one person."),
+        )
     if not terms.purposes:
         add("purposes", _("A consent states what the information may be used for."))
     elif not terms.purposes <= PURPOSES_BY_KIND[kind]:
