@@ -20,7 +20,9 @@ PAGES = {
     "/journal/": 10,  # 9, and the open tasks "From your counselor"
     # With the reception question's two reads (the answers given, a medication plan that day).
     "/journal/{yesterday}/": 14,
-    "/": 12,  # 10, and what the counselor asks (open tasks, questionnaires asked for)
+    # 10, what the counselor asks (open tasks, questionnaires asked for), and the program
+    # consents that predate a kind of information (privacy/new_categories.py)
+    "/": 13,
     "/journal/more/": 4,
     "/journal/setup/": 5,
     "/journal/setup/?step=3&q=Group": 8,

@@ -35,6 +35,7 @@ WORDS: dict[str, tuple[Promise, Promise]] = {
     "sign_out": (_("Sign out"), _("Sign out")),
     "find_meeting": (_("Find a meeting"), _("Find a group")),
     "from_counselor": (_("From your counselor"), _("Requests")),
+    "new_to_share": (_("Something new you can share"), _("A sharing choice")),
     "next_meeting": (_("Your next meeting"), _("Next group")),
     "usual_day": (_("A usual day"), _("As usual")),
     "craving": (_("Craving (0 = none, 10 = the strongest)"), _("Level (0 to 10)")),

@@ -7,6 +7,8 @@ of the information"). The values are stored in consents and disclosure records: 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +48,23 @@ DEFAULT_FOR_SUPPORTER = frozenset(
 # What break-glass (H-02) opens: what an emergency may need, never the person's private notes
 # or the counselor's analysis of their sessions.
 BREAK_GLASS = ALL - OFF_UNLESS_CHOSEN
+
+
+# When a category joined the vocabulary. A program consent signed before then could not name it,
+# so the person is asked on their home page whether to add it (by signing a new consent); nothing
+# is ever added for them, and a consent to that program signed since is their answer.
+INTRODUCED: dict[str, datetime] = {
+    Category.TSF_SESSIONS.value: datetime(2026, 12, 6, 10, 41, tzinfo=UTC),
+}
+
+
+def new_since(signed_at: datetime, chosen: frozenset[str] | set[str] | list[str]) -> frozenset[str]:
+    """Program defaults that did not exist when a consent was signed and that it lacks."""
+    return frozenset(
+        value
+        for value, since in INTRODUCED.items()
+        if signed_at < since and value not in chosen and value in DEFAULT_FOR_PROGRAM
+    )
 
 
 def label(value: str) -> str:

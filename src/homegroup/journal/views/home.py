@@ -39,6 +39,7 @@ from homegroup.journal.models import (
 from homegroup.journal.views.common import journal_page, person_required
 from homegroup.lib import schedule
 from homegroup.lib.weekdays import from_python
+from homegroup.privacy import new_categories
 
 CRAVING_LEVELS = range(11)
 
@@ -155,6 +156,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         if missing_from
         else 0,
         "asks": from_counselor.asks_for(person),
+        "new_to_share": new_categories.offers_for(person),
         "next_meeting": next_meeting[0] if next_meeting else None,
         "next_meeting_starts": next_meeting[1] if next_meeting else None,
     }

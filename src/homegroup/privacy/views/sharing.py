@@ -22,7 +22,7 @@ from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.audit import actions as audit
 from homegroup.audit.vocabulary import AuditAction
 from homegroup.forms import attach_errors, form_status
-from homegroup.privacy import accounting, actions, categories
+from homegroup.privacy import accounting, actions, categories, new_categories, rules
 from homegroup.privacy.forms import (
     CodeForm,
     ProgramShareForm,
@@ -148,7 +148,21 @@ def share_with_program(request: AuthenticatedRequest) -> HttpResponse:
     programs = Program.objects.filter(
         enrolments__person=person, enrolments__ended_at__isnull=True
     ).distinct()
-    form = ProgramShareForm(request.POST if request.method == "POST" else None, programs=programs)
+    # `?from=<consent>`: the home page's offer of a kind of information that did not exist when
+    # that consent was signed (privacy/new_categories.py); any other value starts a blank form.
+    asked = request.GET.get("from", "")
+    start = (
+        Consent.objects.given_by(person)
+        .filter(kind=rules.TPO, recipient_program__in=programs, pk=int(asked))
+        .first()
+        if asked.isdigit() and len(asked) < 12
+        else None
+    )
+    form = ProgramShareForm(
+        request.POST if request.method == "POST" else None,
+        programs=programs,
+        initial=new_categories.form_start(start) if start else None,
+    )
     if request.method == "POST":
         if throttle.signing_blocked(person):
             return too_many_tries(request)
