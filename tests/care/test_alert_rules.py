@@ -247,3 +247,37 @@ def test_the_rules_module_imports_no_django():
     assert not any(name.startswith("django") for name in imported)
     # What it takes from the journal is pure too (the safety rule and recovery's values).
     assert imported & {"homegroup.journal", "homegroup.journal.recovery"}
+
+
+# --- A meeting that was unwelcoming to the person on medication -------------------------------
+
+
+def reception(meeting_id, name, days):
+    return rules.Reception(meeting_id=meeting_id, meeting_name=name, attended_on=days_ago(days)[0])
+
+
+def test_an_unwelcoming_meeting_raises_once_per_meeting_with_its_day_and_kind_words():
+    finding = rules.unwelcoming_meeting(
+        today=TODAY,
+        unwelcoming=[reception(7, "Tuesday Hope", 3), reception(9, "Friday Light", 10)],
+    )
+    assert finding is not None
+    assert finding.key == "meeting:7"  # the latest; the meeting names the episode
+    assert finding.categories == {"medication"}
+    assert finding.dates == (date(2026, 3, 10), date(2026, 3, 17))
+    assert words(finding) == (
+        "Tuesday Hope, on March 17, 2026: the person said the meeting was unwelcoming to them as "
+        "someone on medication. Also said of: Friday Light (March 10, 2026). Talk it over: how it "
+        "felt, and whether to try other groups. The directory shows the meetings that welcome "
+        "people on medication; taking prescribed medication is part of their recovery."
+    )
+    assert alert_wording.title(finding.rule) == "A meeting was unwelcoming to them on medication"
+
+
+def test_an_old_or_future_answer_raises_nothing_and_the_lookback_is_the_programs():
+    old = [reception(7, "Tuesday Hope", 30)]
+    assert rules.unwelcoming_meeting(today=TODAY, unwelcoming=old) is None
+    assert rules.unwelcoming_meeting(today=TODAY, unwelcoming=[reception(7, "T", -1)]) is None
+    longer = rules.Thresholds(reception_lookback_days=31)
+    assert rules.unwelcoming_meeting(today=TODAY, unwelcoming=old, thresholds=longer) is not None
+    assert rules.unwelcoming_meeting(today=TODAY, unwelcoming=[]) is None

@@ -39,6 +39,7 @@ BAM_FLAGS = "bam_flags"
 MISSED_DOSES = "missed_doses"
 OVERDOSE_RISK = "overdose_risk"
 NETWORK_HEAVY_USE = "network_heavy_use"
+UNWELCOMING_MEETING = "unwelcoming_meeting"
 
 VERSIONS = {
     NO_MEETINGS: "1",
@@ -47,6 +48,7 @@ VERSIONS = {
     MISSED_DOSES: "1",
     OVERDOSE_RISK: "1",
     NETWORK_HEAVY_USE: "1",
+    UNWELCOMING_MEETING: "1",
 }
 RULES = tuple(VERSIONS)
 
@@ -65,6 +67,8 @@ class Thresholds:
     missed_doses_window_days: int = 7
     # How far back a check-in's overdose-risk note still raises an alert.
     overdose_lookback_days: int = 14
+    # How far back a meeting the person said was unwelcoming still raises an alert.
+    reception_lookback_days: int = 30
 
     def as_json(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -337,6 +341,50 @@ def network_heavy_use(
     )
 
 
+# --- How meetings received the person ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reception:
+    """One meeting the person said was unwelcoming to them as someone on medication, on the day
+    they went (their own answer in their journal, shared as medication is)."""
+
+    meeting_id: int
+    meeting_name: str
+    attended_on: date
+
+
+def unwelcoming_meeting(
+    *, today: date, unwelcoming: Sequence[Reception], thresholds: Thresholds = Thresholds()
+) -> Finding | None:
+    """The latest meeting, within `reception_lookback_days`, that the person said received them
+    badly as someone on medication. Many groups reject people on medication, and a person turned
+    away from meetings is at risk of leaving them: the clinician is asked to talk it over and to
+    look with them for meetings that welcome people on medication (recovery-care.md §4: "told
+    not to speak, urged to taper, refused sponsorship"; coping is "trying other groups"). One
+    alert per meeting: a person answers once per meeting."""
+    start = today - timedelta(days=thresholds.reception_lookback_days - 1)
+    recent = sorted(
+        (answer for answer in unwelcoming if start <= answer.attended_on <= today),
+        key=lambda answer: (answer.attended_on, answer.meeting_id),
+        reverse=True,
+    )
+    if not recent:
+        return None
+    latest = recent[0]
+    return Finding(
+        rule=UNWELCOMING_MEETING,
+        key=f"meeting:{latest.meeting_id}",
+        categories=frozenset({MEDICATION}),
+        facts={
+            "meeting": latest.meeting_name,
+            "day": _iso(latest.attended_on),
+            "others": [[answer.meeting_name, _iso(answer.attended_on)] for answer in recent[1:]],
+        },
+        dates=tuple(sorted(answer.attended_on for answer in recent)),
+    )
+
+
 # --- What a program may tune ------------------------------------------------------------------
 
 # Each rule's thresholds (fields of `Thresholds`), and the range an admin may set them in.
@@ -347,6 +395,7 @@ RULE_THRESHOLDS: dict[str, tuple[str, ...]] = {
     MISSED_DOSES: ("missed_doses_at_least", "missed_doses_window_days"),
     OVERDOSE_RISK: ("overdose_lookback_days",),
     NETWORK_HEAVY_USE: (),
+    UNWELCOMING_MEETING: ("reception_lookback_days",),
 }
 BOUNDS: dict[str, tuple[int, int]] = {
     "quiet_days": (7, 60),
@@ -358,6 +407,7 @@ BOUNDS: dict[str, tuple[int, int]] = {
     "missed_doses_at_least": (1, 14),
     "missed_doses_window_days": (3, 28),
     "overdose_lookback_days": (1, 28),
+    "reception_lookback_days": (7, 90),
 }
 
 

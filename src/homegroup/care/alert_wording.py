@@ -26,6 +26,7 @@ TITLES = {
     r.MISSED_DOSES: gettext_lazy("Scheduled doses missed"),
     r.OVERDOSE_RISK: gettext_lazy("Overdose risk: a naloxone conversation"),
     r.NETWORK_HEAVY_USE: gettext_lazy("More people in the network who drink or use drugs heavily"),
+    r.UNWELCOMING_MEETING: gettext_lazy("A meeting was unwelcoming to them on medication"),
 }
 # What each rule asks, for the admin's settings page and the filter.
 DESCRIPTIONS = {
@@ -41,6 +42,9 @@ DESCRIPTIONS = {
     r.NETWORK_HEAVY_USE: gettext_lazy(
         "The network lists more people who drink heavily, or who use drugs heavily, than before."
     ),
+    r.UNWELCOMING_MEETING: gettext_lazy(
+        "The person said a meeting they went to was unwelcoming to them as someone on medication."
+    ),
 }
 THRESHOLD_LABELS = {
     "quiet_days": gettext_lazy("Days without a meeting logged"),
@@ -52,6 +56,7 @@ THRESHOLD_LABELS = {
     "missed_doses_at_least": gettext_lazy("Missed doses, at least"),
     "missed_doses_window_days": gettext_lazy("Within this many days"),
     "overdose_lookback_days": gettext_lazy("Check-ins of the last this many days"),
+    "reception_lookback_days": gettext_lazy("Meetings of the last this many days"),
 }
 COMPOSITES = {
     "use": gettext_lazy("Use"),
@@ -137,6 +142,27 @@ def evidence(rule: str, facts: Mapping[str, Any]) -> list[str]:
                 "alone, and not mixing."
             ),
         ]
+    if rule == r.UNWELCOMING_MEETING:
+        sentences = [
+            _(
+                "%(meeting)s, on %(day)s: the person said the meeting was unwelcoming to them "
+                "as someone on medication."
+            )
+            % {"meeting": facts["meeting"], "day": _day(facts["day"])}
+        ]
+        if facts["others"]:
+            sentences.append(
+                _("Also said of: %(others)s.")
+                % {"others": "; ".join(f"{name} ({_day(day)})" for name, day in facts["others"])}
+            )
+        sentences.append(
+            _(
+                "Talk it over: how it felt, and whether to try other groups. The directory shows "
+                "the meetings that welcome people on medication; taking prescribed medication is "
+                "part of their recovery."
+            )
+        )
+        return sentences
     if rule == r.NETWORK_HEAVY_USE:
         sentences = []
         drinking, drugs = facts["drinking"], facts["drugs"]
