@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 
 from homegroup.accounts.models import User
 from homegroup.directory.models import Meeting
-from homegroup.journal import actions
-from homegroup.journal.models import CheckIn, JournalProfile, MedicationPlan
+from homegroup.journal import actions, reception
+from homegroup.journal.models import CheckIn, CheckInMeeting, JournalProfile, MedicationPlan
 from homegroup.measures import bam
 
 ZONE = "America/New_York"
@@ -193,6 +193,25 @@ def _ana(person: User, today: date) -> int:
             person=person, day=day, values=actions.CheckInValues(**values), now=_evening(day)
         )
         recorded += 1
+    # Ana tried another group in the last weeks and was asked not to share because of her
+    # buprenorphine: she says so after logging it (a report for the maintainers to review, and
+    # an alert on Cora's caseload).
+    tried = (
+        CheckInMeeting.objects.visible_to(person)
+        .filter(check_in__date__gte=today - timedelta(days=21), meeting__isnull=False)
+        .exclude(meeting__in=meetings[:1])
+        .order_by("-check_in__date")
+        .select_related("meeting", "check_in")
+        .first()
+    )
+    if tried is not None and tried.meeting is not None:
+        reception.answer_reception(
+            person=person,
+            meeting=tried.meeting,
+            answer="unwelcoming",
+            note="I was told people on buprenorphine should not share. (Synthetic demo.)",
+            day=tried.check_in.date,
+        )
     # After the lapse Ana let a using friend go and added someone from her home group.
     changed = _evening(today - timedelta(days=30))
     actions.remove_network_member(person=person, member=added["Jay"], now=changed)
