@@ -302,3 +302,33 @@ def test_the_list_leaves_out_a_person_who_left_the_program_of_an_open_grant(peop
     dev = client_for(people.dev)
     assert dev.get(f"/care/people/{people.ana.pk}/").status_code == 404
     assert f"/care/people/{people.ana.pk}/" not in page(dev)
+
+
+def test_a_meeting_ana_says_was_unwelcoming_on_medication_raises_an_alert_while_shared(
+    people, client_for
+):
+    from homegroup.journal import reception
+    from tests.journal.journal_data import meeting as directory_meeting
+
+    share_as_in_the_story(people)
+    friday = directory_meeting("Friday Light Group")
+    check_in(
+        people.ana,
+        3,
+        meetings=[journal_actions.MeetingAttended(meeting_id=friday.pk)],
+        use_status="none",
+    )
+    reception.answer_reception(person=people.ana, meeting=friday, answer="unwelcoming")
+    cora = client_for(people.cora)
+    text = page(cora)
+    alert = Alert.objects.get(person=people.ana, rule="unwelcoming_meeting")
+    assert alert.key == f"meeting:{friday.pk}"
+    assert f"/care/alerts/{alert.pk}/" in text
+    detail = cora.get(f"/care/alerts/{alert.pk}/").content.decode()
+    assert "A meeting was unwelcoming to them on medication" in detail
+    assert "Friday Light Group, on" in detail
+    assert "the meetings that welcome people on medication" in detail
+    # It rests on what Ana shares as medication: restricted, it leaves Cora's view.
+    privacy_actions.request_restriction(person=people.ana, categories_restricted={"medication"})
+    assert f"/care/alerts/{alert.pk}/" not in page(cora)
+    assert cora.get(f"/care/alerts/{alert.pk}/").status_code == 404

@@ -33,7 +33,9 @@ from homegroup.journal.models import (
     JournalProfile,
     MeasureResponse,
     MedicationPlan,
+    MeetingReception,
     NetworkSnapshot,
+    Reception,
     SponsorStatus,
     TwelveStepLife,
     UseStatus,
@@ -211,6 +213,7 @@ def rows_for(
         quiet_days=min(t.quiet_days for t in chosen),
         pattern_weeks=max(t.pattern_weeks for t in chosen),
         overdose_lookback_days=max(t.overdose_lookback_days for t in chosen),
+        reception_lookback_days=max(t.reception_lookback_days for t in chosen),
     )
     people = {
         u.pk: u
@@ -430,6 +433,16 @@ def rows_for(
         if len(snapshots[pid]) < 2:
             snapshots[pid].append((taken_on, indices))
 
+    # The meetings people said were unwelcoming to them on medication, lately (their own answers,
+    # shared as medication is).
+    unwelcoming: dict[int, list[alert_rules.Reception]] = defaultdict(list)
+    for pid, meeting_id, name, attended_on in MeetingReception.objects.filter(
+        person_id__in=medication_ids,
+        answer=Reception.UNWELCOMING,
+        attended_on__gte=earliest - timedelta(days=thresholds.reception_lookback_days),
+    ).values_list("person_id", "meeting_id", "meeting__name", "attended_on"):
+        unwelcoming[pid].append(alert_rules.Reception(meeting_id, name, attended_on))
+
     findings: dict[int, list[alert_rules.Finding]] = {}
     evaluated: dict[int, frozenset[str]] = {}
     for pid, row in rows.items():
@@ -497,6 +510,7 @@ def rows_for(
             plans=rules_plans,
             latest_bam=latest_bam.get(pid),
             snapshots=snapshots.get(pid, []),
+            unwelcoming=unwelcoming.get(pid, []),
             profile=profile,
             settings=settings.get(pid, default),
         )
@@ -519,6 +533,7 @@ def _findings(
     plans: list[alert_rules.Plan],
     latest_bam: tuple[int, date, dict[str, Any]] | None,
     snapshots: list[tuple[date, dict[str, Any]]],
+    unwelcoming: list[alert_rules.Reception],
     profile: JournalProfile | None,
     settings: alert_rules.RuleSettings,
 ) -> list[alert_rules.Finding]:
@@ -549,6 +564,11 @@ def _findings(
         )
     if row.allows(Category.MEDICATION.value):
         found.append(alert_rules.missed_doses(today=today, plans=plans, thresholds=thresholds))
+        found.append(
+            alert_rules.unwelcoming_meeting(
+                today=today, unwelcoming=unwelcoming, thresholds=thresholds
+            )
+        )
     if row.allows(Category.SUBSTANCE_USE.value) or row.allows(Category.MEDICATION.value):
         shares_recovery_time = row.allows(Category.RECOVERY_TIME.value) and profile is not None
         found.append(
