@@ -702,6 +702,7 @@ MATRIX: dict[str, list[Rule]] = {
     ],
     "journal/network/": [Rule("role-only", JOURNAL_PAGE)],
     "journal/network/new/": [Rule("role-only", JOURNAL_PAGE)],
+    "journal/network/confirm/": [Rule("role-only", JOURNAL_POST, "post")],
     "journal/network/<id:member_id>/edit/": [
         Rule("owner-only", ANAS_PAGE, url=_journal_url("network", "edit/"))
     ],

@@ -63,12 +63,12 @@ def test_cora_reads_and_acknowledges_anas_alert_dev_sees_nothing_and_revoking_en
     alert_url = page.url
     page.screenshot(path=f"var/screens/alert-{viewport['width']}.png", full_page=True)
 
-    # Cora asks Ana for a BAM; Ana sees the request on her questionnaires page and answers;
+    # Cora asks Ana for a BAM; Ana sees the request (home, questionnaires page) and answers;
     # Cora sees the scores and the items worth a look.
     page.goto(f"/care/people/{people.ana.pk}/")
-    page.get_by_label("Questionnaire", exact=True).select_option("bam")
+    page.get_by_label("What to ask for", exact=True).select_option("bam")
     page.get_by_role("button", name="Ask", exact=True).click()
-    expect(page.get_by_text("Asked. Ana sees it on their questionnaires page.")).to_be_visible()
+    expect(page.get_by_text("Asked. Ana sees it on their home page")).to_be_visible()
     assert axe_violations(page) == []
     anas = browser.new_context(viewport=viewport, bypass_csp=True, base_url=live_server.url)
     ana = anas.new_page()

@@ -68,7 +68,9 @@ def test_an_unknown_questionnaire_is_refused_with_a_message_and_nothing_written(
     response = client_for(people.cora).post(
         f"/care/people/{people.ana.pk}/measure-requests/", {"instrument": "phq-9"}, follow=True
     )
-    assert "Ask for the BAM or the 12-step involvement." in response.content.decode()
+    assert "Ask for the BAM, the 12-step questions or a look at the network." in (
+        response.content.decode()
+    )
     assert not MeasureRequest.objects.exists()
 
 
@@ -84,3 +86,43 @@ def test_requests_stay_out_of_the_clinician_view_when_ana_does_not_share_measure
     page = cora.get(f"/care/people/{people.ana.pk}/").content.decode()
     assert "waiting" not in page
     assert "Latest Brief Addiction Monitor" not in page
+
+
+def test_cora_asks_ana_to_look_over_her_network_and_either_answer_closes_it(people, client_for):
+    share_as_in_the_story(people)
+    cora = client_for(people.cora)
+    assert "Important People (look over the support network)" in (
+        cora.get(f"/care/people/{people.ana.pk}/").content.decode()
+    )
+    ask(cora, people.ana, "network")
+    ana = client_for(people.ana)
+    home = ana.get("/").content.decode()
+    assert "Look over your support network" in home
+    assert 'href="/journal/network/"' in home
+    network_page = ana.get("/journal/network/").content.decode()
+    assert "Your counselor asked you to look over your network." in network_page
+    assert "Cora asked you" not in ana.get("/journal/measures/").content.decode()
+
+    # Nothing changed: "It is up to date" answers it and dates the indices today.
+    assert ana.post("/journal/network/confirm/").status_code == 302
+    request = MeasureRequest.objects.get(person=people.ana)
+    assert request.answered_at is not None
+    assert people.ana.network_snapshots.exists()
+    assert AuditEvent.objects.filter(
+        action="journal.network_confirmed", subject_id=people.ana.pk
+    ).exists()
+    assert "Look over your support network" not in ana.get("/").content.decode()
+    assert "answered" in cora.get(f"/care/people/{people.ana.pk}/").content.decode()
+
+    # Asked again, a change to the network answers it as well.
+    ask(cora, people.ana, "network")
+    journal_actions.save_network_member(
+        person=people.ana, name="Rosa", relationship="fellowship", contact=5, importance=4
+    )
+    assert not MeasureRequest.objects.open().filter(person=people.ana).exists()
+
+
+def test_only_ana_may_confirm_her_network(people, client_for):
+    assert client_for(people.cora).post("/journal/network/confirm/").status_code == 403
+    assert client_for(None).post("/journal/network/confirm/").status_code == 302  # sign in first
+    assert not AuditEvent.objects.filter(action="journal.network_confirmed").exists()

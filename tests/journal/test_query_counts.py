@@ -32,7 +32,7 @@ PAGES = {
     "/journal/recovery/": 6,
     "/journal/medication/": 7,
     "/journal/twelve-step/?q=Group": 8,
-    "/journal/network/": 7,
+    "/journal/network/": 8,  # 7, and whether the care team asked for a look at it
     "/journal/measures/": 6,  # with the questionnaires the care team asked for
     "/journal/measures/bam/": 4,
     "/journal/settings/": 5,

@@ -98,6 +98,7 @@ class AuditAction(StrEnum):
     JOURNAL_NETWORK_ADD = "journal.network_add"
     JOURNAL_NETWORK_CHANGE = "journal.network_change"
     JOURNAL_NETWORK_REMOVE = "journal.network_remove"
+    JOURNAL_NETWORK_CONFIRMED = "journal.network_confirmed"
     JOURNAL_PIN_REMOVED = "journal.pin_removed"
     JOURNAL_PIN_SET = "journal.pin_set"
     JOURNAL_PIN_UNLOCK = "journal.pin_unlock"
@@ -249,6 +250,7 @@ DESCRIPTIONS: dict[AuditAction, Promise] = {
     AuditAction.JOURNAL_NETWORK_ADD: _("added someone to the network"),
     AuditAction.JOURNAL_NETWORK_CHANGE: _("changed someone in the network"),
     AuditAction.JOURNAL_NETWORK_REMOVE: _("took someone off the network"),
+    AuditAction.JOURNAL_NETWORK_CONFIRMED: _("confirmed the network is up to date"),
     AuditAction.JOURNAL_PIN_REMOVED: _("removed the journal PIN"),
     AuditAction.JOURNAL_PIN_SET: _("set a journal PIN"),
     AuditAction.JOURNAL_PIN_UNLOCK: _("unlocked the journal with the PIN"),

@@ -199,6 +199,13 @@ def _record_context(request: AuthenticatedRequest, person_id: int, channel: str)
     }
 
 
+def _request_title(instrument: str) -> str:
+    """What a care team may ask for, by name: a questionnaire's title, or the network's look."""
+    if instrument == journal_actions.NETWORK_REVIEW:
+        return _("Important People (look over the support network)")
+    return str(registry.instrument(instrument).title)
+
+
 @clinician_required
 @require_GET
 @gate.gated
@@ -211,14 +218,13 @@ def person(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
         context["record"], context["disclosure"], viewer=request.user
     )
     context["measure_requests"] = [
-        (asked, registry.instrument(asked.instrument).title)
+        (asked, _request_title(asked.instrument))
         for asked in MeasureRequest.objects.disclosed(context["disclosure"]).order_by(
             "-requested_at", "-id"
         )[:5]
     ]
     context["requestable"] = [
-        (instrument, registry.instrument(instrument).title)
-        for instrument in journal_actions.REQUESTABLE
+        (instrument, _request_title(instrument)) for instrument in journal_actions.REQUESTABLE
     ]
     return render(request, "care/person.html", context)
 
@@ -315,7 +321,7 @@ def measure_request(request: AuthenticatedRequest, person_id: int) -> HttpRespon
     else:
         messages.success(
             request,
-            _("Asked. %(name)s sees it on their questionnaires page.")
+            _("Asked. %(name)s sees it on their home page, under From your counselor.")
             % {"name": person.display_name},
         )
     return redirect("care:person", person_id=person.pk)

@@ -901,7 +901,8 @@ RELATIONSHIP_KEYS = frozenset(key for key, _label in network.RELATIONSHIPS)
 def _freeze_network(person: User, now: datetime) -> None:
     """Today's snapshot of the indices: what 'since last time' compares against tomorrow. It
     keeps the answers it was scored from (codes, never names), so a later version of the indices
-    can rescore it exactly (`rescore_measures`)."""
+    can rescore it exactly (`rescore_measures`). It answers the care team's open request to look
+    over the network, if there is one."""
     people = [network_person(m) for m in NetworkMember.objects.visible_to(person)]
     today = _today(person, now=now)
     NetworkSnapshot.objects.update_or_create(
@@ -914,6 +915,26 @@ def _freeze_network(person: User, now: datetime) -> None:
             "updated_at": now,
         },
     )
+    asked = (
+        MeasureRequest.objects.open()
+        .visible_to(person)
+        .filter(instrument=NETWORK_REVIEW)
+        .order_by("requested_at", "id")
+        .select_for_update()
+        .first()
+    )
+    if asked is not None:
+        asked.answered_at = now
+        asked.save(update_fields=["answered_at"])
+        _audit(person, AuditAction.JOURNAL_MEASURE_REQUEST_ANSWERED, "measure_request", asked.pk)
+
+
+@transaction.atomic
+def confirm_network(*, person: User, now: datetime | None = None) -> None:
+    """The person looked over their network and it is as it was: today's indices are frozen as
+    they stand (what the care team reads is dated today) and an open request is answered."""
+    _freeze_network(person, now or timezone.now())
+    _audit(person, AuditAction.JOURNAL_NETWORK_CONFIRMED, "network")
 
 
 @transaction.atomic
@@ -1063,7 +1084,10 @@ def record_measure(
     return response
 
 
-REQUESTABLE = ("bam", "aai-core")
+# What a care team may ask for: two questionnaires, and a look over the support network (the
+# Important People inventory), answered by the next change to it or by "still up to date".
+NETWORK_REVIEW = "network"
+REQUESTABLE = ("bam", "aai-core", NETWORK_REVIEW)
 
 
 @transaction.atomic
@@ -1074,7 +1098,9 @@ def request_measure(
     they may: `care` asks the disclosure gate first). One open request per questionnaire: asking
     again while one is open returns it."""
     if instrument_id not in REQUESTABLE:
-        raise ValidationError({"instrument": _("Ask for the BAM or the 12-step involvement.")})
+        raise ValidationError(
+            {"instrument": _("Ask for the BAM, the 12-step questions or a look at the network.")}
+        )
     open_request: MeasureRequest | None = (
         MeasureRequest.objects.open().visible_to(person).filter(instrument=instrument_id).first()
     )

@@ -14,10 +14,15 @@ from homegroup.journal.models import MeasureRequest
 from homegroup.journal.tasks import RecoveryTask
 
 # Where each questionnaire a counselor may ask for (`actions.REQUESTABLE`) is answered.
-MEASURE_PAGES = {"bam": "journal:measure-bam", "aai-core": "journal:measure-aai"}
+MEASURE_PAGES = {
+    "bam": "journal:measure-bam",
+    "aai-core": "journal:measure-aai",
+    "network": "journal:network",
+}
 MEASURE_NAMES = {
     "bam": gettext_lazy("Fill in the BAM questionnaire"),
     "aai-core": gettext_lazy("Fill in the 12-step questions"),
+    "network": gettext_lazy("Look over your support network"),
 }
 
 

@@ -70,6 +70,7 @@ urlpatterns = [
     ),
     path("network/", network.network_page, name="network"),
     path("network/new/", network.network_new, name="network-new"),
+    path("network/confirm/", network.network_confirm, name="network-confirm"),
     path("network/<id:member_id>/edit/", network.network_edit, name="network-edit"),
     path("network/<id:member_id>/delete/", network.network_delete, name="network-delete"),
     path("measures/", measures.measures, name="measures"),

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 
 from homegroup.accounts.models import User
+from homegroup.journal.actions import NETWORK_REVIEW
 from homegroup.journal.models import MeasureRequest
 from homegroup.measures import registry
 
@@ -18,7 +19,12 @@ register = template.Library()
 def open_measure_requests(context: dict[str, Any]) -> list[dict[str, Any]]:
     request = context.get("request")
     user = getattr(request, "user", None)
-    found = list(MeasureRequest.objects.open().visible_to(user).order_by("requested_at", "id"))
+    found = list(
+        MeasureRequest.objects.open()
+        .visible_to(user)
+        .exclude(instrument=NETWORK_REVIEW)  # asked on the network page, not a questionnaire
+        .order_by("requested_at", "id")
+    )
     names = dict(
         User.objects.filter(pk__in={r.requested_by_id for r in found}).values_list(
             "pk", "display_name"

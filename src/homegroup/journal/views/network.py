@@ -18,6 +18,7 @@ from homegroup.journal.forms import (
 )
 from homegroup.journal.models import (
     JournalProfile,
+    MeasureRequest,
     NetworkMember,
     NetworkSnapshot,
 )
@@ -69,6 +70,10 @@ def network_page(request: AuthenticatedRequest) -> HttpResponse:
         "earlier": earlier,
         "can_add": len(members) < network.MAX_PEOPLE,
         "max_people": network.MAX_PEOPLE,
+        "asked": MeasureRequest.objects.open()
+        .visible_to(person)
+        .filter(instrument=actions.NETWORK_REVIEW)
+        .exists(),
     }
     return journal_page(request, "journal/network.html", context, object_type="network")
 
@@ -109,6 +114,15 @@ def network_new(request: AuthenticatedRequest) -> HttpResponse:
 def network_edit(request: AuthenticatedRequest, member_id: int) -> HttpResponse:
     member = get_visible_or_404(NetworkMember.objects.all(), request.user, pk=member_id)
     return _member_form_page(request, member)
+
+
+@person_required
+@require_POST
+def network_confirm(request: AuthenticatedRequest) -> HttpResponse:
+    """ "Still up to date": the network looked over, unchanged (answers the care team's request)."""
+    actions.confirm_network(person=request.user)
+    messages.success(request, _("Thank you. Your network is marked as looked over today."))
+    return redirect("journal:network")
 
 
 @person_required
