@@ -151,3 +151,35 @@ def test_the_grouped_scan_gives_the_numbers_of_the_straightforward_query(people)
     assert expected["meetings"].sum() > 0
     assert expected["use_days"].sum() > 0
     pd.testing.assert_frame_equal(_sorted(found), _sorted(expected))
+
+
+def test_a_report_after_a_day_was_changed_reads_the_change_not_the_kept_scan(people):
+    program = privacy_actions.create_program(name="Kept", admin=people.pat)
+    actions.generate_cohort(program=program, people=15, days=90, seed=6)
+    as_of = timezone.now().date()
+    counted = aggregate.people_counted(
+        program=program, purpose=rules.OPERATIONS, categories_needed=reports.CATEGORIES
+    )
+
+    def read() -> pd.DataFrame:
+        reads = windows.read(
+            program=program, person_ids=counted.person_ids, network_ids=(), as_of=as_of
+        )
+        return _sorted(reads.windows.merge(reads.meetings, on=["person", "window"]))
+
+    before = read()
+    pd.testing.assert_frame_equal(read(), before)
+    day = CheckIn.objects.filter(person_id=min(counted.person_ids), use_status="none").first()
+    journal.record_check_in(
+        person=day.person,
+        day=day.date,
+        values=CheckInValues(
+            use_status="used",
+            substances=("alcohol",),
+            meetings=(MeetingAttended(name="Noon"),) * 3,
+        ),
+    )
+    after = read()
+    expected = straightforward_windows(program, counted.person_ids, as_of)
+    pd.testing.assert_frame_equal(after, _sorted(expected))
+    assert after["use_days"].sum() == before["use_days"].sum() + 1
