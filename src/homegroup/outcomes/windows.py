@@ -29,7 +29,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from django.db import NotSupportedError, connections, router
+from django.db import NotSupportedError, connections, router, transaction
 from django.db.models import Count, FloatField, Max, Q
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
@@ -100,13 +100,18 @@ def _where(q: Q, connection: Any) -> tuple[str, list[Any]]:
     return sql, list(params)
 
 
-def _windows_sql(connection: Any, ids: list[int]) -> tuple[str, list[Any]]:
+def _windows_sql(
+    connection: Any, program_id: int, ids: list[int], as_of: date
+) -> tuple[str, list[Any]]:
     """One row per person and window with every count of the window, in one pass over the
     check-ins of `ids` (enrolled in the program, from the UTC date of the enrolment to as_of).
 
     The enrolments drive the scan (the unique (person, date) index hands each person's days
     over in order, the enrolment's date computed once per person), each day's numbers are
-    computed once in the inner query, and the grouping adds up small integers."""
+    computed once in the inner query, and the grouping adds up small integers. A day's
+    meetings are counted in the index of `CheckInMeeting.check_in`: by a probe per day on
+    SQLite; on PostgreSQL, where a probe per day costs more than the rest of the scan, by a
+    second grouped join of the meetings to their days, joined to the windows."""
     table = CheckIn._meta.db_table
     meetings = CheckInMeeting._meta.db_table
     checked, checked_params = _where(checked_in_q(), connection)
@@ -126,18 +131,39 @@ def _windows_sql(connection: Any, ids: list[int]) -> tuple[str, list[Any]]:
         # day is then computed once per person, not once per check-in, and the sort behind
         # GROUP BY carries each day's numbers rather than the check-in's columns.
         unflattened = "LIMIT -1"
+        probe = True
     elif connection.vendor == "postgresql":
         start = "(enrolled_at AT TIME ZONE 'UTC')::date"
         start_day = start
         day = f'("{table}"."date" - e.start_day)'
         unflattened = ""
+        probe = False
     else:  # pragma: no cover - the project runs on these two
         raise NotSupportedError(f"outcome windows on {connection.vendor}")
     placeholders = ", ".join(["%s"] * len(ids))
+    enrolled = f"""
+        (SELECT person_id, {start} AS start, {start_day} AS start_day
+         FROM "{Enrolment._meta.db_table}"
+         WHERE program_id = %s AND ended_at IS NULL AND person_id IN ({placeholders})
+         {unflattened}) e
+        CROSS JOIN "{table}"
+    """  # noqa: S608 - table names from the models, values as parameters
+    enrolled_where = f"""
+        "{table}".person_id = e.person_id
+        AND "{table}"."date" >= e.start AND "{table}"."date" <= %s
+    """
+    enrolled_params = [program_id, *ids, as_of]
+    per_day = (
+        f'(SELECT COUNT(*) FROM "{meetings}" m WHERE m.check_in_id = "{table}".id)'  # noqa: S608
+        if probe
+        else "0"
+    )
     sql = f"""
-        SELECT person, day / {WINDOW_DAYS} AS window, SUM(checked), SUM(used), SUM(service),
-               SUM(sponsor), SUM(activities), MIN(CASE WHEN used = 1 THEN day END),
-               MAX(CASE WHEN checked = 1 THEN day END), SUM(meetings)
+        SELECT person, day / {WINDOW_DAYS} AS window, SUM(checked) AS checked,
+               SUM(used) AS used, SUM(service) AS service, SUM(sponsor) AS sponsor,
+               SUM(activities) AS activities, MIN(CASE WHEN used = 1 THEN day END) AS first_use,
+               MAX(CASE WHEN checked = 1 THEN day END) AS last_checked,
+               SUM(meetings) AS meetings
         FROM (
             SELECT e.person_id AS person, {day} AS day,
                    CASE WHEN {checked} THEN 1 ELSE 0 END AS checked,
@@ -145,22 +171,32 @@ def _windows_sql(connection: Any, ids: list[int]) -> tuple[str, list[Any]]:
                    CASE WHEN {flags["service"][0]} THEN 1 ELSE 0 END AS service,
                    CASE WHEN {flags["talked_with_sponsor"][0]} THEN 1 ELSE 0 END AS sponsor,
                    {activity_sql} AS activities,
-                   (SELECT COUNT(*) FROM "{meetings}" m
-                    WHERE m.check_in_id = "{table}".id) AS meetings
-            FROM (SELECT person_id, {start} AS start, {start_day} AS start_day
-                  FROM "{Enrolment._meta.db_table}"
-                  WHERE program_id = %s AND ended_at IS NULL AND person_id IN ({placeholders})
-                  {unflattened}) e
-            CROSS JOIN "{table}"
-            WHERE "{table}".person_id = e.person_id
-              AND "{table}"."date" >= e.start AND "{table}"."date" <= %s
+                   {per_day} AS meetings
+            FROM {enrolled}
+            WHERE {enrolled_where}
             {unflattened}
         ) days
         GROUP BY person, day / {WINDOW_DAYS}
     """  # noqa: S608 - table names from the models, values as parameters
     params = [*checked_params, *used_params, *flags["service"][1],
-              *flags["talked_with_sponsor"][1], *activity_params]  # fmt: skip
-    return sql, params
+              *flags["talked_with_sponsor"][1], *activity_params, *enrolled_params]  # fmt: skip
+    if probe:
+        return sql, params
+    sql = f"""
+        WITH days AS ({sql}),
+        attended AS (
+            SELECT e.person_id AS person, {day} / {WINDOW_DAYS} AS window, COUNT(*) AS meetings
+            FROM {enrolled}
+            JOIN "{meetings}" m ON m.check_in_id = "{table}".id
+            WHERE {enrolled_where}
+            GROUP BY 1, 2
+        )
+        SELECT days.person, days.window, checked, used, service, sponsor, activities,
+               first_use, last_checked, COALESCE(attended.meetings, 0)
+        FROM days
+        LEFT JOIN attended ON attended.person = days.person AND attended.window = days.window
+    """  # noqa: S608 - table names from the models, values as parameters
+    return sql, [*params, *enrolled_params]
 
 
 # The grouped scans of the last few reports, by what they read (see `_scanned`).
@@ -201,9 +237,13 @@ def _scanned(
         if key in _SCANS:
             _SCANS.move_to_end(key)
             return _SCANS[key]
-    sql, params = _windows_sql(connection, chunk)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, program.pk, *chunk, as_of])
+    sql, params = _windows_sql(connection, program.pk, chunk, as_of)
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The planner's estimate of this scan is far above its cost: compiling it (JIT)
+            # took longer than running it.
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
         rows: list[tuple[Any, ...]] = cursor.fetchall()
     with _SCANS_LOCK:
         _SCANS[key] = rows
