@@ -69,8 +69,10 @@ def generate(people: int, days: int, seed: int) -> dict[str, Any]:
     program = privacy_actions.create_program(name=PROGRAM, admin=admin)
     cohort = actions.generate_cohort(program=program, people=people, days=days, seed=seed)
     if connection.vendor == "postgresql":
+        # As autovacuum leaves a table that has settled: statistics, and the visibility map
+        # that lets the report count a day's meetings in the index alone.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
     return {
         "people": cohort.people,
         "days": days,

@@ -865,6 +865,11 @@ def _outcomes(results: dict[str, Any]) -> list[str]:
         + (f" Run {results['date']}, load {_load(results.get('load'))}." if "load" in results
            else ""),
         "",
+        "The page comes first and scans the check-ins; the downloads after it read the same "
+        "data, so they reuse its grouped scan (kept per process for the same program, day, "
+        "people and check-in version: `outcomes.windows`) and pay the rest of the report. The "
+        "command runs in its own process: cold, like the page.",
+        "",
         "| Database | Rows | Generate (s) | Page | JSON | CSV table | De-identified export | "
         "Command | Peak memory | Queries (page) | Verdict |",
         "|---|---|---|---|---|---|---|---|---|---|---|",

@@ -95,6 +95,22 @@ def test_empty_values_stay_empty(canary_table):
     assert raw_values() == [None]
 
 
+def test_values_sealed_in_bulk_open_on_their_own_rows_only(canary_table):
+    from datetime import date
+
+    field = CanaryNote._meta.get_field("body")
+    first, second = field.seal_rows([(1, date(2026, 3, 1)), (2, date(2026, 3, 1))], CANARY)
+    mine = CanaryNote.objects.create(owner_id=1, day="2026-03-01", body=None)
+    theirs = CanaryNote.objects.create(owner_id=2, day="2026-03-01", body=None)
+    CanaryNote.objects.filter(pk=mine.pk).update(body=first)
+    CanaryNote.objects.filter(pk=theirs.pk).update(body=first)
+    assert CanaryNote.objects.get(pk=mine.pk).body == CANARY
+    assert CanaryNote.objects.get(pk=theirs.pk).body == UNREADABLE
+    assert "canary" not in second
+    with pytest.raises(ValueError, match="cannot be bound"):
+        field.seal_rows([(1, None)])
+
+
 def test_searching_inside_encrypted_text_is_refused(canary_table):
     with pytest.raises(Exception, match="Unsupported lookup"):
         list(CanaryNote.objects.filter(body__contains="canary"))

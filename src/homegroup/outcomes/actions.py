@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
-from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from homegroup.accounts.models import User
 from homegroup.audit import actions as audit
 from homegroup.audit.vocabulary import AuditAction
-from homegroup.bulk import insert_rows
+from homegroup.bulk import insert_columns
 from homegroup.journal.models import (
     CheckIn,
     CheckInMeeting,
@@ -104,13 +104,8 @@ def _consent(person: User, program: Program, now: datetime, treatment_only: bool
     )
 
 
-def _sealed(field: Any, **row: Any) -> str:
-    """An empty encrypted value bound to its row, as `EncryptedTextField.pre_save` would seal
-    it: `row` gives the attributes the field's `bound_to` reads."""
-    return str(field.seal(SimpleNamespace(**row), ""))
-
-
-# Encrypted values the generator seals itself (`_sealed`): stored as they are.
+# Encrypted values the generator seals itself (`EncryptedTextField.seal_rows`, empty and bound
+# to their rows as `pre_save` would seal them): stored as they are.
 SEALED = ("note", "name")
 
 
@@ -198,46 +193,63 @@ def _store(
             )
     MeasureResponse.objects.bulk_create(measures)
     NetworkSnapshot.objects.bulk_create(snapshots)
-    # The daily rows are most of a cohort: inserted without model instances (`_insert`).
-    note = CheckIn._meta.get_field("note")
-    name = CheckInMeeting._meta.get_field("name")
-    check_ins: list[dict[str, Any]] = []
+    # The daily rows are most of a cohort: inserted column by column, without model instances.
+    columns: dict[str, list[Any]] = {
+        name: []
+        for name in ("person", "date", "use_status", "substances", "misused_medication",
+                     "service", "talked_with_sponsor", *synthetic.OTHER_ACTIVITIES)
+    }  # fmt: skip
+    days = [first_day + timedelta(days=n) for n in range(max(p.enrol_day + p.days for p in batch))]
+    statuses = np.array(["", "", UseStatus.NONE, UseStatus.USED], dtype=object)
     meeting_counts: dict[tuple[int, date], int] = {}
     for user, person in zip(users, batch, strict=True):
-        start = enrolled_on[person.number]
-        for index in person.day_state.nonzero()[0]:
-            state = int(person.day_state[index])
-            on = start + timedelta(days=int(index))
-            check_ins.append(
-                {
-                    "person": user.pk,
-                    "date": on,
-                    "use_status": ("", "", UseStatus.NONE, UseStatus.USED)[state],
-                    "substances": list(person.substance[index]),
-                    "misused_medication": person.misused[index],
-                    "service": bool(person.service[index]),
-                    "talked_with_sponsor": bool(person.sponsor[index]),
-                    **{key: bool(flags[index]) for key, flags in person.activities.items()},
-                    "note": _sealed(note, person_id=user.pk, date=on),
-                    "recorded_at": now,
-                    "updated_at": now,
-                }
-            )
-            if person.meetings[index]:
-                meeting_counts[(user.pk, on)] = int(person.meetings[index])
-    insert_rows(CheckIn, check_ins, ready=SEALED)
+        index = person.day_state.nonzero()[0]
+        on = [days[person.enrol_day + n] for n in index.tolist()]
+        columns["person"] += [user.pk] * len(index)
+        columns["date"] += on
+        columns["use_status"] += statuses[person.day_state[index]].tolist()
+        columns["substances"] += [list(person.substance[n]) for n in index.tolist()]
+        columns["misused_medication"] += [person.misused[n] for n in index.tolist()]
+        columns["service"] += person.service[index].tolist()
+        columns["talked_with_sponsor"] += person.sponsor[index].tolist()
+        for name in synthetic.OTHER_ACTIVITIES:
+            columns[name] += person.activities[name][index].tolist()
+        meeting_counts.update(
+            ((user.pk, days[person.enrol_day + n]), count)
+            for n, count in zip(index.tolist(), person.meetings[index].tolist(), strict=True)
+            if count
+        )
+    note = CheckIn._meta.get_field("note")
+    columns["note"] = note.seal_rows(zip(columns["person"], columns["date"], strict=True))
+    check_ins = len(columns["person"])
+    insert_columns(
+        CheckIn,
+        check_ins,
+        columns,
+        constants={"recorded_at": now, "updated_at": now},
+        ready=SEALED,
+    )
     ids = CheckIn.objects.filter(person__in=users, date__in={key[1] for key in meeting_counts})
-    meetings = [
-        {
-            "check_in": check_in_id,
-            "attendance": (MeetingAttendance.ONLINE if n % 4 == 3 else MeetingAttendance.IN_PERSON),
-            "name": _sealed(name, check_in=SimpleNamespace(person_id=person_id, date=on)),
-        }
+    attended = [
+        (check_in_id, person_id, on, n)
         for check_in_id, person_id, on in ids.values_list("id", "person_id", "date")
         for n in range(meeting_counts.get((person_id, on), 0))
     ]
-    insert_rows(CheckInMeeting, meetings, ready=SEALED)
-    return len(check_ins), len(meetings)
+    meeting_name = CheckInMeeting._meta.get_field("name")
+    insert_columns(
+        CheckInMeeting,
+        len(attended),
+        {
+            "check_in": [row[0] for row in attended],
+            "attendance": [
+                MeetingAttendance.ONLINE if row[3] % 4 == 3 else MeetingAttendance.IN_PERSON
+                for row in attended
+            ],
+            "name": meeting_name.seal_rows((row[1], row[2]) for row in attended),
+        },
+        ready=SEALED,
+    )
+    return check_ins, len(attended)
 
 
 def generate_cohort(

@@ -226,9 +226,44 @@ def _empty_term(label: str, reason: str) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Fitted:
+    params: pd.Series
+    bse: pd.Series
+    pvalues: pd.Series
+
+
+def _independence_gee(endog: pd.Series, exog: pd.DataFrame, *, groups: pd.Series) -> Fitted:
+    """statsmodels' GEE (binomial, logit, independence working correlation, "robust" errors),
+    without its loop over every person: with an independence working correlation the GEE's
+    estimate is the logistic regression's, and its robust covariance the sandwich whose meat
+    sums each person's scores (no small-sample correction), with GEE's bread (inverse, or the
+    pseudo-inverse of a singular design). tests/outcomes/test_models.py checks the two agree."""
+    import statsmodels.api as sm
+    from scipy import stats
+
+    glm = sm.GLM(endog, exog, family=sm.families.Binomial()).fit()
+    x = exog.to_numpy(dtype=float)
+    mean = np.asarray(glm.fittedvalues, dtype=float)
+    bread_inverse = (x * (mean * (1 - mean))[:, None]).T @ x
+    try:
+        bread = np.linalg.inv(bread_inverse)
+    except np.linalg.LinAlgError:
+        bread = np.linalg.pinv(bread_inverse)
+    codes = pd.factorize(groups)[0]
+    scores = np.zeros((codes.max() + 1, x.shape[1]))
+    np.add.at(scores, codes, x * (endog.to_numpy(dtype=float) - mean)[:, None])
+    covariance = bread @ (scores.T @ scores) @ bread
+    params = pd.Series(np.asarray(glm.params, dtype=float), index=exog.columns)
+    bse = pd.Series(np.sqrt(np.diag(covariance)), index=exog.columns)
+    pvalues = pd.Series(2 * stats.norm.sf(np.abs(params / bse)), index=exog.columns)
+    return Fitted(params=params, bse=bse, pvalues=pvalues)
+
+
 def models(pairs: pd.DataFrame) -> dict[str, Any]:
     """Logistic regression of next-window abstinence (GEE, person clusters, independence working
-    correlation with robust errors: statsmodels), adjusted for the baseline BAM composites,
+    correlation with robust errors, fitted as its equal: statsmodels' GLM with person-clustered
+    sandwich errors), adjusted for the baseline BAM composites,
     diagnosis group, medication and months in the program. Odds ratios with 95% CIs."""
     import statsmodels.api as sm
 
@@ -262,21 +297,16 @@ def models(pairs: pd.DataFrame) -> dict[str, Any]:
         for column in design.columns
         if column in ADJUSTMENTS or min(people_per_term[column]) >= SMALL_CELL
     ]
-    fitted = None
+    fitted: Fitted | None = None
     reason = "not enough people to fit the model"
     if frame["person"].nunique() >= SMALL_CELL and frame["abstinent_next"].nunique() == 2:
         exog = sm.add_constant(design[kept].astype(float), has_constant="add")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                model = sm.GEE(
-                    frame["abstinent_next"].astype(float),
-                    exog,
-                    groups=frame["person"],
-                    family=sm.families.Binomial(),
-                    cov_struct=sm.cov_struct.Independence(),
+                fitted = _independence_gee(
+                    frame["abstinent_next"].astype(float), exog, groups=frame["person"]
                 )
-                fitted = model.fit()
         except (np.linalg.LinAlgError, ValueError) as error:
             reason = f"the model could not be fitted ({type(error).__name__})"
     for name, (column, label) in MODEL_TERMS.items():

@@ -86,5 +86,9 @@ def to_csv(rows: list[dict[str, Any]], header: tuple[str, ...] | None = None) ->
 
 def research_export(built: Built) -> str:
     """The de-identified window table (HIPAA Safe Harbor, P2-14) as CSV."""
-    records = built.pairs.to_dict("records") if not built.pairs.empty else []
+    # Only the columns that may leave (and the person, to number): the window table has more.
+    wanted = ["person", *(source for source, _check in deidentify.COLUMNS.values())]
+    records = (
+        built.pairs.reindex(columns=wanted).to_dict("records") if not built.pairs.empty else []
+    )
     return to_csv(deidentify.deidentify(records), deidentify.HEADER)

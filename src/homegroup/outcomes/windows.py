@@ -20,30 +20,19 @@ Windows are numbered from the UTC date of the enrolment: window k is days 30k to
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pandas as pd
-from django.db import NotSupportedError
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    FloatField,
-    Func,
-    IntegerField,
-    Max,
-    Min,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    When,
-)
+from django.db import NotSupportedError, connections, router, transaction
+from django.db.models import Count, FloatField, Max, Q
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 
 from homegroup.journal import recovery
 from homegroup.journal.models import (
@@ -60,28 +49,6 @@ from homegroup.privacy.models import Enrolment, Program
 WINDOW_DAYS = 30
 # Ids per query: well under SQLite's 32,766 bound parameters, whatever the program's size.
 CHUNK = 5_000
-
-
-class DaysSinceEnrolment(Func):
-    """Whole days from the UTC date of an enrolment (a timestamp) to a date: 0 on the day of
-    enrolment. The one piece of date arithmetic that Django has no portable function for."""
-
-    output_field = IntegerField()
-    arity = 2
-
-    def as_sql(  # type: ignore[override]
-        self, compiler: Any, connection: Any, **extra: Any
-    ) -> tuple[str, list[Any]]:
-        (day_sql, day_params), (enrolled_sql, enrolled_params) = (
-            compiler.compile(expression) for expression in self.get_source_expressions()
-        )
-        if connection.vendor == "sqlite":
-            sql = f"CAST(julianday({day_sql}) - julianday(date({enrolled_sql})) AS INTEGER)"
-        elif connection.vendor == "postgresql":
-            sql = f"({day_sql} - ({enrolled_sql} AT TIME ZONE 'UTC')::date)"
-        else:  # pragma: no cover - the project runs on these two
-            raise NotSupportedError(f"outcome windows on {connection.vendor}")
-        return sql, [*day_params, *enrolled_params]
 
 
 def checked_in_q(prefix: str = "") -> Q:
@@ -125,11 +92,164 @@ class Reads:
     network: pd.DataFrame  # person, taken_on, abstinent_alcohol, abstinent_drugs, daily
 
 
-def _enrolment_filter(program: Program, prefix: str) -> dict[str, Any]:
-    return {
-        f"{prefix}person__enrolments__program": program,
-        f"{prefix}person__enrolments__ended_at__isnull": True,
+def _where(q: Q, connection: Any) -> tuple[str, list[Any]]:
+    """A check-in condition of the ORM as SQL over the unaliased `journal_checkin` table, so
+    that the grouped scan below says exactly what `checked_in_q` and `use_day_q` say."""
+    query = CheckIn.objects.filter(q).query
+    sql, params = query.where.as_sql(query.get_compiler(connection=connection), connection)
+    return sql, list(params)
+
+
+def _windows_sql(
+    connection: Any, program_id: int, ids: list[int], as_of: date
+) -> tuple[str, list[Any]]:
+    """One row per person and window with every count of the window, in one pass over the
+    check-ins of `ids` (enrolled in the program, from the UTC date of the enrolment to as_of).
+
+    The enrolments drive the scan (the unique (person, date) index hands each person's days
+    over in order, the enrolment's date computed once per person), each day's numbers are
+    computed once in the inner query, and the grouping adds up small integers. A day's
+    meetings are counted in the index of `CheckInMeeting.check_in`: by a probe per day on
+    SQLite; on PostgreSQL, where a probe per day costs more than the rest of the scan, by a
+    second grouped join of the meetings to their days, joined to the windows."""
+    table = CheckIn._meta.db_table
+    meetings = CheckInMeeting._meta.db_table
+    checked, checked_params = _where(checked_in_q(), connection)
+    used, used_params = _where(use_day_q(), connection)
+    flags = {
+        name: _where(Q(**{name: True}), connection)
+        for name in ("service", "talked_with_sponsor", *recovery.ACTIVITIES)
     }
+    activity_sql = " + ".join(f"(CASE WHEN {flags[name][0]} THEN 1 ELSE 0 END)"
+                              for name in recovery.ACTIVITIES)  # fmt: skip
+    activity_params = [p for name in recovery.ACTIVITIES for p in flags[name][1]]
+    if connection.vendor == "sqlite":
+        start = "date(enrolled_at)"
+        start_day = "julianday(date(enrolled_at))"
+        day = f'CAST(julianday("{table}"."date") - e.start_day AS INTEGER)'
+        # LIMIT keeps a subquery from being flattened into its outer query: the enrolment's
+        # day is then computed once per person, not once per check-in, and the sort behind
+        # GROUP BY carries each day's numbers rather than the check-in's columns.
+        unflattened = "LIMIT -1"
+        probe = True
+    elif connection.vendor == "postgresql":
+        start = "(enrolled_at AT TIME ZONE 'UTC')::date"
+        start_day = start
+        day = f'("{table}"."date" - e.start_day)'
+        unflattened = ""
+        probe = False
+    else:  # pragma: no cover - the project runs on these two
+        raise NotSupportedError(f"outcome windows on {connection.vendor}")
+    placeholders = ", ".join(["%s"] * len(ids))
+    enrolled = f"""
+        (SELECT person_id, {start} AS start, {start_day} AS start_day
+         FROM "{Enrolment._meta.db_table}"
+         WHERE program_id = %s AND ended_at IS NULL AND person_id IN ({placeholders})
+         {unflattened}) e
+        CROSS JOIN "{table}"
+    """  # noqa: S608 - table names from the models, values as parameters
+    enrolled_where = f"""
+        "{table}".person_id = e.person_id
+        AND "{table}"."date" >= e.start AND "{table}"."date" <= %s
+    """
+    enrolled_params = [program_id, *ids, as_of]
+    per_day = (
+        f'(SELECT COUNT(*) FROM "{meetings}" m WHERE m.check_in_id = "{table}".id)'  # noqa: S608
+        if probe
+        else "0"
+    )
+    sql = f"""
+        SELECT person, day / {WINDOW_DAYS} AS window, SUM(checked) AS checked,
+               SUM(used) AS used, SUM(service) AS service, SUM(sponsor) AS sponsor,
+               SUM(activities) AS activities, MIN(CASE WHEN used = 1 THEN day END) AS first_use,
+               MAX(CASE WHEN checked = 1 THEN day END) AS last_checked,
+               SUM(meetings) AS meetings
+        FROM (
+            SELECT e.person_id AS person, {day} AS day,
+                   CASE WHEN {checked} THEN 1 ELSE 0 END AS checked,
+                   CASE WHEN {used} THEN 1 ELSE 0 END AS used,
+                   CASE WHEN {flags["service"][0]} THEN 1 ELSE 0 END AS service,
+                   CASE WHEN {flags["talked_with_sponsor"][0]} THEN 1 ELSE 0 END AS sponsor,
+                   {activity_sql} AS activities,
+                   {per_day} AS meetings
+            FROM {enrolled}
+            WHERE {enrolled_where}
+            {unflattened}
+        ) days
+        GROUP BY person, day / {WINDOW_DAYS}
+    """  # noqa: S608 - table names from the models, values as parameters
+    params = [*checked_params, *used_params, *flags["service"][1],
+              *flags["talked_with_sponsor"][1], *activity_params, *enrolled_params]  # fmt: skip
+    if probe:
+        return sql, params
+    sql = f"""
+        WITH days AS ({sql}),
+        attended AS (
+            SELECT e.person_id AS person, {day} / {WINDOW_DAYS} AS window, COUNT(*) AS meetings
+            FROM {enrolled}
+            JOIN "{meetings}" m ON m.check_in_id = "{table}".id
+            WHERE {enrolled_where}
+            GROUP BY 1, 2
+        )
+        SELECT days.person, days.window, checked, used, service, sponsor, activities,
+               first_use, last_checked, COALESCE(attended.meetings, 0)
+        FROM days
+        LEFT JOIN attended ON attended.person = days.person AND attended.window = days.window
+    """  # noqa: S608 - table names from the models, values as parameters
+    return sql, [*params, *enrolled_params]
+
+
+# The grouped scans of the last few reports, by what they read (see `_scanned`).
+_SCANS: OrderedDict[tuple[Any, ...], list[tuple[Any, ...]]] = OrderedDict()
+_SCANS_LOCK = threading.Lock()
+KEPT_SCANS = 4
+
+
+def _scanned(
+    connection: Any,
+    program: Program,
+    chunk: list[int],
+    current: list[tuple[Any, ...]],
+    as_of: date,
+) -> list[tuple[Any, ...]]:
+    """The windows of one chunk of people: the grouped scan, or its rows from an earlier report
+    that read the same data (the page and its downloads each build the whole report).
+
+    Kept per process, for the same database, program, day, people and their enrolments, and
+    the same check-ins: their number, highest id and latest `updated_at` (every write of a
+    day, its meetings included, goes through `journal.actions.record_check_in`, which stamps
+    it; a deleted day lowers the number). That costs one pass over the check-ins' rows without
+    any arithmetic; a change anywhere in them means a new scan."""
+    version = CheckIn.objects.filter(person_id__in=chunk, date__lte=as_of).aggregate(
+        count=Count("id"), last=Max("id"), updated=Max("updated_at")
+    )
+    key = (
+        connection.alias,
+        connection.settings_dict["NAME"],
+        program.pk,
+        as_of,
+        hashlib.sha256(repr((chunk, sorted(current))).encode()).hexdigest(),
+        version["count"],
+        version["last"],
+        version["updated"],
+    )
+    with _SCANS_LOCK:
+        if key in _SCANS:
+            _SCANS.move_to_end(key)
+            return _SCANS[key]
+    sql, params = _windows_sql(connection, program.pk, chunk, as_of)
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The planner's estimate of this scan is far above its cost: compiling it (JIT)
+            # took longer than running it.
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    with _SCANS_LOCK:
+        _SCANS[key] = rows
+        while len(_SCANS) > KEPT_SCANS:
+            _SCANS.popitem(last=False)
+    return rows
 
 
 def read(
@@ -139,59 +259,15 @@ def read(
     ids = sorted(person_ids)
     network_allowed = set(network_ids)
     enrolments, windows, plans, bams, network = ([] for _ in range(5))
-    # Activity-days: each activity of `journal.recovery.ACTIVITIES` ticked on a day counts one.
-    per_day = [Case(When(Q(**{name: True}), then=1), default=0) for name in recovery.ACTIVITIES]
-    activities = Sum(sum(per_day[1:], per_day[0]), output_field=IntegerField())
-    # Meetings of a day, counted in the index of CheckInMeeting.check_in (never the rows): the
-    # check-ins are read once, for every number of the window.
-    meetings_that_day = Subquery(
-        CheckInMeeting.objects.filter(check_in=OuterRef("pk"))
-        .values("check_in")
-        .annotate(count=Count("id"))
-        .values("count"),
-        output_field=IntegerField(),
-    )
+    connection = connections[router.db_for_read(CheckIn)]
     for chunk in _chunks(ids):
-        enrolments += list(
+        current = list(
             Enrolment.objects.current()
             .filter(program=program, person_id__in=chunk)
             .values_list("person_id", "enrolled_at", "diagnosis_group")
         )
-        check_ins = (
-            CheckIn.objects.filter(person_id__in=chunk, date__lte=as_of)
-            .filter(**_enrolment_filter(program, ""))
-            .annotate(day=DaysSinceEnrolment(F("date"), F("person__enrolments__enrolled_at")))
-            .filter(day__gte=0)
-            .annotate(meetings_that_day=Coalesce(meetings_that_day, 0))
-        )
-        windows += list(
-            check_ins.annotate(window=F("day") / WINDOW_DAYS)
-            .values("person_id", "window")
-            .annotate(
-                checked=Count("id", filter=checked_in_q()),
-                use_days=Count("id", filter=use_day_q()),
-                # Not named after the fields: an annotation would shadow them.
-                service_days=Count("id", filter=Q(service=True)),
-                sponsor_days=Count("id", filter=Q(talked_with_sponsor=True)),
-                activity_days=activities,
-                # For the survival curves: the first day reporting use, the last checked in.
-                first_use_day=Min("day", filter=use_day_q()),
-                last_checked_day=Max("day", filter=checked_in_q()),
-                meeting_count=Sum("meetings_that_day"),
-            )
-            .values_list(
-                "person_id",
-                "window",
-                "checked",
-                "use_days",
-                "service_days",
-                "sponsor_days",
-                "activity_days",
-                "first_use_day",
-                "last_checked_day",
-                "meeting_count",
-            )
-        )
+        enrolments += current
+        windows += _scanned(connection, program, chunk, current, as_of)
         plans += list(
             MedicationPlan.objects.filter(person_id__in=chunk, active_from__lte=as_of).values_list(
                 "person_id", "medication", "active_from", "active_to"
