@@ -141,14 +141,26 @@ def _insert_many_sqlite(model: type[models.Model], rows: list[_M], using: str) -
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
+    # Rows written together share most of their values (the time, the actor, the action, the
+    # request): each distinct value is prepared once per field.
+    prepared: list[dict[tuple[type, Any], Any]] = [{} for _field in fields]
+
+    def prepare(index: int, field: models.Field[Any, Any], row: models.Model) -> Any:
+        value = field.pre_save(row, True)
+        try:
+            known = prepared[index]
+            key = (type(value), value)
+            if key not in known:
+                known[key] = field.get_db_prep_save(value, connection)
+            return known[key]
+        except TypeError:  # unhashable (a JSON list or dict)
+            return field.get_db_prep_save(value, connection)
+
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608 - names
             f"VALUES ({placeholders})",
-            [
-                [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
-                for row in rows
-            ],
+            [[prepare(index, field, row) for index, field in enumerate(fields)] for row in rows],
         )
     for row in rows:  # saved, as bulk_create leaves them
         row._state.adding = False
