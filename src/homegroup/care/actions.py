@@ -117,10 +117,12 @@ def raise_alerts(
     evaluated this time. Returns each person's alerts that need a look."""
     person_ids = list(evaluated)
     # Only the alerts still in play are read: resolved and cleared ones pile up over the years.
+    # (Not their facts: the rules compare by person, rule and key.)
     existing = list(
         Alert.objects.about_people(person_ids)
         .filter(cleared_at__isnull=True)
         .exclude(status=AlertStatus.RESOLVED)
+        .only("id", "person_id", "rule", "key", "categories", "status", "cleared_at")
     )
     active = {(a.person_id, a.rule, a.key) for a in existing}
     candidates = {
@@ -186,7 +188,10 @@ def raise_alerts(
         )
     showing: dict[int, list[Alert]] = {pid: [] for pid in person_ids}
     for alert in (
-        Alert.objects.about_people(person_ids).showing(now).filter(cleared_at__isnull=True)
+        Alert.objects.about_people(person_ids)
+        .showing(now)
+        .filter(cleared_at__isnull=True)
+        .only("id", "person_id", "rule", "categories", "status", "snoozed_until", "cleared_at")
     ):
         showing[alert.person_id].append(alert)
     return showing

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from homegroup.accounts.models import User
@@ -194,6 +194,21 @@ def build(clinician: User, *, now: datetime | None = None) -> Caseload:
     return Caseload(rows=ordered)
 
 
+def _latest_per_person(person_ids: Iterable[int], check_ins: Any) -> dict[int, date]:
+    """The date of each person's first check-in in `check_ins` (filtered and ordered): one
+    query, a subquery per person that stops at its first row, so an index on (person, date)
+    serves each from its newest (or oldest) end, whatever the length of the history. People
+    with no such check-in are left out."""
+    first = check_ins.filter(person_id=OuterRef("pk")).values("date")[:1]
+    return {
+        pid: day
+        for pid, day in User.objects.filter(pk__in=list(person_ids))
+        .annotate(day=Subquery(first))
+        .values_list("pk", "day")
+        if day is not None
+    }
+
+
 def rows_for(
     disclosures: dict[int, gate.Disclosure],
     *,
@@ -237,9 +252,11 @@ def rows_for(
     window_start = earliest - timedelta(days=WINDOW_DAYS)
 
     meetings_ids = _allowed(disclosures, Category.MEETINGS_AND_ACTIVITIES.value)
+    meetings_set = set(meetings_ids)
     use_ids = set(_allowed(disclosures, Category.SUBSTANCE_USE.value))
     check_in_ids = _allowed(disclosures, Category.CHECK_INS.value)
     medication_ids = _allowed(disclosures, Category.MEDICATION.value)
+    medication_set = set(medication_ids)
 
     # Counts come from the database, grouped by person: the rows read do not grow with a year
     # of history. The windows end on each person's own "today"; people whose today is the same
@@ -251,7 +268,7 @@ def rows_for(
     activities: dict[int, dict[str, int]] = {}
     dose_counts: dict[int, dict[str, int]] = {}
     for today, group in by_today.items():
-        meeting_group = [pid for pid in group if pid in set(meetings_ids)]
+        meeting_group = [pid for pid in group if pid in meetings_set]
         for found in (
             CheckInMeeting.objects.filter(
                 check_in__person_id__in=meeting_group,
@@ -287,7 +304,7 @@ def rows_for(
             activities[found["person_id"]] = {name: found[name] for name in TWELVE_STEP_ACTIVITIES}
         for found in (
             CheckInDose.objects.filter(
-                check_in__person_id__in=[pid for pid in group if pid in set(medication_ids)],
+                check_in__person_id__in=[pid for pid in group if pid in medication_set],
                 check_in__date__gte=today - timedelta(days=ADHERENCE_DAYS - 1),
                 check_in__date__lte=today,
             )
@@ -304,25 +321,15 @@ def rows_for(
             }
 
     # The last meeting; the meeting days of the weeks before it only for people quiet long
-    # enough for the no-meetings rule to look.
-    # (Read within the window first, through the check-ins' (person, date) index; only the
-    # people with no meeting in it are looked up further back.)
-    last_meeting = dict(
-        CheckInMeeting.objects.filter(
-            check_in__person_id__in=meetings_ids, check_in__date__gte=window_start
-        )
-        .values("check_in__person_id")
-        .annotate(last=Max("check_in__date"))
-        .values_list("check_in__person_id", "last")
+    # enough for the no-meetings rule to look. (Each person's newest check-in with a meeting:
+    # their check-ins read newest first through the (person, date) index, the first with a
+    # meeting ends the read, however long ago it was.)
+    last_meeting = _latest_per_person(
+        meetings_ids,
+        CheckIn.objects.filter(
+            Exists(CheckInMeeting.objects.filter(check_in=OuterRef("pk")))
+        ).order_by("-date"),
     )
-    long_ago = [pid for pid in meetings_ids if pid not in last_meeting]
-    if long_ago:
-        last_meeting |= dict(
-            CheckInMeeting.objects.filter(check_in__person_id__in=long_ago)
-            .values("check_in__person_id")
-            .annotate(last=Max("check_in__date"))
-            .values_list("check_in__person_id", "last")
-        )
     quiet = [
         pid
         for pid, last in last_meeting.items()
@@ -349,22 +356,15 @@ def rows_for(
         known[pid][day] = recovery.substances_used(
             substances=substances or [], misused_medication=misused or None
         )
-    for pid, first in (
-        CheckIn.objects.filter(person_id__in=list(use_ids), date__gte=window_start)
-        .exclude(use_status="")
-        .values("person_id")
-        .annotate(first=Min("date"))
-        .values_list("person_id", "first")
-    ):
+    for pid, first in _latest_per_person(
+        use_ids,
+        CheckIn.objects.filter(date__gte=window_start).exclude(use_status="").order_by("date"),
+    ).items():
         known[pid].setdefault(first, frozenset())
-    # The last check-in ever (check-ins category), and the last reported use (substance use):
-    # one aggregate each. Naltrexone taken other than prescribed, alone, is not use.
-    last_check_in = dict(
-        CheckIn.objects.filter(person_id__in=check_in_ids)
-        .values("person_id")
-        .annotate(last=Max("date"))
-        .values_list("person_id", "last")
-    )
+    # The last check-in ever (check-ins category): one index seek per person. The last reported
+    # use (substance use): one aggregate over the use days' partial index. Naltrexone taken
+    # other than prescribed, alone, is not use.
+    last_check_in = _latest_per_person(check_in_ids, CheckIn.objects.order_by("-date"))
     last_use = dict(
         CheckIn.objects.filter(person_id__in=list(use_ids), use_status=UseStatus.USED)
         .exclude(

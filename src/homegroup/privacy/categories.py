@@ -29,7 +29,9 @@ class Category(models.TextChoices):
     TSF_SESSIONS = "tsf_sessions", _("TSF sessions and recovery tasks")
 
 
-ALL = frozenset(Category.values)
+# The vocabulary's order, once (`Category.values` builds its list anew on every call).
+ORDER: tuple[str, ...] = tuple(Category.values)
+ALL = frozenset(ORDER)
 
 # Private notes are shared only when the person ticks them; counseling notes only through a
 # counseling-notes consent (P2-03), so neither is ever pre-selected or part of a general share.
@@ -77,4 +79,4 @@ def label(value: str) -> str:
 def ordered(values: frozenset[str] | set[str] | list[str]) -> list[str]:
     """Values in the vocabulary's order, so texts and hashes never depend on set order."""
     chosen = set(values)
-    return [value for value in Category.values if value in chosen]
+    return [value for value in ORDER if value in chosen]
