@@ -29,9 +29,9 @@ def tsf_is_new(monkeypatch):
     monkeypatch.setitem(categories.INTRODUCED, TSF, timezone.now() + timedelta(hours=1))
 
 
-def sign(people, chosen, **terms):
+def sign(people, chosen, *, person=None, **terms):
     return actions.sign_consent(
-        person=people.ana,
+        person=person or people.ana,
         kind=rules.TPO,
         categories_chosen=chosen,
         purposes=rules.TPO_PURPOSES,
@@ -102,16 +102,7 @@ def test_in_discreet_mode_the_offer_says_no_recovery_word(people, client_for, ts
 def test_another_persons_consent_in_the_link_starts_a_blank_form(people, client_for, tsf_is_new):
     issued = actions.issue_enrolment_code(program=people.program, by=people.pat)
     actions.join_program(person=people.ben, code=issued.code)
-    bens = actions.sign_consent(
-        person=people.ben,
-        kind=rules.TPO,
-        categories_chosen=BEFORE_TSF,
-        purposes=rules.TPO_PURPOSES,
-        expiry_kind=rules.EXPIRES_AT_END_OF_TREATMENT,
-        expires_on=None,
-        password=PASSWORD,
-        recipient_program=people.program,
-    ).consent
+    bens = sign(people, BEFORE_TSF, person=people.ben)
     for asked in (str(bens.pk), "abc", "9" * 40, "-1"):
         response = client_for(people.ana).get(f"/privacy/sharing/program/?from={asked}")
         assert response.status_code == 200
