@@ -196,3 +196,26 @@ def test_a_huge_or_malformed_post_gets_a_clear_400_and_changes_nothing(client):
 
 def test_no_account_exists_after_migrate_alone():
     assert not User.objects.exists()
+
+
+def test_a_sign_up_never_confirmed_is_deleted_a_month_after_its_link_expired(
+    client, settings, people
+):
+    from django.core.management import call_command
+
+    sign_up(client)
+    sign_up(client, email="kim@example.org", display_name="Kim")
+    rosa = User.objects.get(email="rosa@example.org")
+    kim = User.objects.get(email="kim@example.org")
+    days = settings.HOMEGROUP_ACTIVATION_DAYS + actions.UNCONFIRMED_KEPT_DAYS
+    actions.activate_account(token=actions.activation_token(kim), password=GOOD["password1"])
+    assert actions.purge_unconfirmed_sign_ups(now=timezone.now() + timedelta(days=days - 1)) == []
+    with time_machine.travel(timezone.now() + timedelta(days=days, hours=1)):
+        call_command("purge-deleted-accounts")
+    assert not User.objects.filter(pk=rosa.pk).exists()
+    assert User.objects.filter(pk=kim.pk, is_active=True).exists()  # confirmed: kept
+    assert all(person.pk and User.objects.filter(pk=person.pk).exists() for person in (
+        people.ana, people.cora, people.sam))  # fmt: skip
+    assert AuditEvent.objects.filter(
+        action="account.unconfirmed_purged", subject_id=rosa.pk
+    ).exists()

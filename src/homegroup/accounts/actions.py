@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -175,6 +175,40 @@ def activate_account(*, token: str, password: str) -> User:
         _confirm_email(user)
         audit.record(action=AuditAction.ACCOUNT_ACTIVATED, actor_id=user.pk, subject_id=user.pk)
     return user
+
+
+# A sign-up whose link was never opened is kept this long after the link stops working (a
+# password-reset link can still activate it meanwhile), then deleted: an address and a name
+# nobody confirmed are not kept for ever.
+UNCONFIRMED_KEPT_DAYS = 30
+
+
+def purge_unconfirmed_sign_ups(*, now: datetime | None = None) -> list[int]:
+    """Delete the sign-ups of people in recovery never confirmed within the link's days plus
+    `UNCONFIRMED_KEPT_DAYS` (never a staff account waiting for its invitation). Returns the ids;
+    each deletion is audited by id."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.HOMEGROUP_ACTIVATION_DAYS + UNCONFIRMED_KEPT_DAYS)
+    stale = (
+        User.objects.awaiting_confirmation()
+        .filter(date_joined__lt=cutoff, last_login__isnull=True, is_person_in_recovery=True)
+        .filter(is_clinician=False, is_program_admin=False, is_directory_maintainer=False)
+    )
+    purged: list[int] = []
+    for user_id in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            removed, _counts = stale.filter(pk=user_id).delete()  # re-checked: not confirmed since
+            if not removed:
+                continue
+            audit.record(
+                action=AuditAction.ACCOUNT_UNCONFIRMED_PURGED,
+                actor_id=None,
+                subject_id=user_id,
+                object_type="account",
+                object_id=str(user_id),
+            )
+        purged.append(user_id)
+    return purged
 
 
 def _confirm_email(user: User) -> None:

@@ -25,6 +25,7 @@ class AuditAction(StrEnum):
     ACCOUNT_INVITE = "account.invite"
     ACCOUNT_PROFILE_CHANGED = "account.profile_changed"
     ACCOUNT_SIGN_UP = "account.sign_up"
+    ACCOUNT_UNCONFIRMED_PURGED = "account.unconfirmed_purged"
     # Signing in and out
     AUTH_2FA_DISABLED = "auth.2fa_disabled"
     AUTH_2FA_ENROLLED = "auth.2fa_enrolled"
@@ -186,6 +187,7 @@ DESCRIPTIONS: dict[AuditAction, Promise] = {
     AuditAction.ACCOUNT_INVITE: _("invited a staff member"),
     AuditAction.ACCOUNT_PROFILE_CHANGED: _("changed the account's name"),
     AuditAction.ACCOUNT_SIGN_UP: _("created the account"),
+    AuditAction.ACCOUNT_UNCONFIRMED_PURGED: _("deleted a sign-up that was never confirmed"),
     AuditAction.AUTH_2FA_DISABLED: _("turned off two-step sign-in"),
     AuditAction.AUTH_2FA_ENROLLED: _("turned on two-step sign-in"),
     AuditAction.AUTH_2FA_ENROLMENT_STARTED: _("started setting up two-step sign-in"),
