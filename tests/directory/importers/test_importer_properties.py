@@ -11,8 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from homegroup.directory.importers import ImportOptions, bmlt, csv_legacy, meeting_guide
-from homegroup.directory.importers.canonical import ATTENDANCE_MODES
+from homegroup.directory.importers.canonical import ATTENDANCE_MODES, DEFAULT_NULLS
 from homegroup.lib.weekdays import DAY_NAMES
+
+BIDI_CONTROLS = "".join(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
 
 MG_FIELDS = [
     "name", "slug", "id", "day", "time", "end_time", "timezone", "types", "notes", "address",
@@ -81,11 +83,17 @@ def test_meeting_guide_normaliser_accounts_for_every_record(records):
 
 
 @given(
+    # A name as a feed writes it: not a null token ("None", "N/A") and no text-direction
+    # override characters, which the importer removes on purpose (a name of "\u202e" alone is
+    # no name; found by this test with another seed).
     name=st.text(
-        alphabet=st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="<&"),
+        alphabet=st.characters(
+            blacklist_categories=("Cc", "Cs"),
+            blacklist_characters="<&" + BIDI_CONTROLS,
+        ),
         min_size=1,
         max_size=30,
-    ).filter(str.strip),
+    ).filter(lambda name: name.strip() and name.strip() not in DEFAULT_NULLS),
     days=st.lists(st.integers(min_value=0, max_value=6), min_size=1, max_size=7, unique=True),
     hour=st.integers(min_value=0, max_value=23),
     minute=st.integers(min_value=0, max_value=59),
