@@ -28,6 +28,7 @@ from homegroup.accounts.requests import AuthenticatedRequest
 from homegroup.audit import actions as audit
 from homegroup.audit.vocabulary import AuditAction
 from homegroup.care import session_actions, session_review, session_topics
+from homegroup.care import views as care_views
 from homegroup.care.session_forms import MeetingTaskForm, SessionForm, TaskForm, TopicChoiceForm
 from homegroup.care.session_models import TSFSession
 from homegroup.directory import search as directory_search
@@ -36,7 +37,7 @@ from homegroup.journal.models import TwelveStepLife
 from homegroup.journal.tasks import RecoveryTask, TaskKind, TaskStatus
 from homegroup.privacy import gate
 from homegroup.privacy.categories import Category
-from homegroup.privacy.models import CareTeamMember, Channel, Purpose
+from homegroup.privacy.models import CareTeamMember, Channel
 
 clinician_required = role_required(Role.CLINICIAN)
 TSF = Category.TSF_SESSIONS.value
@@ -62,23 +63,7 @@ def disclose_sessions(
     wanted: frozenset[str] = frozenset({TSF}),
 ) -> gate.Disclosure:
     """The gate's answer for the person's sessions; 404 unless it lets the sessions through."""
-    clinician = request.user
-    if person_id == clinician.pk:
-        audit.refuse(actor_id=clinician.pk, object_type="person", object_id=person_id)
-    disclosure = gate.disclose(
-        viewer=clinician,
-        person=person_id,
-        categories_requested=wanted,
-        channel=channel,
-        purpose=Purpose.TREATMENT,
-    )
-    if not disclosure.allows(TSF):
-        raise Http404
-    return disclosure
-
-
-def _person(person_id: int) -> User:
-    return User.objects.get(pk=person_id, is_active=True)
+    return care_views.disclose_record(request, person_id, channel, wanted=wanted, required=TSF)
 
 
 def _session(
@@ -127,7 +112,7 @@ def _suggested_topic(number: int) -> str:
 def sessions(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
     """The person's sessions, newest first, with their topics and tasks."""
     disclosure = disclose_sessions(request, person_id, Channel.PAGE)
-    person = _person(person_id)
+    person = care_views.disclosed_person(person_id)
     rows = list(
         TSFSession.objects.disclosed(disclosure)
         .select_related("counselor")
@@ -190,7 +175,7 @@ def _session_page(
 def session_new(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
     """A new session: the review pre-filled from the journal since the last session."""
     disclosure = disclose_sessions(request, person_id, Channel.PAGE, REVIEW_CATEGORIES)
-    person = _person(person_id)
+    person = care_views.disclosed_person(person_id)
     clinician = request.user
     if not gate.on_care_team(clinician, person_id):
         raise Http404
@@ -249,7 +234,7 @@ def _attach(form: Any, error: ValidationError) -> None:
 def session(request: AuthenticatedRequest, person_id: int, session_id: int) -> HttpResponse:
     """One session: its review as recorded, the checklist, the tasks, the summary."""
     disclosure = disclose_sessions(request, person_id, Channel.PAGE, REVIEW_CATEGORIES)
-    person = _person(person_id)
+    person = care_views.disclosed_person(person_id)
     record = _session(request, disclosure, session_id)
     topic = request.POST.get("topic") or _topic_of(request, record.topic)
     bad_topic = topic not in session_topics.BY_CODE
@@ -371,7 +356,7 @@ def session_meetings(
     disclosure, record = _own_session_or_404(
         request, person_id, session_id, frozenset({TSF, Category.MEETINGS_AND_ACTIVITIES.value})
     )
-    person = _person(person_id)
+    person = care_views.disclosed_person(person_id)
     params = request.GET.copy()
     params.setdefault("include_online", "on")
     usual = None
@@ -437,7 +422,7 @@ def session_summary(request: AuthenticatedRequest, person_id: int, session_id: i
         request,
         "care/sessions/summary.html",
         {
-            "person": _person(person_id),
+            "person": care_views.disclosed_person(person_id),
             "session": record,
             "topic": session_topics.BY_CODE.get(record.topic),
             "tasks": _tasks_of(disclosure, record),

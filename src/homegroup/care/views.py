@@ -54,9 +54,17 @@ from homegroup.privacy.models import (
 clinician_required = role_required(Role.CLINICIAN)
 
 
-def disclose_record(request: AuthenticatedRequest, person_id: int, channel: str) -> gate.Disclosure:
-    """Ask the gate for everything a clinician may need for treatment; 404 unless something is
-    allowed (the gate has audited the attempt either way).
+def disclose_record(
+    request: AuthenticatedRequest,
+    person_id: int,
+    channel: str,
+    *,
+    wanted: frozenset[str] = categories.ALL - categories.CARE_RECORD,
+    required: str | None = None,
+) -> gate.Disclosure:
+    """Ask the gate for what a clinician may need for treatment (`wanted`: the record's
+    categories; the sessions pages ask for theirs); 404 unless something is allowed, or unless
+    the `required` category is (the gate has audited the attempt either way).
 
     A clinician's own record is not a disclosure to them: they read it on their own journal
     pages, never here (the disclosure artifacts of these pages are for someone else's record)."""
@@ -65,11 +73,11 @@ def disclose_record(request: AuthenticatedRequest, person_id: int, channel: str)
     disclosure = gate.disclose(
         viewer=request.user,
         person=person_id,
-        categories_requested=categories.ALL - categories.CARE_RECORD,
+        categories_requested=wanted,
         channel=channel,
         purpose=Purpose.TREATMENT,
     )
-    if not disclosure.allowed:
+    if not (disclosure.allowed if required is None else disclosure.allows(required)):
         raise Http404
     return disclosure
 
